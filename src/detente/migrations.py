@@ -1,0 +1,236 @@
+"""Schema migrations: an ordered list of named steps, each applied in its own transaction.
+
+A database remembers the steps it has taken in `schema_migrations` (name, applied_at).
+`migrate(engine)` applies the pending ones in order; each step and its bookkeeping row
+commit together or not at all, so a failing step leaves the database as it was before
+that step. Steps are frozen history: never edit one that has shipped, append a new one.
+
+Each step defines the tables it creates with its own MetaData, so later changes to the
+current schema (`detente.store`) never rewrite what an old step did.
+
+    MIGRATIONS = (Migration("0001_initial", _initial), Migration("0002_...", _add_...))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from detente.errors import StoreError
+
+__all__ = ["MIGRATIONS", "Migration", "applied_migrations", "migrate", "pending_migrations"]
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema step: a unique name (sorted order is not assumed) and what it does."""
+
+    name: str
+    apply: Callable[[Connection], None]
+
+
+_bookkeeping = sa.MetaData()
+schema_migrations = sa.Table(
+    "schema_migrations",
+    _bookkeeping,
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("applied_at", sa.String(40), nullable=False),
+)
+
+
+def _initial(conn: Connection) -> None:
+    """Articles, their mentions, events with their actors, and the evidence of every field."""
+    md = sa.MetaData()
+    sa.Table(
+        "articles",
+        md,
+        sa.Column("id", sa.String(200), primary_key=True),
+        sa.Column("title", sa.Text),
+        sa.Column("published", sa.String(40)),
+        sa.Column("published_date", sa.Date, index=True),
+        sa.Column("url", sa.Text),
+        sa.Column("outlet", sa.Text),
+        sa.Column("language", sa.String(16)),
+        sa.Column("source", sa.Text),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("text_hash", sa.String(64), nullable=False, index=True),
+        sa.Column("ingested_at", sa.String(40), nullable=False),
+    )
+    article_fk = sa.ForeignKey("articles.id", ondelete="CASCADE")
+    sa.Table(
+        "mentions",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("article_id", sa.String(200), article_fk, nullable=False, index=True),
+        sa.Column("kind", sa.String(8), nullable=False),  # actor, place, time
+        sa.Column("start_char", sa.Integer, nullable=False),
+        sa.Column("end_char", sa.Integer, nullable=False),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("code", sa.String(200), index=True),  # actor code, place id, time value
+        sa.Column("name", sa.Text),
+        sa.Column("subtype", sa.String(40)),  # actor kind, place kind, time type
+        sa.Column("country", sa.String(8)),
+        sa.Column("sector", sa.String(40)),
+        sa.Column("lat", sa.Float),
+        sa.Column("lon", sa.Float),
+        sa.Column("metonym", sa.Boolean),
+        sa.Column("instant", sa.String(40)),
+        sa.Column("extractor", sa.String(100), nullable=False),
+        sa.Column("version", sa.String(40), nullable=False),
+        sa.Column("confidence", sa.Float, nullable=False),
+    )
+    sa.Table(
+        "events",
+        md,
+        sa.Column("id", sa.String(200), primary_key=True),
+        sa.Column(
+            "article_id",
+            sa.String(200),
+            sa.ForeignKey("articles.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        sa.Column("type", sa.String(20), nullable=False, index=True),
+        sa.Column("mode", sa.String(40)),
+        sa.Column("context", sa.String(200)),
+        sa.Column("cameo", sa.String(10)),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("symmetric", sa.Boolean, nullable=False),
+        sa.Column("refers_to", sa.String(200)),
+        sa.Column("event_date", sa.Date, index=True),
+        sa.Column("time_type", sa.String(10)),
+        sa.Column("time_value", sa.String(60)),
+        sa.Column("time_instant", sa.String(40)),
+        sa.Column("place_id", sa.String(200)),
+        sa.Column("place_name", sa.Text),
+        sa.Column("place_country", sa.String(8)),
+        sa.Column("lat", sa.Float),
+        sa.Column("lon", sa.Float),
+        sa.Column("venue_id", sa.String(200)),
+        sa.Column("venue_name", sa.Text),
+        sa.Column("attribution", sa.Text),
+        sa.Column("trigger_start", sa.Integer, nullable=False),
+        sa.Column("trigger_end", sa.Integer, nullable=False),
+        sa.Column("trigger_text", sa.Text, nullable=False),
+        sa.Column("extractor", sa.String(100), nullable=False),
+        sa.Column("version", sa.String(40), nullable=False),
+        sa.Column("confidence", sa.Float, nullable=False),
+        sa.Column("json", sa.Text, nullable=False),
+    )
+    sa.Table(
+        "event_actors",
+        md,
+        sa.Column(
+            "event_id",
+            sa.String(200),
+            sa.ForeignKey("events.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column("role", sa.String(8), primary_key=True),  # source, target, host
+        sa.Column("position", sa.Integer, primary_key=True),
+        sa.Column("code", sa.String(200), nullable=False, index=True),
+        sa.Column("name", sa.Text),
+        sa.Column("kind", sa.String(20)),
+        sa.Column("country", sa.String(8), index=True),
+        sa.Column("sector", sa.String(40)),
+        sa.Column("metonym", sa.Boolean, nullable=False),
+    )
+    sa.Table(
+        "evidence",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("owner_kind", sa.String(20), nullable=False),  # event
+        sa.Column("owner_id", sa.String(200), nullable=False),
+        sa.Column("field", sa.String(40), nullable=False),  # trigger, sources[0], time, ...
+        sa.Column(
+            "article_id",
+            sa.String(200),
+            sa.ForeignKey("articles.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        sa.Column("start_char", sa.Integer, nullable=False),
+        sa.Column("end_char", sa.Integer, nullable=False),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("extractor", sa.String(100), nullable=False),
+        sa.Column("version", sa.String(40), nullable=False),
+        sa.Column("confidence", sa.Float, nullable=False),
+        sa.Index("ix_evidence_owner", "owner_kind", "owner_id"),
+    )
+    md.create_all(conn)
+
+
+MIGRATIONS: tuple[Migration, ...] = (Migration("0001_initial", _initial),)
+
+
+def applied_migrations(conn: Connection) -> list[str]:
+    """Names of the steps this database has taken (empty for a new database)."""
+    if not sa.inspect(conn).has_table("schema_migrations"):
+        return []
+    rows = conn.execute(sa.select(schema_migrations.c.name)).scalars()
+    return list(rows)
+
+
+def pending_migrations(
+    conn: Connection, migrations: Sequence[Migration] = MIGRATIONS
+) -> list[Migration]:
+    """The steps not yet applied, in order. StoreError if the database knows steps this
+    code does not (it was migrated by a newer detente)."""
+    done = set(applied_migrations(conn))
+    unknown = done - {m.name for m in migrations}
+    if unknown:
+        raise StoreError(
+            "the database has migrations this detente does not know "
+            f"({', '.join(sorted(unknown))}); upgrade detente"
+        )
+    return [m for m in migrations if m.name not in done]
+
+
+def migrate(engine: Engine, migrations: Sequence[Migration] = MIGRATIONS) -> list[str]:
+    """Apply the pending steps, each in one transaction; return the names applied.
+
+    Raises StoreError naming the step that failed; that step is rolled back and the steps
+    before it stay applied.
+    """
+    _check_unique(migrations)
+    with engine.begin() as conn:
+        _bookkeeping.create_all(conn)
+    with engine.connect() as conn:
+        pending = pending_migrations(conn, migrations)
+    applied: list[str] = []
+    for migration in pending:
+        _apply_one(engine, migration)
+        applied.append(migration.name)
+    return applied
+
+
+def _apply_one(engine: Engine, migration: Migration) -> None:
+    try:
+        with engine.begin() as conn:
+            migration.apply(conn)
+            conn.execute(
+                schema_migrations.insert().values(
+                    name=migration.name, applied_at=datetime.now(UTC).isoformat()
+                )
+            )
+    except SQLAlchemyError as exc:
+        raise StoreError(
+            f"migration {migration.name} failed and was rolled back: {exc.__class__.__name__}: "
+            f"{_first_line(exc)}"
+        ) from exc
+
+
+def _check_unique(migrations: Sequence[Migration]) -> None:
+    names = [m.name for m in migrations]
+    if len(names) != len(set(names)):
+        raise ValueError(f"migration names must be unique: {names}")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return text.splitlines()[0] if text else ""

@@ -1,0 +1,754 @@
+"""The store: Readings into SQLite (or any SQLAlchemy URL) through SQLAlchemy Core.
+
+    store = Store("detente.db")                 # opens or creates, applies migrations
+    added = store.add_reading(reading)          # one article, one transaction
+    for row in store.events(actor="UKR", since=date(2025, 6, 1)):
+        row.event, row.date                     # an Event rebuilt from its stored JSON
+    write_csv(store.events(), sys.stdout)
+
+Why it looks like this
+- One article is one transaction: its row, its mentions, its events with their actors and
+  the evidence of every event field are written together or not at all.
+- Idempotent: article ids are content hashes (or the source's own id), and the article row
+  is inserted insert-or-ignore; if the row was already there nothing else is written, so
+  re-ingesting a corpus changes nothing. The same id with a different text is refused
+  (InputError) rather than silently overwritten.
+- Events are stored twice on purpose: flat columns to filter and join on, and the full
+  `to_dict(event)` JSON to rebuild the Event exactly.
+- Every event field that has evidence gets a row in `evidence` (owner, field name, span,
+  extractor, version, confidence); mentions carry their span in their own row.
+
+Tables: articles, mentions, events, event_actors, evidence (see detente.migrations).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+import re
+import types
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, TextIO, Union, get_args, get_origin, get_type_hints
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import StaticPool
+
+from detente.errors import InputError, StoreError
+from detente.migrations import MIGRATIONS, Migration, migrate
+from detente.read import text_hash
+from detente.vocabulary import Article, Event, Evidence, Reading, to_dict
+
+__all__ = [
+    "CSV_COLUMNS",
+    "Added",
+    "Counts",
+    "Store",
+    "StoredArticle",
+    "StoredEvent",
+    "event_from_dict",
+    "write_csv",
+    "write_jsonl",
+]
+
+DEFAULT_DB = "detente.db"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+# The current schema, as the migrations leave it. tests/test_store.py checks they agree.
+metadata = sa.MetaData()
+articles = sa.Table(
+    "articles",
+    metadata,
+    sa.Column("id", sa.String(200), primary_key=True),
+    sa.Column("title", sa.Text),
+    sa.Column("published", sa.String(40)),
+    sa.Column("published_date", sa.Date),
+    sa.Column("url", sa.Text),
+    sa.Column("outlet", sa.Text),
+    sa.Column("language", sa.String(16)),
+    sa.Column("source", sa.Text),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("text_hash", sa.String(64), nullable=False),
+    sa.Column("ingested_at", sa.String(40), nullable=False),
+)
+mentions = sa.Table(
+    "mentions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("article_id", sa.String(200), nullable=False),
+    sa.Column("kind", sa.String(8), nullable=False),
+    sa.Column("start_char", sa.Integer, nullable=False),
+    sa.Column("end_char", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("code", sa.String(200)),
+    sa.Column("name", sa.Text),
+    sa.Column("subtype", sa.String(40)),
+    sa.Column("country", sa.String(8)),
+    sa.Column("sector", sa.String(40)),
+    sa.Column("lat", sa.Float),
+    sa.Column("lon", sa.Float),
+    sa.Column("metonym", sa.Boolean),
+    sa.Column("instant", sa.String(40)),
+    sa.Column("extractor", sa.String(100), nullable=False),
+    sa.Column("version", sa.String(40), nullable=False),
+    sa.Column("confidence", sa.Float, nullable=False),
+)
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("id", sa.String(200), primary_key=True),
+    sa.Column("article_id", sa.String(200), nullable=False),
+    sa.Column("type", sa.String(20), nullable=False),
+    sa.Column("mode", sa.String(40)),
+    sa.Column("context", sa.String(200)),
+    sa.Column("cameo", sa.String(10)),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("symmetric", sa.Boolean, nullable=False),
+    sa.Column("refers_to", sa.String(200)),
+    sa.Column("event_date", sa.Date),
+    sa.Column("time_type", sa.String(10)),
+    sa.Column("time_value", sa.String(60)),
+    sa.Column("time_instant", sa.String(40)),
+    sa.Column("place_id", sa.String(200)),
+    sa.Column("place_name", sa.Text),
+    sa.Column("place_country", sa.String(8)),
+    sa.Column("lat", sa.Float),
+    sa.Column("lon", sa.Float),
+    sa.Column("venue_id", sa.String(200)),
+    sa.Column("venue_name", sa.Text),
+    sa.Column("attribution", sa.Text),
+    sa.Column("trigger_start", sa.Integer, nullable=False),
+    sa.Column("trigger_end", sa.Integer, nullable=False),
+    sa.Column("trigger_text", sa.Text, nullable=False),
+    sa.Column("extractor", sa.String(100), nullable=False),
+    sa.Column("version", sa.String(40), nullable=False),
+    sa.Column("confidence", sa.Float, nullable=False),
+    sa.Column("json", sa.Text, nullable=False),
+)
+event_actors = sa.Table(
+    "event_actors",
+    metadata,
+    sa.Column("event_id", sa.String(200), primary_key=True),
+    sa.Column("role", sa.String(8), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("code", sa.String(200), nullable=False),
+    sa.Column("name", sa.Text),
+    sa.Column("kind", sa.String(20)),
+    sa.Column("country", sa.String(8)),
+    sa.Column("sector", sa.String(40)),
+    sa.Column("metonym", sa.Boolean, nullable=False),
+)
+evidence = sa.Table(
+    "evidence",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("owner_kind", sa.String(20), nullable=False),
+    sa.Column("owner_id", sa.String(200), nullable=False),
+    sa.Column("field", sa.String(40), nullable=False),
+    sa.Column("article_id", sa.String(200), nullable=False),
+    sa.Column("start_char", sa.Integer, nullable=False),
+    sa.Column("end_char", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("extractor", sa.String(100), nullable=False),
+    sa.Column("version", sa.String(40), nullable=False),
+    sa.Column("confidence", sa.Float, nullable=False),
+)
+TABLES: tuple[sa.Table, ...] = (articles, mentions, events, event_actors, evidence)
+
+
+@dataclass(frozen=True)
+class Added:
+    """What `add_reading` did: `new` is False when the article was already stored."""
+
+    article_id: str
+    new: bool
+    events: int = 0
+    mentions: int = 0
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Rows per table."""
+
+    articles: int
+    mentions: int
+    events: int
+    event_actors: int
+    evidence: int
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """An event read back: the Event, and the date it is filed under.
+
+    `date` is the event's own date when its time is a day or finer, else the article's
+    publication date; `dated_by` says which ("event", "article", or None for neither).
+    """
+
+    event: Event
+    date: date | None
+    dated_by: str | None
+    outlet: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    article: Article
+    text_hash: str
+    ingested_at: str
+
+
+class Store:
+    """A detente database. `target`: a file path, ":memory:", or an SQLAlchemy URL.
+
+    Opening applies pending migrations. With `create=False` a missing SQLite file is a
+    StoreError instead of a new empty database (for commands that only read).
+    """
+
+    def __init__(
+        self,
+        target: str | Path = DEFAULT_DB,
+        *,
+        create: bool = True,
+        migrations: Sequence[Migration] = MIGRATIONS,
+    ) -> None:
+        self.target = str(target)
+        self.engine = _make_engine(target, create=create)
+        try:
+            self.applied = migrate(self.engine, migrations)
+        except SQLAlchemyError as exc:
+            self.engine.dispose()
+            raise StoreError(_open_problem(self.target, exc)) from exc
+        except StoreError:
+            self.engine.dispose()
+            raise
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- writing -------------------------------------------------------------------------
+
+    def add_reading(self, reading: Reading) -> Added:
+        """Store one article and everything read in it, in one transaction.
+
+        Returns Added(new=False) and writes nothing if the article is already stored.
+        Raises InputError if its id is stored with a different text, StoreError if the
+        database fails; in both cases nothing of this article is written.
+        """
+        article = reading.article
+        _check_reading(reading)
+        try:
+            with self.engine.begin() as conn:
+                if not _insert_article(conn, article):
+                    _check_same_text(conn, article)
+                    return Added(article.id, new=False)
+                mention_rows = list(_mention_rows(reading))
+                _insert_many(conn, mentions, mention_rows)
+                for event in reading.events:
+                    _insert_event(conn, event)
+        except SQLAlchemyError as exc:
+            raise StoreError(
+                f"{self.target}: could not store article {article.id} ({_first_line(exc)}); "
+                "nothing of it was written"
+            ) from exc
+        return Added(article.id, new=True, events=len(reading.events), mentions=len(mention_rows))
+
+    # -- reading -------------------------------------------------------------------------
+
+    def events(
+        self,
+        *,
+        actor: str | None = None,
+        type: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[StoredEvent]:
+        """Events, oldest first, filtered by actor (an actor code or country code among
+        sources, targets and host; case-insensitive), PLOVER type, and date range
+        (inclusive; the event's date, else its article's publication date)."""
+        filed = sa.func.coalesce(events.c.event_date, articles.c.published_date)
+        query = (
+            sa.select(
+                events.c.json,
+                events.c.event_date,
+                articles.c.published_date,
+                articles.c.outlet,
+                articles.c.url,
+            )
+            .join(articles, articles.c.id == events.c.article_id)
+            .order_by(filed.is_(None), filed, events.c.article_id, events.c.trigger_start)
+        )
+        if actor:
+            query = query.where(events.c.id.in_(_events_with_actor(actor)))
+        if type:
+            query = query.where(sa.func.upper(events.c.type) == type.upper())
+        if since is not None:
+            query = query.where(filed >= since)
+        if until is not None:
+            query = query.where(filed <= until)
+        with self._read() as conn:
+            return [_stored_event(row) for row in conn.execute(query)]
+
+    def articles(self) -> list[StoredArticle]:
+        """Every stored article, by publication date then id."""
+        query = sa.select(articles).order_by(
+            articles.c.published_date.is_(None), articles.c.published_date, articles.c.id
+        )
+        with self._read() as conn:
+            return [_stored_article(row) for row in conn.execute(query).mappings()]
+
+    def counts(self) -> Counts:
+        """Rows per table."""
+        with self._read() as conn:
+            values = {
+                table.name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+                for table in TABLES
+            }
+        return Counts(**values)
+
+    def _read(self) -> _Reading:
+        return _Reading(self)
+
+
+class _Reading:
+    """A read-only connection whose database errors become StoreError."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._conn: Connection | None = None
+
+    def __enter__(self) -> Connection:
+        try:
+            self._conn = self._store.engine.connect()
+        except SQLAlchemyError as exc:
+            raise StoreError(_open_problem(self._store.target, exc)) from exc
+        return self._conn
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object
+    ) -> None:
+        if self._conn is not None:
+            self._conn.close()
+        if isinstance(exc, SQLAlchemyError):
+            raise StoreError(f"{self._store.target}: query failed ({_first_line(exc)})") from exc
+
+
+# -- opening -------------------------------------------------------------------------------
+
+
+def _make_engine(target: str | Path, *, create: bool) -> Engine:
+    text = str(target)
+    if "://" in text:
+        try:
+            engine = sa.create_engine(text)
+        except (SQLAlchemyError, ImportError, ValueError) as exc:
+            raise StoreError(f"{text}: not a usable database URL ({exc})") from exc
+    elif text == ":memory:":
+        engine = sa.create_engine(
+            "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
+        )
+    else:
+        path = Path(text)
+        _check_sqlite_path(path, create=create)
+        engine = sa.create_engine(f"sqlite:///{path}")
+    if engine.dialect.name == "sqlite":
+        _transactional_sqlite(engine)
+    return engine
+
+
+def _check_sqlite_path(path: Path, *, create: bool) -> None:
+    if path.is_dir():
+        raise StoreError(f"{path}: is a folder; give a database file such as {path / DEFAULT_DB}")
+    if not path.exists():
+        if not create:
+            raise StoreError(f"{path}: no such database; run `detente ingest` to create it")
+        if not path.parent.is_dir():
+            raise StoreError(f"{path}: folder {path.parent} does not exist; create it first")
+        return
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(_SQLITE_MAGIC))
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot be read ({exc.strerror}); check permissions") from exc
+    if head and head != _SQLITE_MAGIC:
+        raise StoreError(f"{path}: is not a SQLite database; give another --db path")
+
+
+def _transactional_sqlite(engine: Engine) -> None:
+    """Make SQLite transactions real (DDL included) and enforce foreign keys.
+
+    Python 3.11's sqlite3 does not BEGIN before DDL, so a failing migration would leave
+    half its tables behind; we turn its own transaction handling off and emit BEGIN
+    ourselves (the recipe in SQLAlchemy's SQLite dialect notes).
+    """
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+
+def _open_problem(target: str, exc: SQLAlchemyError) -> str:
+    return (
+        f"{target}: cannot open the database ({_first_line(exc)}); "
+        "check that the path is a writable SQLite file"
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return text.splitlines()[0] if text else exc.__class__.__name__
+
+
+# -- writing helpers -----------------------------------------------------------------------
+
+
+def _check_reading(reading: Reading) -> None:
+    """Refuse a Reading whose events name another article (a bug upstream, not bad input)."""
+    for event in reading.events:
+        if event.article_id != reading.article.id:
+            raise ValueError(
+                f"event {event.id} belongs to article {event.article_id}, not {reading.article.id}"
+            )
+
+
+def _insert_article(conn: Connection, article: Article) -> bool:
+    """Insert-or-ignore the article row; True if it was new."""
+    row = _article_row(article)
+    dialect = conn.dialect.name
+    if dialect == "sqlite":
+        stmt = sqlite.insert(articles).values(row).on_conflict_do_nothing()
+    elif dialect == "postgresql":
+        stmt = postgresql.insert(articles).values(row).on_conflict_do_nothing()
+    else:
+        exists = conn.execute(sa.select(articles.c.id).where(articles.c.id == article.id))
+        if exists.first() is not None:
+            return False
+        stmt = articles.insert().values(row)
+    return conn.execute(stmt).rowcount == 1
+
+
+def _check_same_text(conn: Connection, article: Article) -> None:
+    stored = conn.execute(
+        sa.select(articles.c.text_hash).where(articles.c.id == article.id)
+    ).scalar_one()
+    if stored != text_hash(article.text):
+        raise InputError(
+            article.source or article.id,
+            f"article id {article.id!r} is already stored with a different text; "
+            "give this text its own id (or drop the id to use a content hash)",
+        )
+
+
+def _article_row(article: Article) -> dict[str, Any]:
+    published = article.published.isoformat() if article.published is not None else None
+    return {
+        "id": article.id,
+        "title": article.title,
+        "published": published,
+        "published_date": article.published_date,
+        "url": article.url,
+        "outlet": article.outlet,
+        "language": article.language,
+        "source": article.source,
+        "text": article.text,
+        "text_hash": text_hash(article.text),
+        "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def _insert_many(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """executemany; every row gets every column (None where absent), as executemany needs."""
+    if rows:
+        keys = {key for row in rows for key in row}
+        conn.execute(table.insert(), [{key: row.get(key) for key in keys} for row in rows])
+
+
+def _span_columns(ev: Evidence) -> dict[str, Any]:
+    return {
+        "start_char": ev.span.start,
+        "end_char": ev.span.end,
+        "text": ev.span.text,
+        "extractor": ev.extractor,
+        "version": ev.version,
+        "confidence": ev.confidence,
+    }
+
+
+def _mention_rows(reading: Reading) -> Iterator[dict[str, Any]]:
+    article_id = reading.article.id
+    for am in reading.actors:
+        a = am.actor
+        yield {
+            "article_id": article_id, "kind": "actor", **_span_columns(am.evidence),
+            "code": a.code, "name": a.name, "subtype": a.kind, "country": a.country,
+            "sector": a.sector, "metonym": am.metonym,
+        }  # fmt: skip
+    for pm in reading.places:
+        p = pm.place
+        yield {
+            "article_id": article_id, "kind": "place", **_span_columns(pm.evidence),
+            "code": p.id, "name": p.name, "subtype": p.kind, "country": p.country,
+            "lat": p.lat, "lon": p.lon,
+        }  # fmt: skip
+    for tv in reading.times:
+        yield {
+            "article_id": article_id, "kind": "time", **_span_columns(tv.evidence),
+            "code": tv.value, "subtype": tv.type, "instant": tv.instant,
+        }  # fmt: skip
+
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def event_date(event: Event) -> date | None:
+    """The calendar day an event is dated to by its own time, if that is a day or finer."""
+    tv = event.time
+    if tv is None or tv.type not in ("DATE", "TIME"):
+        return None
+    match = _DAY.match(tv.value)
+    if match is None:
+        return None
+    try:
+        return date.fromisoformat(match.group(0))
+    except ValueError:
+        return None
+
+
+def _insert_event(conn: Connection, event: Event) -> None:
+    conn.execute(events.insert().values(_event_row(event)))
+    _insert_many(conn, event_actors, list(_actor_rows(event)))
+    _insert_many(conn, evidence, list(_evidence_rows(event)))
+
+
+def _event_row(event: Event) -> dict[str, Any]:
+    place = event.place.place if event.place else None
+    venue = event.venue.place if event.venue else None
+    tv = event.time
+    return {
+        "id": event.id,
+        "article_id": event.article_id,
+        "type": event.type,
+        "mode": event.mode,
+        "context": event.context,
+        "cameo": event.cameo,
+        "status": event.status,
+        "symmetric": event.symmetric,
+        "refers_to": event.refers_to,
+        "event_date": event_date(event),
+        "time_type": tv.type if tv else None,
+        "time_value": tv.value if tv else None,
+        "time_instant": tv.instant if tv else None,
+        "place_id": place.id if place else None,
+        "place_name": place.name if place else None,
+        "place_country": place.country if place else None,
+        "lat": place.lat if place else None,
+        "lon": place.lon if place else None,
+        "venue_id": venue.id if venue else None,
+        "venue_name": venue.name if venue else None,
+        "attribution": event.attribution.text if event.attribution else None,
+        "trigger_start": event.evidence.span.start,
+        "trigger_end": event.evidence.span.end,
+        "trigger_text": event.evidence.span.text,
+        "extractor": event.evidence.extractor,
+        "version": event.evidence.version,
+        "confidence": event.evidence.confidence,
+        "json": json.dumps(to_dict(event), ensure_ascii=False, sort_keys=True),
+    }
+
+
+def _actor_rows(event: Event) -> Iterator[dict[str, Any]]:
+    roles = [("source", m) for m in event.sources] + [("target", m) for m in event.targets]
+    if event.host is not None:
+        roles.append(("host", event.host))
+    positions: dict[str, int] = {}
+    for role, mention in roles:
+        position = positions.get(role, 0)
+        positions[role] = position + 1
+        a = mention.actor
+        yield {
+            "event_id": event.id, "role": role, "position": position, "code": a.code,
+            "name": a.name, "kind": a.kind, "country": a.country, "sector": a.sector,
+            "metonym": mention.metonym,
+        }  # fmt: skip
+
+
+def _event_evidence(event: Event) -> Iterator[tuple[str, Evidence]]:
+    """(field name, evidence) for every field of the event that has evidence."""
+    yield "trigger", event.evidence
+    for i, ev in enumerate(event.mentions):
+        yield f"mentions[{i}]", ev
+    for i, am in enumerate(event.sources):
+        yield f"sources[{i}]", am.evidence
+    for i, am in enumerate(event.targets):
+        yield f"targets[{i}]", am.evidence
+    if event.host is not None:
+        yield "host", event.host.evidence
+    if event.place is not None:
+        yield "place", event.place.evidence
+    if event.venue is not None:
+        yield "venue", event.venue.evidence
+    if event.time is not None:
+        yield "time", event.time.evidence
+    if event.attribution is not None and event.attribution.evidence is not None:
+        yield "attribution", event.attribution.evidence
+    if event.status_cue is not None:
+        yield "status_cue", event.status_cue
+
+
+def _evidence_rows(event: Event) -> Iterator[dict[str, Any]]:
+    for field, ev in _event_evidence(event):
+        yield {
+            "owner_kind": "event",
+            "owner_id": event.id,
+            "field": field,
+            "article_id": ev.span.article_id,
+            **_span_columns(ev),
+        }
+
+
+# -- reading helpers -----------------------------------------------------------------------
+
+
+def _events_with_actor(actor: str) -> sa.Select[Any]:
+    key = actor.upper()
+    return sa.select(event_actors.c.event_id).where(
+        sa.or_(
+            sa.func.upper(event_actors.c.code) == key,
+            sa.func.upper(event_actors.c.country) == key,
+        )
+    )
+
+
+def _stored_event(row: sa.Row[Any]) -> StoredEvent:
+    own, published = row.event_date, row.published_date
+    dated_by = "event" if own is not None else ("article" if published is not None else None)
+    return StoredEvent(
+        event=event_from_dict(json.loads(row.json)),
+        date=own if own is not None else published,
+        dated_by=dated_by,
+        outlet=row.outlet,
+        url=row.url,
+    )
+
+
+def _stored_article(row: sa.RowMapping) -> StoredArticle:
+    article = Article(
+        id=row["id"],
+        text=row["text"],
+        published=_parse_stored_time(row["published"]),
+        title=row["title"],
+        url=row["url"],
+        outlet=row["outlet"],
+        language=row["language"] or "en",
+        source=row["source"],
+    )
+    return StoredArticle(article, text_hash=row["text_hash"], ingested_at=row["ingested_at"])
+
+
+def _parse_stored_time(value: str | None) -> date | datetime | None:
+    if value is None:
+        return None
+    return date.fromisoformat(value) if len(value) <= 10 else datetime.fromisoformat(value)
+
+
+def event_from_dict(data: dict[str, Any]) -> Event:
+    """The Event that `to_dict` turned into `data` (nested vocabulary objects rebuilt)."""
+    return _from_dict(Event, data)
+
+
+def _from_dict(cls: type[Any], data: dict[str, Any]) -> Any:
+    hints = get_type_hints(cls)
+    values = {
+        f.name: _build(hints[f.name], data[f.name])
+        for f in dataclasses.fields(cls)
+        if f.name in data
+    }
+    return cls(**values)
+
+
+def _build(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = get_origin(hint)
+    if origin in (Union, types.UnionType):
+        options = [a for a in get_args(hint) if a is not type(None)]
+        return _build(options[0], value) if len(options) == 1 else value
+    if origin is tuple:
+        item = get_args(hint)[0]
+        return tuple(_build(item, v) for v in value)
+    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+        return _from_dict(hint, value)
+    return value
+
+
+# -- export --------------------------------------------------------------------------------
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "id", "article_id", "date", "type", "mode", "status", "sources", "targets", "host",
+    "place", "lat", "lon", "venue", "attribution", "evidence_text", "start", "end",
+)  # fmt: skip
+
+
+def write_jsonl(rows: Iterable[StoredEvent], out: TextIO) -> int:
+    """One `to_dict(event)` JSON object per line; returns the number written."""
+    count = 0
+    for row in rows:
+        out.write(json.dumps(to_dict(row.event), ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def write_csv(rows: Iterable[StoredEvent], out: TextIO) -> int:
+    """A flat CSV, one event per row (columns: CSV_COLUMNS; actor codes joined by ";")."""
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    count = 0
+    for row in rows:
+        writer.writerow(csv_row(row))
+        count += 1
+    return count
+
+
+def csv_row(row: StoredEvent) -> dict[str, Any]:
+    """The flat CSV form of one stored event."""
+    e = row.event
+    place = e.place.place if e.place else None
+    return {
+        "id": e.id,
+        "article_id": e.article_id,
+        "date": row.date.isoformat() if row.date else "",
+        "type": e.type,
+        "mode": e.mode or "",
+        "status": e.status,
+        "sources": ";".join(m.actor.code for m in e.sources),
+        "targets": ";".join(m.actor.code for m in e.targets),
+        "host": e.host.actor.code if e.host else "",
+        "place": place.name if place else "",
+        "lat": "" if place is None or place.lat is None else place.lat,
+        "lon": "" if place is None or place.lon is None else place.lon,
+        "venue": e.venue.place.name if e.venue else "",
+        "attribution": e.attribution.text if e.attribution else "",
+        "evidence_text": e.evidence.span.text,
+        "start": e.evidence.span.start,
+        "end": e.evidence.span.end,
+    }
