@@ -212,7 +212,7 @@ def _read_sidecar(path: Path) -> dict[str, Any]:
             source, f"is not valid JSON (line {exc.lineno}: {exc.msg}); fix or remove it"
         ) from None
     if not isinstance(meta, dict):
-        raise InputError(source, "must hold a JSON object like {\"published\": \"2025-06-01\"}")
+        raise InputError(source, 'must hold a JSON object like {"published": "2025-06-01"}')
     return meta
 
 

@@ -28,11 +28,11 @@ import dataclasses
 import json
 import re
 import types
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, TextIO, Union, get_args, get_origin, get_type_hints
+from typing import TYPE_CHECKING, Any, TextIO, Union, get_args, get_origin, get_type_hints
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -42,17 +42,22 @@ from sqlalchemy.pool import StaticPool
 
 from detente.errors import InputError, StoreError
 from detente.migrations import MIGRATIONS, Migration, migrate
-from detente.read import text_hash
+from detente.read import Published, read_articles, text_hash
 from detente.vocabulary import Article, Event, Evidence, Reading, to_dict
+
+if TYPE_CHECKING:
+    from detente.pipeline import Extractor
 
 __all__ = [
     "CSV_COLUMNS",
     "Added",
     "Counts",
+    "IngestReport",
     "Store",
     "StoredArticle",
     "StoredEvent",
     "event_from_dict",
+    "ingest",
     "write_csv",
     "write_jsonl",
 ]
@@ -699,6 +704,64 @@ def _build(hint: Any, value: Any) -> Any:
     if dataclasses.is_dataclass(hint) and isinstance(hint, type):
         return _from_dict(hint, value)
     return value
+
+
+# -- ingest --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What one ingest run did: articles new and unchanged, events stored, inputs failed."""
+
+    new: int = 0
+    unchanged: int = 0
+    events: int = 0
+    errors: tuple[InputError, ...] = ()
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    *,
+    store: Store,
+    extractor: Extractor | None = None,
+    published: Published | str | None = None,
+    batch_size: int = 32,
+    on_item: Callable[[Added | InputError], None] | None = None,
+) -> IngestReport:
+    """Read every input, extract in batches, store each article in its own transaction.
+
+    A bad input (or an id stored with another text) becomes an InputError in the report
+    and the run goes on; `on_item` hears of each stored article and each error as it
+    happens (for a progress bar). StoreError (the database itself fails) stops the run;
+    the articles stored before it stay stored.
+    """
+    if extractor is None:
+        from detente.pipeline import Extractor  # lazy: loads spaCy
+
+        extractor = Extractor()
+    notify = on_item or (lambda item: None)
+    errors: list[InputError] = []
+
+    def good_articles() -> Iterator[Article]:
+        for item in read_articles(paths, published=published):
+            if isinstance(item, InputError):
+                errors.append(item)
+                notify(item)
+            else:
+                yield item
+
+    new = unchanged = stored_events = 0
+    for reading in extractor.extract_many(good_articles(), batch_size=batch_size):
+        try:
+            added = store.add_reading(reading)
+        except InputError as err:
+            errors.append(err)
+            notify(err)
+            continue
+        new, unchanged = (new + 1, unchanged) if added.new else (new, unchanged + 1)
+        stored_events += added.events
+        notify(added)
+    return IngestReport(new, unchanged, stored_events, tuple(errors))
 
 
 # -- export --------------------------------------------------------------------------------

@@ -1,0 +1,377 @@
+"""The `detente` command line: thin click commands over the library.
+
+Each command calls library functions (detente.read, detente.store, detente.pipeline,
+detente.evaluation) and only translates a DetenteError into one line on stderr and a
+non-zero exit; any other exception is a bug and keeps its traceback. spaCy and the
+evaluation code are imported inside the commands that need them, so `detente --help`
+stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+import click
+
+from detente.errors import DetenteError, InputError
+from detente.read import Published, parse_published, read_articles
+from detente.store import DEFAULT_DB, Added, Store, StoredEvent, ingest, write_csv, write_jsonl
+from detente.vocabulary import Article, Event, to_dict
+
+if TYPE_CHECKING:
+    from detente.pipeline import Extractor
+
+__all__ = ["main"]
+
+
+class IsoTime(click.ParamType):
+    """An ISO 8601 date or datetime option; `day_only` keeps just the calendar day."""
+
+    name = "date"
+
+    def __init__(self, *, day_only: bool = False) -> None:
+        self.day_only = day_only
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, date):
+            return value
+        try:
+            parsed = parse_published(str(value), source=f"--{param.name if param else 'date'}")
+        except InputError as err:
+            self.fail(err.problem, param, ctx)
+        if self.day_only and isinstance(parsed, datetime):
+            return parsed.date()
+        return parsed
+
+
+@contextmanager
+def reported() -> Iterator[None]:
+    """Turn a DetenteError into click's one-line `Error: ...` and exit status 1."""
+    try:
+        yield
+    except DetenteError as err:
+        raise click.ClickException(str(err)) from err
+
+
+def make_extractor() -> Extractor:
+    """The extractor the commands use (tests replace this to run without the model)."""
+    from detente.pipeline import Extractor
+
+    return Extractor()
+
+
+def _say_error(err: DetenteError) -> None:
+    click.echo(f"error: {err}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="detente")
+def main() -> None:
+    """detente: a sourced, queryable record of conflict and diplomacy read from the news.
+
+    \b
+    Example:
+      detente ingest news/ --db detente.db
+      detente events --db detente.db --actor UKR --since 2025-06-01
+    """
+
+
+# -- extract -------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("article")
+@click.option("--published", type=IsoTime(), help="Publication date or time (ISO 8601).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "jsonl", "table"]),
+    default="json",
+    show_default=True,
+    help="Output format.",
+)
+def extract(article: str, published: Published | None, fmt: str) -> None:
+    """Print the events of one article (a .txt file, a .jsonl file, or - for stdin).
+
+    \b
+    Example:
+      detente extract article.txt --published 2025-06-01 --format table
+    """
+    articles: list[Article] = []
+    failed = False
+    with reported():
+        for item in read_articles([article], published=published):
+            if isinstance(item, InputError):
+                _say_error(item)
+                failed = True
+            else:
+                articles.append(item)
+        events = [e for r in make_extractor().extract_many(articles) for e in r.events]
+    if articles:
+        _print_events(events, fmt=fmt)
+    if failed:
+        sys.exit(1)
+
+
+# -- ingest --------------------------------------------------------------------------------
+
+
+@main.command(name="ingest")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="Database file or URL.")
+@click.option("--published", type=IsoTime(), help="Publication date for every article.")
+@click.option("--batch-size", default=32, show_default=True, help="Articles per spaCy batch.")
+def ingest_command(
+    paths: tuple[str, ...], db: str, published: Published | None, batch_size: int
+) -> None:
+    """Read, extract and store articles (.txt with .meta.json sidecars, .jsonl, folders).
+
+    Bad inputs are reported one per line and skipped; the others are stored. Re-ingesting
+    an article already stored changes nothing. Exits 1 if any input failed.
+
+    \b
+    Example:
+      detente ingest news/ article.txt --db detente.db
+    """
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    with (
+        reported(),
+        Store(db) as store,
+        Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TextColumn("{task.completed} articles"),
+            TimeElapsedColumn(),
+            console=console,
+            disable=not console.is_terminal,
+            transient=True,
+        ) as progress,
+    ):
+        task = progress.add_task("ingesting", total=None)
+
+        def on_item(item: Added | InputError) -> None:
+            if isinstance(item, InputError):
+                progress.console.print(f"error: {item}", markup=False, highlight=False)
+            else:
+                progress.advance(task)
+
+        report = ingest(
+            paths,
+            store=store,
+            extractor=make_extractor(),
+            published=published,
+            batch_size=batch_size,
+            on_item=on_item,
+        )
+    click.echo(
+        f"articles: {report.new} new, {report.unchanged} unchanged; "
+        f"events stored: {report.events}; errors: {len(report.errors)}"
+    )
+    if report.errors:
+        sys.exit(1)
+
+
+# -- events --------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="Database file or URL.")
+@click.option("--actor", help="Actor or country code among sources, targets or host (UKR).")
+@click.option("--type", "event_type", help="PLOVER event type (CONSULT).")
+@click.option("--since", type=IsoTime(day_only=True), help="First day, inclusive.")
+@click.option("--until", type=IsoTime(day_only=True), help="Last day, inclusive.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "jsonl"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+def events(
+    db: str,
+    actor: str | None,
+    event_type: str | None,
+    since: date | None,
+    until: date | None,
+    fmt: str,
+) -> None:
+    """List stored events, oldest first, filtered by actor, type and date.
+
+    An event's date is its own (day or finer), else its article's publication date.
+
+    \b
+    Example:
+      detente events --db detente.db --actor UKR --type CONSULT --since 2025-06-01
+    """
+    with reported(), Store(db, create=False) as store:
+        rows = store.events(actor=actor, type=event_type, since=since, until=until)
+    _print_events([r.event for r in rows], fmt=fmt, dates=[r.date for r in rows])
+
+
+# -- export --------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="Database file or URL.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "csv"]), required=True, help="File format."
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File to write.")
+def export(db: str, fmt: str, out: Path | None) -> None:
+    """Write every stored event as JSON Lines or CSV (to stdout unless --out is given).
+
+    \b
+    Example:
+      detente export --db detente.db --format csv --out events.csv
+    """
+    with reported(), Store(db, create=False) as store:
+        rows = store.events()
+    if out is None:
+        _write(rows, fmt, sys.stdout)
+        return
+    try:
+        with out.open("w", encoding="utf-8", newline="") as handle:
+            count = _write(rows, fmt, handle)
+    except OSError as exc:
+        raise click.ClickException(f"{out}: cannot be written ({exc.strerror})") from exc
+    click.echo(f"{count} events written to {out}", err=True)
+
+
+def _write(rows: Sequence[StoredEvent], fmt: str, out: TextIO) -> int:
+    return write_csv(rows, out) if fmt == "csv" else write_jsonl(rows, out)
+
+
+# -- eval ----------------------------------------------------------------------------------
+
+
+@main.command(name="eval")
+@click.argument("task")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for metrics.json and predictions.jsonl.",
+)
+def eval_command(task: str, paths: tuple[Path, ...], out_dir: Path) -> None:
+    """Score detente on a gold file of TASK; write metrics and predictions to --out.
+
+    \b
+    Example:
+      detente eval seed gold/article.gold.json --out eval-out/seed
+    """
+    evaluation = _evaluation_module()
+    tasks = getattr(evaluation, "TASKS", None)
+    run_task = getattr(evaluation, "run_task", None)
+    if tasks is None or run_task is None:
+        raise click.ClickException(
+            "evaluation is not ready in this build (detente.evaluation lacks TASKS or run_task)"
+        )
+    if task not in tasks:
+        known = ", ".join(sorted(tasks)) or "(none yet)"
+        raise click.ClickException(f"unknown task {task!r}; tasks: {known}")
+    with reported():
+        metrics = run_task(task, list(paths), out_dir)
+    _print_metrics(metrics, title=f"{task} ({out_dir})")
+
+
+def _evaluation_module() -> Any:
+    try:
+        import detente.evaluation as evaluation
+    except ModuleNotFoundError as exc:
+        if exc.name != "detente.evaluation":
+            raise
+        raise click.ClickException(
+            "evaluation is not available in this build (no detente.evaluation module)"
+        ) from exc
+    return evaluation
+
+
+def flatten_metrics(metrics: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+    """Nested metrics as (dotted name, shown value) pairs; floats to four places."""
+    rows: list[tuple[str, str]] = []
+    for key, value in metrics.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            rows.extend(flatten_metrics(value, prefix=f"{name}."))
+        elif isinstance(value, float):
+            rows.append((name, f"{value:.4f}"))
+        else:
+            rows.append((name, str(value)))
+    return rows
+
+
+def _print_metrics(metrics: Mapping[str, Any], *, title: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=title)
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for name, value in flatten_metrics(metrics):
+        table.add_row(Text(name), Text(value))
+    Console().print(table)
+
+
+# -- output --------------------------------------------------------------------------------
+
+
+def _print_events(
+    events: Sequence[Event], *, fmt: str, dates: Sequence[date | None] | None = None
+) -> None:
+    import json
+
+    if fmt == "json":
+        click.echo(json.dumps([to_dict(e) for e in events], ensure_ascii=False, indent=2))
+    elif fmt == "jsonl":
+        for event in events:
+            click.echo(json.dumps(to_dict(event), ensure_ascii=False))
+    else:
+        _print_table(events, dates)
+
+
+def event_cells(event: Event) -> dict[str, str]:
+    """The short text form of an event's fields, as shown in a table."""
+    place = event.place.place.name if event.place else ""
+    if event.venue:
+        place = f"{event.venue.place.name}, {place}" if place else event.venue.place.name
+    return {
+        "type": event.type,
+        "status": event.status,
+        "sources": ", ".join(m.actor.code for m in event.sources),
+        "targets": ", ".join(m.actor.code for m in event.targets),
+        "place": place,
+        "time": event.time.value if event.time else "",
+        "attribution": event.attribution.text if event.attribution else "",
+        "evidence": event.evidence.span.text,
+    }
+
+
+def _print_table(events: Sequence[Event], dates: Sequence[date | None] | None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text  # plain cells: article text may hold "[...]" markup
+
+    table = Table(caption=f"{len(events)} events")
+    columns = ["date"] if dates is not None else []
+    columns += ["type", "status", "sources", "targets", "place", "time", "attribution"]
+    columns += ["evidence"]
+    for column in columns:
+        table.add_column(column)
+    for i, event in enumerate(events):
+        cells = event_cells(event)
+        if dates is not None:
+            cells["date"] = dates[i].isoformat() if dates[i] else ""
+        table.add_row(*(Text(cells[c]) for c in columns))
+    Console().print(table)
