@@ -1,0 +1,195 @@
+"""The gazetteer: cities, countries and venues by name, with country context."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from detente.errors import ResourceError
+from detente.gazetteer import Gazetteer, bundled_venues_path, normalize, slugify
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return Gazetteer.default()
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(a))
+
+
+def test_normalize_folds_diacritics_case_and_saint() -> None:
+    assert normalize("Çırağan Palace") == normalize("ciragan palace") == "ciragan palace"
+    assert normalize("St. Petersburg") == normalize("Saint Petersburg")
+    assert normalize("the Kremlin") == "kremlin"
+    assert normalize("Sharm el-Sheikh") == "sharm el sheikh"
+    assert slugify("Çırağan Palace") == "ciragan-palace"
+
+
+def test_istanbul(gazetteer: Gazetteer) -> None:
+    place = gazetteer.resolve("Istanbul")
+    assert place is not None
+    assert place.id == "geonames:745044"
+    assert place.kind == "city"
+    assert place.country == "TUR"
+    assert place.timezone == "Europe/Istanbul"
+    assert place.within == "country:TUR"
+    assert place.lat is not None and place.lon is not None
+    assert km(place.lat, place.lon, 41.01, 28.95) < 10
+    assert gazetteer.get("geonames:745044") == place
+
+
+@pytest.mark.parametrize("name", ["Kyiv", "Kiev", "KYIV"])
+def test_kyiv_and_its_old_spelling(gazetteer: Gazetteer, name: str) -> None:
+    place = gazetteer.resolve(name)
+    assert place is not None
+    assert place.id == "geonames:703448"
+    assert (place.country, place.timezone) == ("UKR", "Europe/Kyiv")
+
+
+def test_paris_with_and_without_context(gazetteer: Gazetteer) -> None:
+    paris = gazetteer.resolve("Paris")
+    assert paris is not None and paris.country == "FRA"
+    texas = gazetteer.resolve("Paris", country="USA")
+    assert texas is not None and texas.country == "USA"
+    assert texas.timezone is not None and texas.timezone.startswith("America/")
+    # Several context countries: the first that has a candidate wins.
+    assert gazetteer.resolve("Paris", country=["ZZZ", "USA", "FRA"]) == texas
+    # A context with no candidate falls back to the prior.
+    assert gazetteer.resolve("Paris", country="JPN") == paris
+
+
+def test_candidates_rank_by_prior(gazetteer: Gazetteer) -> None:
+    found = gazetteer.candidates("Moscow")
+    assert found[0].country == "RUS"
+    assert len(found) > 1 and {p.country for p in found[1:]} >= {"USA"}
+    populations = [p.population or 0 for p in found if p.kind == "city"]
+    assert populations[0] == max(populations)
+    georgia = gazetteer.candidates("Georgia")
+    assert georgia[0].id == "country:GEO"
+
+
+def test_saint_and_diacritics_in_city_names(gazetteer: Gazetteer) -> None:
+    spb = gazetteer.resolve("St. Petersburg")
+    assert spb is not None and spb.country == "RUS"
+    assert gazetteer.resolve("Saint Petersburg", country="USA").country == "USA"  # type: ignore[union-attr]
+    zurich = gazetteer.resolve("Zurich")
+    assert zurich is not None and zurich.name == "Zürich"
+
+
+@pytest.mark.parametrize("query", ["UA", "UKR", "804", "Ukraine", "ukraine"])
+def test_country_by_code_or_name(gazetteer: Gazetteer, query: str) -> None:
+    place = gazetteer.country(query)
+    assert place is not None
+    assert place.id == "country:UKR" and place.kind == "country"
+    assert place.timezone == "Europe/Kyiv"
+    assert place.lat is not None and km(place.lat, place.lon or 0, 50.45, 30.52) < 10  # Kyiv
+
+
+def test_country_names_and_time_zones(gazetteer: Gazetteer) -> None:
+    for name in ("Turkey", "Türkiye", "Turkiye", "TR", "TUR"):
+        place = gazetteer.country(name)
+        assert place is not None and place.country == "TUR", name
+        assert place.timezone == "Europe/Istanbul"
+    usa = gazetteer.country("United States")
+    assert usa is not None and usa.id == "country:USA"
+    assert usa.timezone == "America/New_York"  # several zones: the capital's
+    assert gazetteer.country("U.S.") == usa
+    assert gazetteer.resolve("Russia") == gazetteer.country("RUS")
+    assert gazetteer.get("country:GBR") == gazetteer.country("Britain")
+
+
+@pytest.mark.parametrize("name", ["Ciragan Palace", "Çırağan Palace", "the Çırağan Palace"])
+def test_ciragan_palace_is_a_venue_in_istanbul(gazetteer: Gazetteer, name: str) -> None:
+    venue = gazetteer.venue(name)
+    assert venue is not None
+    assert venue.id == "venue:ciragan-palace"
+    assert venue.kind == "venue"
+    assert venue.within == "geonames:745044"
+    assert (venue.country, venue.timezone) == ("TUR", "Europe/Istanbul")
+    assert venue.lat is not None and venue.lon is not None
+    assert km(venue.lat, venue.lon, 41.01, 28.95) < 10
+    assert gazetteer.candidates(name)[0] == venue
+    assert gazetteer.venue_type(venue.id) == "palace"
+
+
+def test_venues_in_a_city_and_a_country(gazetteer: Gazetteer) -> None:
+    in_istanbul = {p.id for p in gazetteer.venues_in("geonames:745044")}
+    assert {"venue:ciragan-palace", "venue:dolmabahce-palace"} <= in_istanbul
+    in_usa = {p.name for p in gazetteer.venues_in("country:USA")}
+    assert {"White House", "Camp David"} <= in_usa
+    assert gazetteer.venues_in("geonames:1") == []
+
+
+def test_every_venue_lies_near_its_city(gazetteer: Gazetteer) -> None:
+    for place_id in gazetteer._venues:
+        venue = gazetteer.get(place_id)
+        assert venue is not None and venue.within is not None
+        city = gazetteer.get(venue.within)
+        assert city is not None, place_id
+        assert city.country == venue.country, place_id
+        assert venue.lat is not None and venue.lon is not None
+        assert km(venue.lat, venue.lon, city.lat or 0, city.lon or 0) < 40, place_id
+
+
+def test_unknown_names_and_ids(gazetteer: Gazetteer) -> None:
+    assert gazetteer.resolve("Xqzzyville") is None
+    assert gazetteer.candidates("Xqzzyville") == []
+    assert gazetteer.candidates("") == []
+    assert gazetteer.country("Atlantis") is None
+    assert gazetteer.venue("Istanbul") is None
+    assert gazetteer.get("geonames:1") is None
+    assert gazetteer.get("country:ZZZ") is None
+    assert gazetteer.get("venue:nowhere") is None
+    assert gazetteer.get("wikidata:Q1") is None
+
+
+def test_default_is_cached(gazetteer: Gazetteer) -> None:
+    assert Gazetteer.default() is gazetteer
+    assert Gazetteer.loaded()
+
+
+def test_nothing_is_loaded_at_import() -> None:
+    code = (
+        "import detente, detente.gazetteer as g\n"
+        "assert not g.Gazetteer.loaded()\n"
+        "assert g.Gazetteer._default is None\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_user_venue_table(tmp_path: Path) -> None:
+    mine = tmp_path / "mine.tsv"
+    mine.write_text(
+        "# my venues\n"
+        "name\taliases\tkind\tlat\tlon\tcity\tcountry\tsource\n"
+        "Hotel Example\tExample Hotel\thotel\t41.0300\t28.9800\t745044\tTUR\ttest\n",
+        encoding="utf-8",
+    )
+    gazetteer = Gazetteer.load(venues=[bundled_venues_path(), mine])
+    venue = gazetteer.venue("example hotel")
+    assert venue is not None and venue.id == "venue:hotel-example"
+    assert gazetteer.venue("Ciragan Palace") is not None
+
+
+def test_malformed_venue_table_says_where(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.tsv"
+    bad.write_text(
+        "name\taliases\tkind\tlat\tlon\tcity\tcountry\tsource\nOnly\tthree\tfields\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ResourceError, match=r"bad\.tsv:2"):
+        Gazetteer.load(venues=[bad])
+
+
+def test_missing_index_is_a_resource_error(tmp_path: Path) -> None:
+    with pytest.raises(ResourceError, match="build_gazetteer"):
+        Gazetteer.load(index=tmp_path / "missing.tsv.gz", venues=[])
