@@ -17,10 +17,10 @@ from spacy.tokens import Doc, Span, Token
 from detente.verbs import VerbCode, VerbLexicon
 
 # Dependencies whose subtree words count as a verb's object words.
-OBJECT_DEPS = {"dobj", "obj", "attr", "oprd", "dative", "acomp", "ccomp", "xcomp", "npadvmod"}
+OBJECT_DEPS = {"dobj", "obj", "attr", "oprd", "dative", "acomp", "nsubjpass"}
 PREP_DEPS = {"prep", "agent"}
-PARTICLE_DEPS = {"prt", "advmod", "neg"}
-SKIP_POS = {"DET", "PUNCT", "PRON", "CCONJ", "SCONJ", "NUM", "SYM", "SPACE", "PART"}
+PARTICLE_DEPS = {"prt", "neg"}
+MODIFIER_DEPS = {"compound", "amod", "nmod", "prt"}
 VERBAL = {"VERB", "AUX"}
 # Clausal links a trigger search may follow downwards from the common ancestor.
 DOWN_DEPS = {"xcomp", "ccomp", "advcl", "conj", "relcl", "acl", "pcomp", "dobj", "pobj", "prep"}
@@ -30,12 +30,31 @@ def _lemma(token: Token) -> str:
     return (token.lemma_ or token.text).lower()
 
 
+def _phrase(head: Token) -> list[str]:
+    """A noun phrase's head lemma with its compound and adjective modifiers."""
+    words = [_lemma(head)]
+    words.extend(_lemma(c) for c in head.children if c.dep_ in MODIFIER_DEPS)
+    return words
+
+
+def _pp(prep: Token, words: list[str], preps: list[str]) -> None:
+    preps.append(_lemma(prep))
+    for obj in prep.children:
+        if obj.dep_ in {"pobj", "pcomp"}:
+            words.extend(_phrase(obj))
+            for sub in obj.children:  # "(FOR END) (TO OPERATION)": one level of nesting
+                if sub.dep_ == "prep":
+                    preps.append(_lemma(sub))
+                    words.extend(w for o in sub.children if o.dep_ == "pobj" for w in _phrase(o))
+
+
 def slot_words(verb: Token) -> tuple[list[str], list[str]]:
     """Object words and prepositions around a verb, as pattern lookups want them.
 
-    Words: lemmas of the direct object / complement subtrees (the nouns, adjectives and
-    verbs in them), of prepositional objects, and particles. Prepositions: the verb's
-    own prepositions and those nested in its object phrases ("call for an end to").
+    Words: the heads of its objects and complements with their compound and adjective
+    modifiers, the heads of its prepositional objects, its particles, and the verb of an
+    open complement ("agree to release" -> "release"). Prepositions: its own and those
+    attached to its object ("call for an end to ...").
     """
     words: list[str] = []
     preps: list[str] = []
@@ -43,14 +62,16 @@ def slot_words(verb: Token) -> tuple[list[str], list[str]]:
         dep = child.dep_
         if dep in PARTICLE_DEPS:
             words.append(_lemma(child))
-        elif dep in OBJECT_DEPS or dep in PREP_DEPS:
-            for tok in child.subtree:
-                if tok.dep_ in PREP_DEPS or (tok.pos_ == "ADP" and tok.dep_ != "prt"):
-                    preps.append(_lemma(tok))
-                elif tok.pos_ not in SKIP_POS or tok.dep_ == "prt":
-                    words.append(_lemma(tok))
-            if dep in PREP_DEPS:
-                preps.append(_lemma(child))
+        elif dep in PREP_DEPS:
+            _pp(child, words, preps)
+        elif dep in {"xcomp", "ccomp"}:
+            words.append(_lemma(child))
+            words.extend(_lemma(c) for c in child.children if c.dep_ in {"dobj", "prt"})
+        elif dep in OBJECT_DEPS:
+            words.extend(_phrase(child))
+            for sub in child.children:
+                if sub.dep_ == "prep":
+                    _pp(sub, words, preps)
     return words, preps
 
 
@@ -93,6 +114,53 @@ def _code_token(token: Token, lexicon: VerbLexicon) -> VerbCode | None:
     if token.pos_ in {"NOUN", "PROPN"}:
         return lexicon.noun(_lemma(token))
     return None
+
+
+# CAMEO's "express intent to ..." (03x) and "threaten to ..." (13x), and PLOVER's notes
+# that promised retreats, meetings and aid are AGREE: a future or volitional trigger
+# turns a cooperative action into AGREE and a hostile one into THREATEN; a negated
+# cooperative trigger ("did not agree", "refused to meet" is coded by its verb) into
+# REJECT.
+FUTURE_AUX = {"will", "would", "shall", "'ll"}
+VOLITION = {"willing", "ready", "prepared", "plan", "intend", "pledge", "vow", "offer",
+            "promise", "agree", "decide", "expect", "want", "hope", "aim", "seek"}
+PROMISABLE = {"CONSULT", "RETREAT", "CONCEDE", "AID", "COOPERATE"}
+HOSTILE = {"ASSAULT", "COERCE", "SANCTION"}
+COOPERATIVE = {"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT"}
+_SHIFTS = {
+    "AGREE": ("AGREE", None, "030"),
+    "THREATEN": ("THREATEN", None, "130"),
+    "REJECT": ("REJECT", None, "120"),
+}
+
+
+def _future(tok: Token) -> bool:
+    """Is the trigger said to happen later, or wanted ("will meet", "willing to pull out")?"""
+    if any(c.dep_ == "aux" and c.lower_ in FUTURE_AUX for c in tok.children):
+        return True
+    if tok.dep_ == "xcomp" and _lemma(tok.head) in VOLITION:
+        return True
+    return False
+
+
+def _negated(tok: Token) -> bool:
+    return any(c.dep_ == "neg" for c in tok.children)
+
+
+def _shift(code: VerbCode, tok: Token) -> VerbCode:
+    """Apply the status rules above to a code read off a verb."""
+    target = None
+    if tok.pos_ in VERBAL and _negated(tok) and code.plover in COOPERATIVE:
+        target = "REJECT"
+    elif tok.pos_ in VERBAL and _future(tok):
+        if code.plover in PROMISABLE:
+            target = "AGREE"
+        elif code.plover in HOSTILE:
+            target = "THREATEN"
+    if target is None:
+        return code
+    plover, mode, cameo = _SHIFTS[target]
+    return VerbCode(plover, mode, code.context, cameo, f"{code.pattern} ({target.lower()}: status)")
 
 
 def _has_code(code: VerbCode | None) -> bool:
@@ -155,8 +223,8 @@ def code_dyad(
         if first_verbal is None and tok.pos_ in VERBAL:
             first_verbal = tok
         code = _code_token(tok, lexicon)
-        if _has_code(code):
-            return code, tok
+        if code is not None and _has_code(code):
+            return _shift(code, tok), tok
     # 5. Nothing on the path: the sentence root, then any coded verb, nearest the target.
     sent = t_root.sent
     rest = sorted(
