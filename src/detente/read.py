@@ -169,7 +169,9 @@ def _read_text_file(path: Path, override: Published | None) -> Article | InputEr
         meta = _read_sidecar(path)
     except InputError as err:
         return err
-    return _make_article(text, meta, source=source, override=override)
+    return _make_article(
+        text, meta, source=source, override=override, meta_source=str(sidecar_path(path))
+    )
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -252,13 +254,20 @@ def _read_row(line: bytes, source: str, override: Published | None) -> Article |
 
 
 def _make_article(
-    text: str, meta: dict[str, Any], *, source: str, override: Published | None
+    text: str,
+    meta: dict[str, Any],
+    *,
+    source: str,
+    override: Published | None,
+    meta_source: str | None = None,
 ) -> Article | InputError:
-    """Build the Article from text and metadata; InputError for a bad metadata value."""
+    """Build the Article from text and metadata; InputError for a bad metadata value,
+    naming `meta_source` (the sidecar) when the metadata came from elsewhere."""
+    named = meta_source or source
     try:
-        fields = {key: _optional_str(meta, key, source) for key in _META_KEYS}
-        article_id = _optional_id(meta, source) or content_id(text)
-        published = override if override is not None else _meta_published(meta, source)
+        fields = {key: _optional_str(meta, key, named) for key in _META_KEYS}
+        article_id = _optional_id(meta, named) or content_id(text)
+        published = override if override is not None else _meta_published(meta, named)
     except InputError as err:
         return err
     language = fields.pop("language") or "en"
