@@ -1,0 +1,395 @@
+"""The actor registry: each lookup path, name variants, dated offices, lazy loading, and
+that the committed data is what scripts/build_actors.py makes from the shared sources."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from detente.errors import ResourceError
+from detente.registry import Registry, fold_name, normalize
+
+REPO = Path(__file__).resolve().parents[1]
+RESOURCES = REPO.parent / "shared" / "resources"
+GENERATED = ("countries.tsv", "organizations.tsv", "agents.tsv", "phoenix_persons.tsv")
+
+
+@pytest.fixture(scope="module")
+def reg() -> Registry:
+    return Registry.default()
+
+
+# ------------------------------------------------------------------ folding
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("the U.S.", "us"),
+        ("Russia's", "russia"),
+        ("Ukraine’s", "ukraine"),
+        ("Türkiye", "turkiye"),
+        ("Al-Jazeera", "al jazeera"),
+        ("  The  Kremlin ", "kremlin"),
+    ],
+)
+def test_normalize(text: str, key: str) -> None:
+    assert normalize(text) == key
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Zelenskyy", "Zelensky"),
+        ("Zelenskiy", "Zelensky"),
+        ("Medinsky", "Medinskiy"),
+        ("Sergey Lavrov", "Sergei Lavrov"),
+        ("Yuriy", "Yury"),
+        ("Andriy", "Andrii"),
+        ("Erdoğan", "Erdogan"),
+    ],
+)
+def test_fold_name_meets_transliterations(a: str, b: str) -> None:
+    assert fold_name(a) == fold_name(b)
+
+
+# ------------------------------------------------------------------ countries
+
+
+@pytest.mark.parametrize(
+    ("text", "iso3"),
+    [
+        ("Ukraine", "UKR"),
+        ("the United States", "USA"),
+        ("U.S.", "USA"),
+        ("US", "USA"),
+        ("USA", "USA"),
+        ("America", "USA"),
+        ("Russia's", "RUS"),
+        ("Russian Federation", "RUS"),
+        ("Turkey", "TUR"),
+        ("Türkiye", "TUR"),
+        ("Europe", "EUR"),
+        ("European partners", "EUR"),
+    ],
+)
+def test_country(reg: Registry, text: str, iso3: str) -> None:
+    entry = reg.country(text)
+    assert entry is not None and entry.iso3 == iso3
+
+
+def test_country_entry_fields(reg: Registry) -> None:
+    ukraine = reg.country("Ukraine")
+    assert ukraine is not None
+    assert (ukraine.iso2, ukraine.name) == ("UA", "Ukraine")
+    assert "Kyiv" in ukraine.capitals and "Ukrainian" in ukraine.adjectives
+    assert not ukraine.is_region and reg.country("Europe").is_region  # type: ignore[union-attr]
+
+
+def test_country_acronym_needs_capitals(reg: Registry) -> None:
+    assert reg.country("us") is None
+    assert reg.country("Moscow") is None
+    assert reg.country("nowhere land") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "iso3"),
+    [
+        ("Ukrainian", "UKR"),
+        ("Ukrainians", "UKR"),
+        ("Russian", "RUS"),
+        ("Turkish", "TUR"),
+        ("American", "USA"),
+        ("Americans", "USA"),
+        ("European", "EUR"),
+        ("Israeli", "ISR"),
+    ],
+)
+def test_nationality(reg: Registry, text: str, iso3: str) -> None:
+    assert reg.nationality(text) == iso3
+
+
+@pytest.mark.parametrize(
+    ("text", "iso3"),
+    [("Moscow", "RUS"), ("Kyiv", "UKR"), ("Kiev", "UKR"), ("Washington", "USA"), ("Ankara", "TUR")],
+)
+def test_capital(reg: Registry, text: str, iso3: str) -> None:
+    assert reg.capital(text) == iso3
+
+
+def test_capital_is_only_capitals(reg: Registry) -> None:
+    assert reg.capital("Istanbul") is None
+
+
+# ------------------------------------------------------------------ agents and titles
+
+
+@pytest.mark.parametrize(
+    ("text", "sector"),
+    [
+        ("negotiators", "GOV"),
+        ("Foreign Ministry", "GOV"),
+        ("delegation", "GOV"),
+        ("officials", "GOV"),
+        ("senior Ukrainian officials", "GOV"),
+        ("minister", "GOV"),
+        ("ministers", "GOV"),
+        ("president", "GOV"),
+        ("government", "GOV"),
+        ("spokesperson", "GOV"),
+        ("envoy", "GOV"),
+        ("diplomats", "GOV"),
+        ("adviser", "GOV"),
+        ("advisor", "GOV"),
+        ("the Russian side", "GOV"),
+        ("army", "MIL"),
+        ("troops", "MIL"),
+        ("soldiers", "MIL"),
+        ("police", "COP"),
+        ("rebels", "REB"),
+        ("court", "JUD"),
+        ("parliament", "LEG"),
+        ("journalists", "MED"),
+        ("farmers", "AGR"),
+    ],
+)
+def test_agent(reg: Registry, text: str, sector: str) -> None:
+    assert reg.agent(text) == sector
+
+
+def test_agent_entry_keeps_full_code_and_source(reg: Registry) -> None:
+    entry = reg.agent_entry("Defence Ministry")
+    assert entry is not None and entry.code == "GOVMIL" and entry.sector == "GOV"
+    stemmed = reg.agent_entry("ministries")
+    assert stemmed is not None and stemmed.sector == "GOV"
+    assert reg.agent("xylophone") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical", "sector"),
+    [
+        ("President", "president", "GOV"),
+        ("Foreign Minister", "foreign minister", "GOV"),
+        ("Defense Minister", "defence minister", "GOV"),
+        ("Defence Minister", "defence minister", "GOV"),
+        ("Prime Minister", "prime minister", "GOV"),
+        ("advisor", "adviser", "GOV"),
+        ("aide", "aide", "GOV"),
+        ("envoy", "envoy", "GOV"),
+        ("spokesman", "spokesperson", "GOV"),
+        ("Russian Foreign Minister", "foreign minister", "GOV"),
+        ("Secretary-General", "secretary general", "IGO"),
+    ],
+)
+def test_title(reg: Registry, text: str, canonical: str, sector: str) -> None:
+    entry = reg.title(text)
+    assert entry is not None and (entry.title, entry.sector) == (canonical, sector)
+
+
+def test_title_unknown(reg: Registry) -> None:
+    assert reg.title("plumber") is None
+
+
+# ------------------------------------------------------------------ persons
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country"),
+    [
+        ("Volodymyr Zelenskyy", "Volodymyr Zelenskyy", "UKR"),
+        ("Zelensky", "Volodymyr Zelenskyy", "UKR"),
+        ("Zelenskiy", "Volodymyr Zelenskyy", "UKR"),
+        ("Vladimir Zelensky", "Volodymyr Zelenskyy", "UKR"),
+        ("Medinskiy", "Vladimir Medinsky", "RUS"),
+        ("Vladimir Medinsky", "Vladimir Medinsky", "RUS"),
+        ("Sergei Lavrov", "Sergey Lavrov", "RUS"),
+        ("Lavrov", "Sergey Lavrov", "RUS"),
+        ("Putin", "Vladimir Putin", "RUS"),
+        ("President Putin", "Vladimir Putin", "RUS"),
+        ("Yury Ushakov", "Yuri Ushakov", "RUS"),
+        ("Peskov", "Dmitry Peskov", "RUS"),
+        ("Erdogan", "Recep Tayyip Erdoğan", "TUR"),
+        ("Hakan Fidan", "Hakan Fidan", "TUR"),
+        ("Witkoff", "Steve Witkoff", "USA"),
+        ("Marco Rubio", "Marco Rubio", "USA"),
+        ("Kellogg", "Keith Kellogg", "USA"),
+        ("Andrii Sybiha", "Andrii Sybiha", "UKR"),
+        ("Andriy Yermak", "Andriy Yermak", "UKR"),
+    ],
+)
+def test_person(reg: Registry, text: str, name: str, country: str) -> None:
+    person = reg.person(text)
+    assert person is not None
+    assert (person.name, person.country, person.origin) == (name, country, "detente")
+
+
+def test_person_dated_office_umerov(reg: Registry) -> None:
+    june, september = date(2025, 6, 1), date(2025, 9, 1)
+    umerov = reg.person("Rustem Umerov", on=june)
+    assert umerov is not None
+    assert umerov.office_on(june).title == "Minister of Defence of Ukraine"  # type: ignore[union-attr]
+    office = umerov.office_on(september)
+    assert office is not None and "National Security and Defence Council" in office.title
+    assert umerov.sector_on(september) == "GOV"
+    assert reg.person("Umerov", on=september) is umerov
+
+
+def test_person_trump_second_term(reg: Registry) -> None:
+    trump = reg.person("Donald Trump")
+    assert trump is not None
+    assert trump.office_on(date(2025, 1, 19)) is None
+    office = trump.office_on(date(2025, 1, 20))
+    assert office is not None and office.title == "President of the United States"
+
+
+def test_person_falls_back_to_phoenix(reg: Registry) -> None:
+    blair = reg.person("Tony Blair")
+    assert blair is not None and blair.origin == "phoenix" and blair.country == "GBR"
+    assert any(o.start is not None for o in blair.offices)
+
+
+def test_person_unknown(reg: Registry) -> None:
+    assert reg.person("Nobody Inparticular") is None
+    assert reg.person("") is None
+
+
+PERSONS = """\
+# two people with one surname
+name: Anna Petrenko
+country: UKR
+office: 2020 .. 2021-06 | Minister of Examples | GOV
+
+name: Olha Petrenko
+country: UKR
+sector: MIL
+office: 2022-03-01 .. | Commander of Tests | MIL
+"""
+
+
+def test_person_surname_ambiguity_and_dates() -> None:
+    small = Registry(files={"persons.txt": PERSONS, "phoenix_persons.tsv": "name\n"})
+    assert small.person("Petrenko") is None  # two of them
+    olha = small.person("Petrenko", on=date(2023, 1, 1))
+    assert olha is not None and olha.name == "Olha Petrenko"
+    anna = small.person("A. Petrenko")
+    assert anna is not None and anna.name == "Anna Petrenko"
+    # month and year precision: a start counts from its first day, an end to its last
+    assert anna.office_on(date(2020, 1, 1)) is not None
+    assert anna.office_on(date(2021, 6, 30)) is not None
+    assert anna.office_on(date(2021, 7, 1)) is None
+    assert anna.sector == "GOV" and olha.sector == "MIL"
+
+
+def test_persons_file_error_names_line() -> None:
+    bad = Registry(files={"persons.txt": "name Ann\n", "phoenix_persons.tsv": "name\n"})
+    with pytest.raises(ResourceError, match="name Ann"):
+        bad.person("Ann")
+
+
+# ------------------------------------------------------------------ organizations
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "country", "sector"),
+    [
+        ("NATO", "IGOWSTNAT", None, "IGO"),
+        ("Nato", "IGOWSTNAT", None, "IGO"),
+        ("the United Nations", "IGOUNO", None, "IGO"),
+        ("UN", "IGOUNO", None, "IGO"),
+        ("EU", "IGOEUREEC", None, "IGO"),
+        ("European Union", "IGOEUREEC", None, "IGO"),
+        ("OSCE", "IGOEUR", None, "IGO"),
+        ("ICRC", "NGOHLHIRC", None, "NGO"),
+        ("IAEA", "IGOUNOIAE", None, "IGO"),
+        ("the Kremlin", "RUSGOV", "RUS", "GOV"),
+        ("White House", "USAGOV", "USA", "GOV"),
+        ("Hamas", "PSEREB", "PSE", "REB"),
+        ("Reuters", "GBRMED", "GBR", "MED"),
+        ("Associated Press", "USAMED", "USA", "MED"),
+        ("AP", "USAMED", "USA", "MED"),
+        ("AFP", "FRAMED", "FRA", "MED"),
+        ("TASS", "RUSMED", "RUS", "MED"),
+        ("RIA Novosti", "RUSMED", "RUS", "MED"),
+        ("Interfax", "RUSMED", "RUS", "MED"),
+        ("Anadolu Agency", "TURMED", "TUR", "MED"),
+        ("Ukrinform", "UKRMED", "UKR", "MED"),
+        ("BBC", "GBRMED", "GBR", "MED"),
+        ("CNN", "USAMED", "USA", "MED"),
+        ("Al-Jazeera", "QATMED", "QAT", "MED"),
+    ],
+)
+def test_organization(
+    reg: Registry, text: str, code: str, country: str | None, sector: str
+) -> None:
+    org = reg.organization(text)
+    assert org is not None
+    assert (org.code, org.country, org.sector) == (code, country, sector)
+
+
+def test_organization_acronym_case(reg: Registry) -> None:
+    assert reg.organization("ap") is None
+    assert reg.organization("who") is None
+
+
+# ------------------------------------------------------------------ loading
+
+
+def test_default_is_cached() -> None:
+    assert Registry.default() is Registry.default()
+
+
+def test_missing_data_file_is_a_resource_error() -> None:
+    reg = Registry()
+    with pytest.raises(ResourceError, match="make data"):
+        reg._text("no-such-file.tsv")
+
+
+def test_import_does_not_load_data() -> None:
+    """Importing detente.registry reads no data file; the first lookup does."""
+    probe = """
+import pathlib
+reads = []
+original = pathlib.Path.read_text
+def spy(self, *args, **kwargs):
+    reads.append(str(self))
+    return original(self, *args, **kwargs)
+pathlib.Path.read_text = spy
+import detente.registry as registry
+assert registry.Registry._default is None, "a Registry was made at import"
+assert not [r for r in reads if "actors" in r], reads
+assert registry.Registry.default().country("Ukraine").iso3 == "UKR"
+assert [r for r in reads if r.endswith("countries.tsv")], "probe saw no read"
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.skipif(
+    not (RESOURCES / "Phoenix.agents.txt").is_file(),
+    reason=f"shared resources not found at {RESOURCES} (../shared/resources beside the repo)",
+)
+def test_build_script_reproduces_committed_data(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "scripts" / "build_actors.py"),
+            "--resources",
+            str(RESOURCES),
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    committed = REPO / "src" / "detente" / "data" / "actors"
+    for name in GENERATED:
+        fresh = (tmp_path / "actors" / name).read_bytes()
+        assert fresh == (committed / name).read_bytes(), f"{name} is stale: run `make data`"
