@@ -9,6 +9,7 @@ stays fast.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -24,6 +25,8 @@ from detente.store import DEFAULT_DB, Added, Store, StoredEvent, ingest, write_c
 from detente.vocabulary import Article, Event, to_dict
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from detente.pipeline import Extractor
 
 __all__ = ["main"]
@@ -159,7 +162,9 @@ def ingest_command(
 
         def on_item(item: Added | InputError) -> None:
             if isinstance(item, InputError):
-                progress.console.print(f"error: {item}", markup=False, highlight=False)
+                progress.console.print(
+                    f"error: {item}", markup=False, highlight=False, soft_wrap=True
+                )
             else:
                 progress.advance(task)
 
@@ -287,7 +292,7 @@ def eval_command(task: str, paths: tuple[Path, ...], out_dir: Path) -> None:
 
 def _evaluation_module() -> Any:
     try:
-        import detente.evaluation as evaluation
+        evaluation = importlib.import_module("detente.evaluation")
     except ModuleNotFoundError as exc:
         if exc.name != "detente.evaluation":
             raise
@@ -312,7 +317,6 @@ def flatten_metrics(metrics: Mapping[str, Any], prefix: str = "") -> list[tuple[
 
 
 def _print_metrics(metrics: Mapping[str, Any], *, title: str) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
@@ -321,7 +325,7 @@ def _print_metrics(metrics: Mapping[str, Any], *, title: str) -> None:
     table.add_column("value", justify="right")
     for name, value in flatten_metrics(metrics):
         table.add_row(Text(name), Text(value))
-    Console().print(table)
+    _console().print(table)
 
 
 # -- output --------------------------------------------------------------------------------
@@ -358,8 +362,20 @@ def event_cells(event: Event) -> dict[str, str]:
     }
 
 
-def _print_table(events: Sequence[Event], dates: Sequence[date | None] | None) -> None:
+_WRAPPING_COLUMNS = frozenset({"place", "attribution", "evidence"})
+
+
+def _console() -> Console:
+    """A stdout console; when stdout is not a terminal, wide enough not to cut codes."""
     from rich.console import Console
+
+    console = Console()
+    if not console.is_terminal:
+        console.width = max(console.width, 160)
+    return console
+
+
+def _print_table(events: Sequence[Event], dates: Sequence[date | None] | None) -> None:
     from rich.table import Table
     from rich.text import Text  # plain cells: article text may hold "[...]" markup
 
@@ -368,10 +384,13 @@ def _print_table(events: Sequence[Event], dates: Sequence[date | None] | None) -
     columns += ["type", "status", "sources", "targets", "place", "time", "attribution"]
     columns += ["evidence"]
     for column in columns:
-        table.add_column(column)
+        if column in _WRAPPING_COLUMNS:
+            table.add_column(column, overflow="fold", ratio=1)
+        else:
+            table.add_column(column, no_wrap=True)
     for i, event in enumerate(events):
         cells = event_cells(event)
         if dates is not None:
             cells["date"] = dates[i].isoformat() if dates[i] else ""
         table.add_row(*(Text(cells[c]) for c in columns))
-    Console().print(table)
+    _console().print(table)
