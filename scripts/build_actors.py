@@ -220,13 +220,26 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).lower().strip()
 
 
+SMALL_WORDS = frozenset({"of", "the", "and", "for", "in", "on", "to", "de", "du", "la", "le"})
+
+
 def display(name: str) -> str:
-    """An upper-case dictionary name in title case, keeping short acronyms ("NATO")."""
+    """An upper-case dictionary name in title case, keeping acronyms: "NATO", "UN Security
+    Council", "Council of Europe"."""
     if not name.isupper():
         return name
     if " " not in name and len(name) <= 6:
         return name
-    return name.title()
+    words = []
+    for i, word in enumerate(name.split(" ")):
+        bare = word.strip(".,()'").lower()
+        if i and bare in SMALL_WORDS:
+            words.append(word.lower())
+        elif len(bare) <= 3 and bare.isalpha() and bare not in SMALL_WORDS and bare != "al":
+            words.append(word)  # UN, US, EU
+        else:
+            words.append(word.title() if not word[:1].isdigit() else word.lower())
+    return " ".join(words)
 
 
 def tsv_field(values: Iterable[str]) -> str:
@@ -322,11 +335,29 @@ def build_countries(resources: Path) -> list[list[str]]:
     return rows
 
 
+# Three-letter sector codes of Phoenix/CAMEO; any other second part of a country code
+# ("PSEGZA", "FRANCL") names a territory, not a sector.
+SECTORS = frozenset(
+    "GOV MIL REB OPP PTY COP JUD SPY MED EDU BUS CRM CVL REF IGO NGO LEG ELI HLH AGR LAB "
+    "REL UAF ENV DEV HRI MUS CHR JEW BUD HIN RAD MNC IMG SEP INS PRO".split()
+)
+
+
+ISO3 = frozenset(c.alpha_3 for c in pycountry.countries)
+
+
 def split_code(code: str) -> tuple[str, str]:
-    """A Phoenix code -> (country, sector): "RUSGOV" -> ("RUS", "GOV"), "IGOUNO" -> ("", "IGO")."""
-    if code[:3] in {"IGO", "NGO", "MED", "MNC", "IMG", "UAF", "REB", "GOV", "MIL", "BUS"}:
-        return "", "REB" if code[:3] == "IMG" else code[:3]
-    return code[:3], code[3:6]
+    """A Phoenix code -> (country, sector): "RUSGOV" -> ("RUS", "GOV"), "IGOUNO" -> ("",
+    "IGO"), "IMGMUSALQ" -> ("", "REB"), "MNC" -> ("", "BUS"); a territory code
+    ("PSEGZA") has no sector."""
+    if code[:3] in SECTORS:
+        # IMG (international militarized group) reads as REB, MNC (multinational) as BUS;
+        # a company or NGO code may carry its home country ("MNCUSA", "NGOUSAHRI").
+        sector = {"IMG": "REB", "MNC": "BUS"}.get(code[:3], code[:3])
+        home = code[3:6] if code[:3] in ("MNC", "NGO") and code[3:6] in ISO3 else ""
+        return home, sector
+    sector = code[3:6]
+    return code[:3], sector if sector in SECTORS else ""
 
 
 def build_organizations(resources: Path) -> tuple[list[list[str]], list[list[str]]]:

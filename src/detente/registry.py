@@ -177,14 +177,16 @@ class PersonEntry:
 class OrgEntry:
     """A named organisation: international body, national body, armed group or outlet.
 
-    `country` is None for international bodies. `kind` is "media", "body" (hand-written
-    organizations.txt) or "phoenix".
+    `country` is None for international bodies (Phoenix region codes such as "MEA" or
+    "EUR" stand in for a country where Phoenix uses them). `sector` is None for a
+    Phoenix territory entry ("PSEGZA", Gaza). `kind` is "media" (media.txt), "body"
+    (organizations.txt) or "phoenix" (organizations.tsv).
     """
 
     code: str
     name: str
     country: str | None
-    sector: str
+    sector: str | None
     aliases: tuple[str, ...] = ()
     kind: str = "phoenix"
     source: str | None = None
@@ -569,7 +571,9 @@ class Registry:
             for alias in (name, *aliases):
                 index.add(alias, org)
         for code, name, country, sector, aliases, source in self._rows("organizations.tsv"):
-            org = OrgEntry(code, name, country or None, sector, _split(aliases), "phoenix", source)
+            org = OrgEntry(
+                code, name, country or None, sector or None, _split(aliases), "phoenix", source
+            )
             for alias in (name, *org.aliases):
                 index.add(alias, org)
         return index
