@@ -1,32 +1,76 @@
-"""The flow of one article: parse -> mentions -> resolve -> events. Library entry point.
+"""The flow of one article: parse -> mentions -> resolve -> times -> events.
 
-extractor = Extractor()                       # loads model and data lazily
-reading = extractor.extract(article)          # one Article -> one Reading
-for reading in extractor.extract_many(articles): ...   # nlp.pipe in batches
+    extractor = Extractor()                       # model and data load lazily
+    reading = extractor.extract(article)          # one Article -> one Reading
+    for reading in extractor.extract_many(articles): ...   # nlp.pipe in batches
+
+Collaborators (spaCy pipeline, actor registry, gazetteer, verb lexicon) are injected for
+tests and default to the bundled ones.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from detente.grammar import clause_tense
 from detente.parse import load_nlp, parse
 from detente.vocabulary import Article, Reading
 
+if TYPE_CHECKING:
+    from detente.gazetteer import Gazetteer
+    from detente.registry import Registry
+    from detente.verbs import VerbLexicon
+
 
 class Extractor:
-    """Reads articles into Readings. Collaborators are injected for tests."""
+    """Reads articles into Readings."""
 
-    def __init__(self, *, nlp: Language | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        nlp: Language | None = None,
+        registry: Registry | None = None,
+        gazetteer: Gazetteer | None = None,
+        lexicon: VerbLexicon | None = None,
+    ) -> None:
         self._nlp = nlp
+        self._registry = registry
+        self._gazetteer = gazetteer
+        self._lexicon = lexicon
 
     @property
     def nlp(self) -> Language:
         if self._nlp is None:
             self._nlp = load_nlp()
         return self._nlp
+
+    @property
+    def registry(self) -> Registry:
+        if self._registry is None:
+            from detente.registry import Registry
+
+            self._registry = Registry.default()
+        return self._registry
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        if self._gazetteer is None:
+            from detente.gazetteer import Gazetteer
+
+            self._gazetteer = Gazetteer.default()
+        return self._gazetteer
+
+    @property
+    def lexicon(self) -> VerbLexicon:
+        if self._lexicon is None:
+            from detente.verbs import VerbLexicon
+
+            self._lexicon = VerbLexicon.default()
+        return self._lexicon
 
     def extract(self, article: Article) -> Reading:
         return self.read_doc(article, self.nlp(article.text))
@@ -38,5 +82,65 @@ class Extractor:
             yield self.read_doc(article, doc)
 
     def read_doc(self, article: Article, doc: Doc) -> Reading:
-        # Stages are wired in as they land (mentions, resolve, events).
-        return Reading(article=article)
+        from detente.events import EventExtractor
+        from detente.resolve import Resolver
+        from detente.timex import TimeTagger
+
+        resolution = Resolver(registry=self.registry, gazetteer=self.gazetteer).resolve(
+            doc, article
+        )
+        zones = _sentence_zones(doc, resolution)
+        tagger = TimeTagger(
+            zone_of=lambda offset: _zone_at(doc, zones, offset),
+            tense_of=lambda offset: _tense_at(doc, offset),
+            city_zone=lambda name: (
+                place.timezone if (place := self.gazetteer.resolve(name)) else None
+            ),
+        )
+        times = tagger.tag(article.text, article_id=article.id, anchor=article.published_date)
+        events = EventExtractor(lexicon=self.lexicon, gazetteer=self.gazetteer).extract(
+            doc, article, resolution, times
+        )
+        return Reading(
+            article=article,
+            actors=tuple(resolution.actors),
+            places=tuple(resolution.places),
+            times=tuple(times),
+            events=tuple(events),
+        )
+
+
+def _sentence_zones(doc: Doc, resolution: object) -> dict[int, str]:
+    """The time zone of each sentence: that of the first located place in it, else the
+    article's first located place (the dateline usually)."""
+    places = getattr(resolution, "places", [])
+    zones: dict[int, str] = {}
+    first: str | None = None
+    for mention in places:
+        zone = mention.place.timezone
+        if not zone:
+            continue
+        span = doc.char_span(
+            mention.evidence.span.start, mention.evidence.span.end, alignment_mode="expand"
+        )
+        if span is None:
+            continue
+        zones.setdefault(span.sent.start, zone)
+        first = first or zone
+    if first:
+        zones[-1] = first
+    return zones
+
+
+def _zone_at(doc: Doc, zones: dict[int, str], offset: int) -> str | None:
+    span = doc.char_span(offset, offset + 1, alignment_mode="expand")
+    if span is None:
+        return zones.get(-1)
+    return zones.get(span.sent.start, zones.get(-1))
+
+
+def _tense_at(doc: Doc, offset: int) -> str:
+    span = doc.char_span(offset, offset + 1, alignment_mode="expand")
+    if span is None:
+        return "present"
+    return clause_tense(span[0])

@@ -1,0 +1,940 @@
+"""Events: find event mentions in the parse, fill their arguments, and fold repeats.
+
+A trigger is a verb the CAMEO verb lexicon codes ("encouraged", "sent ... to"), a light
+verb with an event noun ("hold negotiations", "participate in talks"), or an event noun
+alone ("the Istanbul talks"). Its arguments come from the dependency parse:
+
+- sources: the subject; for an infinitive, the controller ("delegations are expected to
+  hold talks": the delegations; "encouraged Moscow and Kyiv to collaborate": Moscow, Kyiv);
+  a pronoun subject of reported speech is the speaker (resolve stage).
+- targets: the object, "to X", "with X", "against X"; "from X" for requests ("awaits a
+  memorandum from the Russian side").
+- place and venue: a location attached to the trigger or its noun; a venue also gives its
+  city. Host: the country of the place when it is not a party (PLOVER mode third-party).
+- time: the expression attached to the trigger, else one in the sentence, else the
+  article's date (precision "article").
+- status: negated, hypothetical, or the clause's tense (past, present, future).
+- attribution: "according to X"; the subject of a reporting verb whose complement holds
+  the trigger ("Lavrov stated that ..."); else the author.
+
+One meeting told five times is one event: CONSULT mentions merge when their place and
+date agree and their parties do not conflict, and an event noun that refers back ("the
+Istanbul talks") adds its sentence to the meeting it names. Other events merge when type,
+parties and the event they refer to agree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from spacy.tokens import Doc, Token
+
+from detente.gazetteer import Gazetteer
+from detente.grammar import clause_tense, is_hypothetical, is_negated
+from detente.mentions import LOCATIVE_PREPS
+from detente.resolve import Resolution
+from detente.verbs import VerbCode, VerbLexicon
+from detente.vocabulary import (
+    Actor,
+    ActorMention,
+    Article,
+    Attribution,
+    Event,
+    Evidence,
+    PlaceMention,
+    Span,
+    TimeValue,
+)
+
+EXTRACTOR = "detente.events"
+VERSION = "0.1.0"
+
+REPORTING = frozenset(
+    {
+        "say",
+        "state",
+        "announce",
+        "confirm",
+        "indicate",
+        "tell",
+        "report",
+        "add",
+        "claim",
+        "note",
+        "insist",
+        "stress",
+        "declare",
+        "explain",
+        "write",
+        "tweet",
+        "reveal",
+        "assert",
+        "acknowledge",
+        "deny",
+        "suggest",
+        "according",
+    }
+)
+# Verbs that carry an event noun without adding meaning: "hold talks", "join negotiations".
+LIGHT_VERBS = frozenset(
+    {
+        "hold",
+        "conduct",
+        "have",
+        "participate",
+        "attend",
+        "join",
+        "begin",
+        "start",
+        "resume",
+        "open",
+        "host",
+        "convene",
+        "continue",
+        "launch",
+        "enter",
+        "take",
+        "stage",
+        "organize",
+        "organise",
+    }
+)
+# Predicates that schedule or intend their complement, or describe rather than act; they
+# are not events themselves.
+NON_EVENTS = frozenset(
+    {
+        "expect",
+        "anticipate",
+        "schedule",
+        "set",
+        "due",
+        "plan",
+        "intend",
+        "prepare",
+        "slate",
+        "aim",
+        "hope",
+        "go",
+        "poise",
+        "determine",
+        "want",
+        "seek",
+        "try",
+        "need",
+        "be",
+        "begin",
+        "maintain",
+        "include",
+        "represent",
+        "lead",
+        "head",
+        "follow",
+        "involve",
+        "establish",
+        "achieve",
+        "end",
+    }
+)
+# Verbs that hand a document over: sending a proposal is making one.
+TRANSFER_VERBS = frozenset(
+    {
+        "send",
+        "submit",
+        "hand",
+        "deliver",
+        "give",
+        "pass",
+        "transmit",
+        "forward",
+        "table",
+        "share",
+        "circulate",
+    }
+)
+# Dependency labels of non-finite modifiers: a verb there describes, it does not report.
+NONFINITE_DEPS = frozenset({"acl", "amod", "pcomp", "csubj"})
+DOCUMENT_NOUNS = frozenset(
+    {
+        "roadmap",
+        "plan",
+        "framework",
+        "blueprint",
+        "memorandum",
+        "proposal",
+        "draft",
+        "initiative",
+        "document",
+        "offer",
+        "points",
+        "list",
+        "text",
+        "agreement",
+        "deal",
+    }
+)
+FALLBACK_CONSULT_NOUNS = frozenset(
+    {
+        "talk",
+        "talks",
+        "negotiation",
+        "meeting",
+        "summit",
+        "consultation",
+        "conference",
+        "dialogue",
+        "round",
+    }
+)
+ANAPHORIC_DETS = frozenset({"the", "this", "these", "both", "that", "those"})
+REQUEST_FROM = frozenset({"await", "expect", "demand", "request", "seek", "want", "receive"})
+
+
+@dataclass
+class _Mention:
+    """One report of an event, before folding."""
+
+    trigger: Token
+    end: int  # token end of the trigger phrase
+    code: VerbCode
+    sources: list[ActorMention]
+    targets: list[ActorMention]
+    place: PlaceMention | None
+    venue: PlaceMention | None
+    time: TimeValue | None
+    status: str
+    status_cue: Token | None
+    attribution: Attribution | None
+    anaphoric: bool = False
+    nominal: bool = False
+    proposed: bool = False  # under a request or proposal verb ("calls for a meeting")
+    refers_to: list[int] = field(default_factory=list)  # token indexes of event nouns
+    extra_mentions: list[Evidence] = field(default_factory=list)
+    complement: Token | None = None  # the infinitive a request asks for
+
+
+class EventExtractor:
+    """Codes the events of one parsed article; collaborators are injected."""
+
+    def __init__(self, *, lexicon: VerbLexicon, gazetteer: Gazetteer) -> None:
+        self.lexicon = lexicon
+        self.gazetteer = gazetteer
+
+    def extract(
+        self,
+        doc: Doc,
+        article: Article,
+        resolution: Resolution,
+        times: Sequence[TimeValue],
+    ) -> list[Event]:
+        ctx = _Context(doc, article, resolution, times, self)
+        verbal: list[_Mention] = []
+        nominal: list[_Mention] = []
+        light_nouns: set[int] = set()
+        for token in doc:
+            mention = ctx.verbal_mention(token, light_nouns)
+            if mention is not None:
+                verbal.append(mention)
+                if mention.code.plover == "CONSULT":
+                    ctx.light_verbs.add(token.i)
+        for token in doc:
+            if token.i in light_nouns:
+                continue
+            mention = ctx.nominal_mention(token)
+            if mention is not None:
+                nominal.append(mention)
+        return ctx.fold(verbal, nominal)
+
+    def consult_code(self, lemma: str) -> VerbCode | None:
+        code = self.lexicon.noun(lemma)
+        if code is not None and code.plover == "CONSULT":
+            return code
+        if lemma in FALLBACK_CONSULT_NOUNS:
+            return VerbCode(
+                plover="CONSULT", mode=None, context=None, cameo="040", pattern=f"noun:{lemma}"
+            )
+        return None
+
+
+class _Context:
+    """State for one article: the doc, its resolved mentions and times."""
+
+    def __init__(
+        self,
+        doc: Doc,
+        article: Article,
+        resolution: Resolution,
+        times: Sequence[TimeValue],
+        owner: EventExtractor,
+    ) -> None:
+        self.doc = doc
+        self.article = article
+        self.res = resolution
+        self.owner = owner
+        self.times = list(times)
+        self.light_verbs: set[int] = set()
+        self.time_tokens: dict[int, TimeValue] = {}
+        for tv in times:
+            span = doc.char_span(
+                tv.evidence.span.start, tv.evidence.span.end, alignment_mode="expand"
+            )
+            if span is not None:
+                for t in span:
+                    self.time_tokens.setdefault(t.i, tv)
+
+    # -- finding mentions -----------------------------------------------------------------
+
+    def verbal_mention(self, token: Token, light_nouns: set[int]) -> _Mention | None:
+        if token.pos_ != "VERB" or token.dep_ in {"amod", "aux", "auxpass"}:
+            return None
+        lemma = token.lemma_.lower()
+        if lemma in REPORTING or lemma in NON_EVENTS:
+            return None
+        objects = [c for c in token.children if c.dep_ in {"dobj", "attr", "oprd"}]
+        preps = [c for c in token.children if c.dep_ in {"prep", "dative", "agent"}]
+        code: VerbCode | None = None
+        end = token.i + 1
+        nouns: list[Token] = []
+        # "hold negotiations", "participate in talks", "convene ... meeting"
+        if lemma in LIGHT_VERBS:
+            for noun in [*objects, *(p for pr in preps for p in pr.children if p.dep_ == "pobj")]:
+                event_noun = self.event_noun(noun)
+                if event_noun is not None:
+                    code = self.owner.consult_code(event_noun.lemma_.lower())
+                    if code is not None:
+                        nouns.append(event_noun)
+                        light_nouns.add(event_noun.i)
+                        light_nouns.add(noun.i)
+                        end = max(end, event_noun.i + 1)
+                        break
+        if code is None:
+            object_words = [self.object_word(o) for o in objects]
+            for xc in (c for c in token.children if c.dep_ == "xcomp"):
+                object_words += [self.object_word(o) for o in xc.children if o.dep_ == "dobj"]
+            prep_words = [p.lower_ for p in preps]
+            code = self.owner.lexicon.code(lemma, objects=object_words, preps=prep_words)
+        if (
+            code is None
+            and lemma in TRANSFER_VERBS
+            and any(self.object_word(o) == "proposal" for o in objects)
+        ):
+            code = self.owner.lexicon.code("present", objects=["proposal"])
+        if code is None or not code.plover:
+            return None
+        if _nonfinite(token):
+            return None
+        # Complements of a request: "encouraged X to collaborate" is a request, not a
+        # collaboration; the complement verb is not an event of its own.
+        if (
+            token.dep_ == "xcomp"
+            and token.head.pos_ == "VERB"
+            and token.head.lemma_.lower() not in NON_EVENTS | REPORTING
+            and self.owner.lexicon.code(token.head.lemma_.lower()) is not None
+        ):
+            return None
+        sources = self.subjects(token)
+        targets = self.targets(token, code)
+        if code.plover == "CONSULT":
+            sources = _unique(sources + targets)
+            targets = []
+        anaphoric = not sources and self.has_anaphoric_subject(token)
+        if not sources and not targets and not anaphoric:
+            return None
+        refers = self.event_nouns_under(token)
+        if code.plover != "CONSULT" and not targets and not refers:
+            return None  # dyadic event data: an act needs someone it is done to
+        place, venue = self.place_of(token, nouns)
+        status, cue = self.status(token)
+        complement = next((c for c in token.children if c.dep_ == "xcomp"), None)
+        return _Mention(
+            trigger=token,
+            end=end,
+            code=code,
+            sources=sources,
+            targets=targets,
+            place=place,
+            venue=venue,
+            time=self.time_of(token, nouns),
+            status=status,
+            status_cue=cue,
+            attribution=self.attribution(token),
+            anaphoric=anaphoric,
+            refers_to=refers,
+            complement=complement,
+        )
+
+    def nominal_mention(self, token: Token) -> _Mention | None:
+        if token.pos_ not in {"NOUN", "PROPN"} or token.dep_ == "compound":
+            return None
+        event_noun = self.event_noun(token)
+        if event_noun is None or event_noun.i != token.i:
+            return None
+        code = self.owner.consult_code(token.lemma_.lower())
+        if code is None:
+            return None
+        participants: list[ActorMention] = []
+        for prep in token.children:
+            if prep.dep_ == "prep" and prep.lower_ in {"between", "with", "among"}:
+                for obj in prep.children:
+                    if obj.dep_ == "pobj":
+                        participants += self.actors_of(obj)
+            if prep.dep_ == "acl" and prep.lemma_.lower() == "involve":
+                for obj in prep.children:
+                    if obj.dep_ == "dobj":
+                        participants += self.actors_of(obj)
+        for child in token.children:
+            if child.dep_ in {"poss", "amod", "compound"}:
+                participants += self.res.by_token.get(child.i, [])
+        place, venue = self.place_of(token, [token])
+        governor = token.head
+        while governor.pos_ not in {"VERB", "AUX"} and governor.head is not governor:
+            governor = governor.head
+        governor_preps = [c.lower_ for c in governor.children if c.dep_ == "prep"]
+        proposed = (
+            governor.pos_ == "VERB"
+            and governor.lemma_.lower() not in LIGHT_VERBS
+            and (
+                (c := self.owner.lexicon.code(governor.lemma_.lower(), preps=governor_preps))
+                is not None
+                and c.plover in {"REQUEST", "AGREE"}
+            )
+        )
+        determiners = {c.lower_ for c in token.children if c.dep_ in {"det", "predet"}}
+        status, cue = self.status(governor if governor.pos_ in {"VERB", "AUX"} else token)
+        return _Mention(
+            trigger=token,
+            end=token.i + 1,
+            code=code,
+            sources=_unique(participants),
+            targets=[],
+            place=place,
+            venue=venue,
+            time=self.time_of(token, [token]),
+            status=status,
+            status_cue=cue,
+            attribution=self.attribution(token),
+            anaphoric=bool(determiners & ANAPHORIC_DETS),
+            nominal=True,
+            proposed=proposed,
+        )
+
+    def event_noun(self, noun: Token) -> Token | None:
+        """The event noun a phrase names: "a new round of negotiations" -> negotiations's
+        round; "peace talks" -> talks."""
+        lemma = noun.lemma_.lower()
+        if lemma == "round":
+            for prep in noun.children:
+                if prep.dep_ == "prep" and prep.lower_ == "of":
+                    for obj in prep.children:
+                        if obj.dep_ == "pobj" and self.owner.consult_code(obj.lemma_.lower()):
+                            return noun
+            return None
+        if self.owner.consult_code(lemma) is not None and noun.pos_ in {"NOUN", "PROPN"}:
+            return noun
+        return None
+
+    def object_word(self, token: Token) -> str:
+        lemma = token.lemma_.lower()
+        return "proposal" if lemma in DOCUMENT_NOUNS else lemma
+
+    # -- arguments ------------------------------------------------------------------------
+
+    def actors_of(self, token: Token) -> list[ActorMention]:
+        """Actors named by the phrase headed by `token`, following coordination."""
+        out = list(self.res.by_token.get(token.i, []))
+        for child in token.children:
+            if child.dep_ == "conj":
+                out += self.actors_of(child)
+            elif child.dep_ in {"appos"}:
+                out += self.res.by_token.get(child.i, [])
+        if not out and token.pos_ == "NOUN":
+            # "negotiators from Ukraine", "the delegations of both countries"
+            for prep in token.children:
+                if prep.dep_ == "prep" and prep.lower_ in {"from", "of"}:
+                    for obj in prep.children:
+                        if obj.dep_ == "pobj":
+                            out += self.actors_of(obj)
+        return _unique(out)
+
+    def subjects(self, verb: Token) -> list[ActorMention]:
+        subj = [c for c in verb.children if c.dep_ in {"nsubj", "csubj"}]
+        agents = [
+            p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"
+        ]
+        out: list[ActorMention] = []
+        for s in subj + agents:
+            out += self.actors_of(s)
+        if not out and verb.dep_ in {"xcomp", "advcl"} and verb.head is not verb:
+            head = verb.head
+            controllers = [c for c in head.children if c.dep_ in {"dobj"}] or [
+                c for c in head.children if c.dep_ in {"nsubj", "nsubjpass"}
+            ]
+            for c in controllers:
+                out += self.actors_of(c)
+            if not out and head.dep_ in {"xcomp", "ccomp", "conj"}:
+                out = self.subjects(head)
+        if not out and verb.dep_ == "conj" and verb.head is not verb:
+            out = self.subjects(verb.head)
+        if not out:
+            passive = [c for c in verb.children if c.dep_ == "nsubjpass"]
+            if not passive and verb.head is not verb and verb.dep_ == "xcomp":
+                passive = [c for c in verb.head.children if c.dep_ == "nsubjpass"]
+            for s in passive:
+                if not agents:
+                    out += self.actors_of(s)
+        return _unique(out)
+
+    def targets(self, verb: Token, code: VerbCode) -> list[ActorMention]:
+        out: list[ActorMention] = []
+        for child in verb.children:
+            if child.dep_ in {"dobj", "iobj", "dative"} and child.dep_ != "dative":
+                out += self.actors_of(child)
+            if child.dep_ in {"dative", "prep"} and child.lower_ in {
+                "to",
+                "with",
+                "against",
+                "on",
+                "toward",
+                "towards",
+            }:
+                out += [m for p in child.children if p.dep_ == "pobj" for m in self.actors_of(p)]
+        if not out:
+            # A recipient deeper in the clause: "present a roadmap ... to the delegation".
+            for t in _clause_subtree(verb):
+                if t.dep_ == "pobj" and t.head.lower_ in {"to", "with"} and t.head.head is not verb:
+                    out += self.actors_of(t)
+        if not out and (verb.lemma_.lower() in REQUEST_FROM or code.plover == "REQUEST"):
+            for t in _clause_subtree(verb):
+                if t.dep_ == "pobj" and t.head.lower_ == "from":
+                    out += self.actors_of(t)
+        for xc in (c for c in verb.children if c.dep_ == "xcomp"):
+            for prep in xc.children:
+                if prep.dep_ == "prep" and prep.lower_ in {"with", "to", "against"}:
+                    out += [m for p in prep.children if p.dep_ == "pobj" for m in self.actors_of(p)]
+        sources = {m.actor.code for m in self.subjects(verb)}
+        return _unique([m for m in out if m.actor.code not in sources])
+
+    def has_anaphoric_subject(self, verb: Token) -> bool:
+        """ "The delegations from both countries": a definite plural subject that points
+        back to parties already named."""
+        candidates = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        if not candidates and verb.dep_ == "xcomp":
+            candidates = [c for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        for subj in candidates:
+            words = {t.lower_ for t in subj.subtree}
+            if (
+                words & {"both", "two", "sides", "parties"}
+                or (any(c.dep_ == "det" and c.lower_ in {"the", "both"} for c in subj.children)
+                and subj.tag_ in {"NNS", "NNPS"})
+            ):
+                return True
+        return False
+
+    def place_of(
+        self, trigger: Token, nouns: Iterable[Token]
+    ) -> tuple[PlaceMention | None, PlaceMention | None]:
+        """Where: a location in a locative phrase on the trigger or its event noun ("hold
+        talks in Istanbul", "talks in Istanbul", "the Istanbul talks")."""
+        found: list[PlaceMention] = []
+        heads = [trigger, *nouns]
+        if trigger.pos_ == "VERB":
+            heads += [o for o in trigger.children if o.dep_ == "dobj" and self.event_noun(o)]
+        for head in heads:
+            for child in head.children:
+                if child.dep_ == "prep" and child.lower_ in LOCATIVE_PREPS:
+                    for obj in child.children:
+                        if obj.dep_ == "pobj":
+                            found += self._places_in(obj)
+                elif child.dep_ in {"compound", "nmod", "npadvmod"} and head.pos_ == "NOUN":
+                    found += self._places_in(child)
+        venue = next((m for m in found if m.place.kind == "venue"), None)
+        place = next(
+            (m for m in found if m.place.kind != "venue" and m.place.kind != "region"), None
+        )
+        if venue is not None and place is None and venue.place.within:
+            city = self.owner.gazetteer.get(venue.place.within)
+            if city is not None:
+                place = PlaceMention(city, venue.evidence)
+        return place, venue
+
+    def _places_in(self, token: Token) -> list[PlaceMention]:
+        """Places named by a phrase head and its coordinated or nested locations ("at
+        Ciragan Palace in Istanbul")."""
+        out: list[PlaceMention] = []
+        mention = self.res.place_by_token.get(token.i)
+        if mention is not None:
+            out.append(mention)
+        for child in token.children:
+            if child.dep_ == "conj":
+                out += self._places_in(child)
+            elif child.dep_ == "prep" and child.lower_ in {"in", "at", "near"}:
+                out += [m for o in child.children if o.dep_ == "pobj" for m in self._places_in(o)]
+        return out
+
+    def time_of(self, trigger: Token, nouns: Iterable[Token]) -> TimeValue | None:
+        """The time expression governed by the trigger, else one in its sentence that is
+        not inside the trigger's complements (those times belong to nested events)."""
+        governed: list[TimeValue] = []
+        sentence: list[TimeValue] = []
+        inside = {t.i for t in trigger.subtree}
+        for t in trigger.sent:
+            tv = self.time_tokens.get(t.i)
+            if tv is None or tv.type not in {"DATE", "TIME"} or tv.value.endswith("_REF"):
+                continue
+            path = None
+            for head in [trigger, *nouns]:
+                path = path or _path_to(t, head)
+            if path is not None and not any(p.pos_ == "VERB" for p in path[1:-1]):
+                governed.append(tv)
+            elif t.i not in inside:
+                sentence.append(tv)
+        for pool in (governed, sentence):
+            if pool:
+                return max(pool, key=_time_rank)
+        return None
+
+    def status(self, verb: Token) -> tuple[str, Token | None]:
+        if verb.pos_ in {"VERB", "AUX"}:
+            if is_negated(verb):
+                return "negated", next((c for c in verb.children if c.dep_ == "neg"), None)
+            if is_hypothetical(verb):
+                return "hypothetical", next(
+                    (c for c in verb.children if c.dep_ in {"aux", "mark"}), None
+                )
+        tense = clause_tense(verb)
+        cue = next((c for c in verb.children if c.dep_ in {"aux", "auxpass"}), None)
+        if cue is None and verb.dep_ == "xcomp":
+            cue = verb.head
+        return tense, cue
+
+    def attribution(self, trigger: Token) -> Attribution | None:
+        """Who says so: "according to X", or the subject of a reporting verb above."""
+        sent = trigger.sent
+        for t in sent:
+            if t.lower_ == "according" and t.dep_ == "prep":
+                to = next((c for c in t.children if c.lower_ == "to"), None)
+                obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
+                if obj is not None:
+                    return self._attribution_of(_source_phrase(obj))
+        current = trigger
+        for _ in range(10):
+            if current.dep_ in {"ccomp", "parataxis"} and current.head is not current:
+                head = current.head
+                if head.lemma_.lower() in REPORTING:
+                    subj = next(
+                        (c for c in head.children if c.dep_ in {"nsubj", "nsubjpass"}), None
+                    )
+                    if subj is not None:
+                        return self._attribution_of(subj)
+            if current.head is current:
+                break
+            current = current.head
+        return None
+
+    def _attribution_of(self, head: Token) -> Attribution:
+        tokens = sorted(head.subtree, key=lambda t: t.i)
+        start, end = tokens[0].i, tokens[-1].i + 1
+        while end > start and self.doc[end - 1].is_punct:
+            end -= 1
+        span = self.doc[start:end]
+        actor_mentions = self.actors_of(head) or [
+            m for t in span for m in self.res.by_token.get(t.i, [])
+        ]
+        return Attribution(
+            text=span.text,
+            evidence=self.evidence(start, end),
+            actor=actor_mentions[0].actor if actor_mentions else None,
+        )
+
+    def event_nouns_under(self, verb: Token) -> list[int]:
+        """Event nouns a request or proposal is about: its object ("proposed this second
+        round of negotiations") or its complement's object ("proposed conducting a new
+        round of negotiations")."""
+        objects = [c for c in verb.children if c.dep_ == "dobj"]
+        for xc in (c for c in verb.children if c.dep_ == "xcomp"):
+            objects += [c for c in xc.children if c.dep_ == "dobj"]
+            objects.append(xc)
+        out: list[int] = []
+        for obj in objects:
+            for t in [
+                obj,
+                *(
+                    p
+                    for prep in obj.children
+                    if prep.dep_ == "prep" and prep.lower_ == "of"
+                    for p in prep.children
+                ),
+            ]:
+                if self.event_noun(t) is not None or t.i in self.light_verbs:
+                    out.append(t.i)
+        return out
+
+    def evidence(self, start: int, end: int, confidence: float = 1.0) -> Evidence:
+        span = self.doc[start:end]
+        return Evidence(
+            span=Span(self.article.id, span.start_char, span.end_char, span.text),
+            extractor=EXTRACTOR,
+            version=VERSION,
+            confidence=confidence,
+        )
+
+    # -- folding --------------------------------------------------------------------------
+
+    def fold(self, verbal: list[_Mention], nominal: list[_Mention]) -> list[Event]:
+        clusters: list[list[_Mention]] = []
+        noun_cluster: dict[int, int] = {}
+        consults = sorted(
+            [m for m in verbal if m.code.plover == "CONSULT"] + nominal, key=lambda m: m.trigger.i
+        )
+        for m in consults:
+            target = next((i for i, c in enumerate(clusters) if _same_meeting(c, m)), None)
+            if target is None:
+                if m.nominal and (m.proposed or len(m.sources) < 2):
+                    continue  # an event noun alone is a reference, not an event
+                if m.anaphoric and not m.sources:
+                    continue
+                clusters.append([m])
+                target = len(clusters) - 1
+            else:
+                clusters[target].append(m)
+            noun_cluster[m.trigger.i] = target
+            for i in range(m.trigger.i, m.end):
+                noun_cluster[i] = target
+        events: list[Event] = []
+        consult_ids: dict[int, str] = {}
+        for idx, cluster in enumerate(clusters):
+            event = self.build(cluster)
+            consult_ids[idx] = event.id
+            events.append(event)
+        others: list[list[_Mention]] = []
+        for m in [m for m in verbal if m.code.plover != "CONSULT"]:
+            refs = {noun_cluster[i] for i in m.refers_to if i in noun_cluster}
+            m.refers_to = sorted(refs)
+            target = next((i for i, c in enumerate(others) if _same_act(c[0], m)), None)
+            if target is None:
+                others.append([m])
+            else:
+                others[target].append(m)
+        for cluster in others:
+            refs = cluster[0].refers_to
+            refers_to = consult_ids.get(refs[0]) if refs else None
+            if refs and not any(m.targets for m in cluster):
+                # "Russia proposed talks": the request is addressed to the meeting's other
+                # parties.
+                own = {a.actor.country for m in cluster for a in m.sources}
+                others_in_meeting = [
+                    a for m in clusters[refs[0]] for a in m.sources if a.actor.country not in own
+                ]
+                cluster[0].targets = _unique(others_in_meeting)
+            if not any(m.targets for m in cluster):
+                continue
+            events.append(self.build(cluster, refers_to=refers_to))
+        events.sort(key=lambda e: e.evidence.span.start)
+        return events
+
+    def build(self, cluster: list[_Mention], *, refers_to: str | None = None) -> Event:
+        first = next((m for m in cluster if not m.nominal), cluster[0])
+        code = first.code
+        sources = _unique([a for m in cluster for a in m.sources])
+        targets = _unique([a for m in cluster for a in m.targets])
+        if code.plover == "CONSULT":
+            targets = []
+        place = next((m.place for m in cluster if m.place), None)
+        venue = next((m.venue for m in cluster if m.venue), None)
+        times = [m.time for m in cluster if m.time]
+        time = max(times, key=_time_rank) if times else self.article_time()
+        attribution = next((m.attribution for m in cluster if m.attribution), None) or Attribution(
+            text="author"
+        )
+        mode = code.mode
+        host = None
+        countries = {a.actor.country for a in sources + targets if a.actor.country}
+        if code.plover == "CONSULT" and place is not None and place.place.country:
+            if place.place.country not in countries and len(countries) >= 2:
+                mode = "third-party" if len(countries) == 2 else "multilateral"
+                host_actor = Actor(
+                    code=place.place.country,
+                    name=self._country_name(place.place.country),
+                    kind="state",
+                    country=place.place.country,
+                )
+                host = ActorMention(
+                    host_actor,
+                    replace(place.evidence, extractor=EXTRACTOR, version=VERSION, confidence=0.8),
+                )
+            elif len(countries) >= 3:
+                mode = "multilateral"
+        if code.plover == "REQUEST" and mode is None:
+            if refers_to is not None:
+                mode = "meet"
+            elif first.complement is not None:
+                mode = "change"
+        mentions = [self.evidence(m.trigger.i, m.end) for m in cluster]
+        evidence = self.evidence(first.trigger.i, first.end)
+        digest = hashlib.sha256(
+            f"{self.article.id}|{code.plover}|{evidence.span.start}".encode()
+        ).hexdigest()[:16]
+        cue = first.status_cue
+        return Event(
+            id=f"ev-{digest}",
+            article_id=self.article.id,
+            type=code.plover,
+            mode=mode or None,
+            context=code.context or None,
+            cameo=code.cameo,
+            status=first.status,
+            evidence=evidence,
+            sources=tuple(sources),
+            targets=tuple(targets),
+            symmetric=code.plover == "CONSULT" and len(sources) >= 2,
+            host=host,
+            place=place,
+            venue=venue,
+            time=time,
+            attribution=attribution,
+            status_cue=self.evidence(cue.i, cue.i + 1) if cue is not None else None,
+            refers_to=refers_to,
+            mentions=tuple(sorted(mentions, key=lambda e: e.span.start)),
+        )
+
+    def article_time(self) -> TimeValue | None:
+        day = self.article.published_date
+        if day is None:
+            return None
+        return TimeValue(
+            type="DATE",
+            value=day.isoformat(),
+            evidence=Evidence(Span(self.article.id, 0, 0, ""), EXTRACTOR, VERSION, 0.5),
+            precision="article",
+        )
+
+    def _country_name(self, code: str) -> str:
+        place = self.owner.gazetteer.country(code)
+        return place.name if place else code
+
+
+def _same_meeting(cluster: list[_Mention], m: _Mention) -> bool:
+    """Could mention m report the meeting of this cluster?"""
+    places = {c.place.place.id for c in cluster if c.place}
+    venues = {c.venue.place.id for c in cluster if c.venue}
+    days = {_day(c.time) for c in cluster if _day(c.time)}
+    parties = {a.actor.country for c in cluster for a in c.sources if a.actor.country}
+    m_parties = {a.actor.country for a in m.sources if a.actor.country}
+    if m.place and places and m.place.place.id not in places:
+        return False
+    if m.venue and venues and m.venue.place.id not in venues:
+        return False
+    m_day = _day(m.time)
+    if m_day and days and m_day not in days:
+        return False
+    if len(m_parties) >= 2 and len(parties) >= 2 and m_parties != parties:
+        return False
+    same_place = bool(m.place and m.place.place.id in places)
+    same_day = bool(m_day and m_day in days)
+    if m.proposed and not (same_place or same_day):
+        return False
+    return same_place or same_day or (m.anaphoric and not m.sources)
+
+
+def _same_act(a: _Mention, b: _Mention) -> bool:
+    if a.code.plover != b.code.plover:
+        return False
+    src_a = {x.actor.country for x in a.sources}
+    src_b = {x.actor.country for x in b.sources}
+    if not src_a or src_a != src_b:
+        return False
+    if a.refers_to and b.refers_to:
+        return a.refers_to == b.refers_to
+    tgt_a = {x.actor.country for x in a.targets}
+    tgt_b = {x.actor.country for x in b.targets}
+    return bool(tgt_a and tgt_a == tgt_b and a.trigger.lemma_ == b.trigger.lemma_)
+
+
+def _day(tv: TimeValue | None) -> date | None:
+    if tv is None or tv.precision == "article":
+        return None
+    try:
+        return date.fromisoformat(tv.value[:10])
+    except ValueError:
+        return None
+
+
+def _time_rank(tv: TimeValue) -> tuple[int, int]:
+    precision = {"minute": 5, "hour": 4, "day": 3, "week": 2, "month": 1}.get(tv.precision, 0)
+    return (precision, 1 if tv.instant else 0)
+
+
+def _unique(mentions: Iterable[ActorMention]) -> list[ActorMention]:
+    """One mention per actor; a bare state gives way to a more specific actor of the same
+    country named in the same role ("Ukraine" beside "the Ukrainian delegation")."""
+    out: list[ActorMention] = []
+    for m in mentions:
+        if any(o.actor.code == m.actor.code for o in out):
+            continue
+        same = [
+            o
+            for o in out
+            if o.actor.country
+            and o.actor.country == m.actor.country
+            and o.actor.kind == "state"
+            and m.actor.kind == "state"
+        ]
+        if same:
+            if same[0].actor.sector is None and m.actor.sector is not None:
+                out[out.index(same[0])] = m
+            continue
+        out.append(m)
+    return out
+
+
+def _nonfinite(verb: Token) -> bool:
+    """Is the verb (or the verb whose complement it is) a modifier inside a noun phrase?"""
+    current = verb
+    for _ in range(6):
+        if current.dep_ in NONFINITE_DEPS:
+            return True
+        if current.dep_ == "advcl" and current.tag_ in {"VBG", "VBN"}:
+            return True
+        if current.dep_ != "xcomp" or current.head is current:
+            return False
+        current = current.head
+    return False
+
+
+def _clause_subtree(verb: Token) -> Iterable[Token]:
+    """The verb's subtree without embedded clauses that have their own subject."""
+    stack = [verb]
+    while stack:
+        t = stack.pop()
+        yield t
+        for c in t.children:
+            if c.dep_ in {"ccomp", "relcl", "advcl", "parataxis", "conj"} and c.pos_ in {
+                "VERB",
+                "AUX",
+            }:
+                continue
+            stack.append(c)
+
+
+def _path_to(token: Token, ancestor: Token) -> list[Token] | None:
+    path = [token]
+    current = token
+    for _ in range(30):
+        if current.i == ancestor.i:
+            return path
+        if current.head is current:
+            return None
+        current = current.head
+        path.append(current)
+    return None
+
+
+def _source_phrase(obj: Token) -> Token:
+    """ "information obtained from Turkish Foreign Ministry sources" -> the sources."""
+    if obj.lemma_.lower() in {"information", "data", "report", "reports", "detail", "details"}:
+        for t in obj.subtree:
+            if t.dep_ == "pobj" and t.head.lower_ in {"from", "by"}:
+                return t
+    return obj

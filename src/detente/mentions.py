@@ -1,0 +1,133 @@
+"""Mentions: the spans of a parsed article that may name an actor or a place.
+
+Pure matching over the spaCy Doc: nothing here looks anything up or writes to the Doc.
+`find_mentions(doc)` returns `Candidate`s; the resolve stage decides what each one is.
+
+A candidate is anchored on its head token (the token other words depend on), which is how
+the event stage finds it again from a verb's subject or object. A place name is told from
+a metonym by its syntax: "in Istanbul", "the Istanbul talks" are locations; "Moscow said",
+"encouraged both Moscow and Kyiv" are governments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+# Prepositions whose object is a location ("in Istanbul", "at Ciragan Palace").
+LOCATIVE_PREPS = frozenset(
+    {
+        "in",
+        "at",
+        "near",
+        "inside",
+        "outside",
+        "across",
+        "throughout",
+        "into",
+        "around",
+        "within",
+        "over",
+        "on",
+        "toward",
+        "towards",
+        "via",
+        "through",
+    }
+)
+# Syntactic roles in which a place name acts: it is a government, not a location.
+ACTING_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "iobj", "dative", "agent", "poss", "appos"})
+# Prepositions whose object takes part in an event as a party ("talks with Ukraine").
+PARTY_PREPS = frozenset({"with", "between", "against", "to", "by", "from", "on", "among"})
+ENT_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A span [start, end) of tokens that may name an actor or a place.
+
+    `label` is the spaCy entity label, or "NOMINAL" for a common-noun phrase headed by an
+    agent noun ("Ukrainian negotiators"), or "PRON" for a pronoun. `locative` tells that
+    the syntax puts it as a location; `modifiers` are the tokens to the left that qualify
+    it (nationality adjectives, titles).
+    """
+
+    start: int
+    end: int
+    head: int
+    label: str
+    locative: bool
+
+
+def phrase_head(doc: Doc, start: int, end: int) -> Token:
+    """The token of [start, end) whose head lies outside the span."""
+    span = doc[start:end]
+    return span.root
+
+
+def is_locative(token: Token) -> bool:
+    """Does the syntax put `token` (the head of a name) as a location?"""
+    dep, head = token.dep_, token.head
+    if dep == "pobj" and head.lemma_.lower() in LOCATIVE_PREPS:
+        # "sent to Russia" is a recipient, "in Russia" a place; "on" is a place only for
+        # on the border / on the front (nouns), never for people.
+        return head.lemma_.lower() != "on" or token.ent_type_ in {"LOC", "FAC"}
+    if (
+        dep == "pobj"
+        and head.lemma_.lower() == "to"
+        and head.head.lemma_.lower()
+        in {
+            "travel",
+            "go",
+            "arrive",
+            "fly",
+            "come",
+            "return",
+            "visit",
+            "trip",
+            "head",
+        }
+    ):
+        return True
+    if dep in {"compound", "nmod", "amod"} and token.head.pos_ == "NOUN":
+        # "the Istanbul talks", "Istanbul meeting": a place modifying an event noun.
+        return token.ent_type_ in {"GPE", "LOC", "FAC"}
+    if dep == "npadvmod":
+        return True
+    if dep in {"conj", "appos"} and token.head is not token:
+        return is_locative(token.head)
+    return False
+
+
+def find_mentions(doc: Doc) -> list[Candidate]:
+    """Named entities, nationality-headed noun phrases and pronouns, in text order."""
+    out: list[Candidate] = []
+    taken: set[int] = set()
+    for ent in doc.ents:
+        if ent.label_ not in ENT_LABELS:
+            continue
+        start, end = ent.start, ent.end
+        # Leading determiners are not part of the name ("the United States").
+        while start < end and doc[start].pos_ == "DET":
+            start += 1
+        if start == end:
+            continue
+        head = phrase_head(doc, start, end)
+        out.append(Candidate(start, end, head.i, ent.label_, is_locative(head)))
+        taken.update(range(start, end))
+    for token in doc:
+        if token.i in taken:
+            continue
+        if token.pos_ == "PRON" and token.lower_ in {"he", "she", "they", "we", "it"}:
+            out.append(Candidate(token.i, token.i + 1, token.i, "PRON", False))
+        elif (
+            token.pos_ in {"ADJ", "PROPN"}
+            and token.tag_ in {"JJ", "NNP", "NNPS"}
+            and (token.dep_ in {"amod", "compound", "conj"} and not token.ent_type_)
+        ):
+            # Adjectives the NER missed ("Russian" in "the Russian delegation" is usually
+            # NORP, but not always); the resolver keeps only real nationalities.
+            out.append(Candidate(token.i, token.i + 1, token.i, "NORP", False))
+    out.sort(key=lambda c: (c.start, c.end))
+    return out

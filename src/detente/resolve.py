@@ -1,0 +1,577 @@
+"""Resolve: turn mention candidates into Actors and Places, with in-document coreference.
+
+- Persons: a run of capitalized tokens is split into nationality, title and name
+  ("Russian | Foreign Minister | Sergey Lavrov"); the name is looked up in the actor
+  registry (office valid on the article's date); an appositive gives a role ("advisor to
+  Russian President Vladimir Putin"). A later surname ("Lavrov") is the same person.
+- Bodies: nationality + agent noun ("Turkish Foreign Ministry", "Ukrainian negotiators")
+  is country + sector; named organisations come from the registry.
+- Place names: a location ("in Istanbul") goes to the gazetteer; a country or capital in
+  an acting role ("Russia proposed", "encouraged Moscow and Kyiv") is a state actor, the
+  capital marked as a metonym. One sense per document for place names.
+
+The result maps head tokens to actor mentions, which is how the event stage finds the
+actors of a verb's subject and objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from spacy.tokens import Doc, Token
+
+from detente.gazetteer import Gazetteer
+from detente.mentions import Candidate, find_mentions, is_locative
+from detente.registry import Registry
+from detente.vocabulary import Actor, ActorMention, Article, Evidence, Place, PlaceMention, Span
+
+EXTRACTOR = "detente.resolve"
+VERSION = "0.1.0"
+PERSON_PRONOUNS = frozenset({"he", "she"})
+
+
+@dataclass
+class Resolution:
+    """Everything resolve found in one Doc."""
+
+    actors: list[ActorMention] = field(default_factory=list)
+    places: list[PlaceMention] = field(default_factory=list)
+    by_token: dict[int, list[ActorMention]] = field(default_factory=dict)
+    place_by_token: dict[int, PlaceMention] = field(default_factory=dict)
+
+    def add_actor(self, mention: ActorMention, *tokens: int) -> None:
+        self.actors.append(mention)
+        for i in tokens:
+            bucket = self.by_token.setdefault(i, [])
+            if all(m.actor.code != mention.actor.code for m in bucket):
+                bucket.append(mention)
+
+    def add_place(self, mention: PlaceMention, token: int) -> None:
+        self.places.append(mention)
+        self.place_by_token[token] = mention
+
+
+def _evidence(
+    doc: Doc, article: Article, start: int, end: int, confidence: float = 1.0
+) -> Evidence:
+    span = doc[start:end]
+    return Evidence(
+        span=Span(article.id, span.start_char, span.end_char, span.text),
+        extractor=EXTRACTOR,
+        version=VERSION,
+        confidence=confidence,
+    )
+
+
+def _surname_key(name: str) -> str:
+    last = name.split()[-1].lower()
+    for suffix in ("iy", "yy", "y", "i"):
+        if last.endswith(suffix) and len(last) > 4:
+            return last[: -len(suffix)]
+    return last
+
+
+class Resolver:
+    """Resolves the mentions of one Doc; registry and gazetteer are injected."""
+
+    def __init__(self, *, registry: Registry, gazetteer: Gazetteer) -> None:
+        self.registry = registry
+        self.gazetteer = gazetteer
+
+    # -- entry point ----------------------------------------------------------------------
+
+    def resolve(self, doc: Doc, article: Article) -> Resolution:
+        result = Resolution()
+        on = article.published_date
+        taken: set[int] = set()
+        people: dict[str, Actor] = {}
+        candidates = find_mentions(doc)
+        for chain in _capitalized_chains(doc):
+            self._person_or_body(doc, article, chain, on, result, taken, people)
+        candidates = self._with_missed_places(doc, candidates)
+        for cand in candidates:
+            if any(i in taken for i in range(cand.start, cand.end)):
+                continue
+            text = doc[cand.start : cand.end].text
+            if (
+                cand.label in {"GPE", "NORP"}
+                and self.registry.country(text) is None
+                and (self.registry.nationality(text))
+            ):
+                self._nationality(doc, article, cand, result, taken)
+            elif cand.label in {"GPE", "LOC", "FAC"}:
+                self._place_name(doc, article, cand, result, taken)
+            elif cand.label == "ORG":
+                self._organization(doc, article, cand, result, taken)
+            elif cand.label == "PERSON":
+                self._surname(doc, article, cand, result, taken, people)
+        for cand in candidates:
+            if cand.label == "NORP" and not any(i in taken for i in range(cand.start, cand.end)):
+                self._nationality(doc, article, cand, result, taken)
+        for token in doc:
+            if token.i not in taken and token.text[:1].isupper():
+                key = _surname_key(token.text)
+                if key in people and token.pos_ in {"PROPN", "NOUN"}:
+                    actor = people[key]
+                    result.add_actor(
+                        ActorMention(actor, _evidence(doc, article, token.i, token.i + 1)),
+                        token.i,
+                    )
+                    taken.add(token.i)
+        self._pronouns(doc, article, result, taken)
+        result.actors.sort(key=lambda m: m.evidence.span.start)
+        result.places.sort(key=lambda m: m.evidence.span.start)
+        return result
+
+    # -- persons and bodies ---------------------------------------------------------------
+
+    def _person_or_body(
+        self,
+        doc: Doc,
+        article: Article,
+        chain: tuple[int, int],
+        on: date | None,
+        result: Resolution,
+        taken: set[int],
+        people: dict[str, Actor],
+    ) -> None:
+        start, end = chain
+        tokens = list(doc[start:end])
+        whole = doc[start:end].text
+        if self._country_of_word(whole) or self.registry.capital(whole):
+            return  # a place name or a nationality: the place and nationality steps decide
+        if end - start == 1 and tokens[0].ent_type_ != "PERSON":
+            known = people.get(_surname_key(whole))
+            if known is not None and tokens[0].pos_ in {"PROPN", "NOUN"}:
+                result.add_actor(ActorMention(known, _evidence(doc, article, start, end)), start)
+                taken.add(start)
+            return
+        country: str | None = None
+        i = 0
+        # Leading nationality or country ("Russian", "U.S.", "Ukraine's").
+        if tokens and (nat := self._country_of_word(tokens[0].text)):
+            country, i = nat, 1
+        # Then the longest title ("Foreign Minister", "President").
+        title_entry = None
+        title_text = ""
+        for j in range(len(tokens), i, -1):
+            words = " ".join(t.text for t in tokens[i:j])
+            entry = self.registry.title(words)
+            if entry is not None:
+                title_entry, title_text, i = entry, _title_case(words), j
+                break
+        name_tokens = tokens[i:]
+        name = " ".join(t.text for t in name_tokens).removesuffix(" 's")
+        is_person_ent = any(t.ent_type_ == "PERSON" for t in name_tokens)
+        person = (
+            self.registry.person(name, on=on)
+            if name and (len(name_tokens) >= 2 or is_person_ent or title_entry)
+            else None
+        )
+        if not name_tokens:
+            # No name left: a body ("Turkish Foreign Ministry") if the rest is an agent.
+            words = " ".join(t.text for t in tokens[1 if country else 0 :])
+            sector = self.registry.agent(words) if words else None
+            if country and sector and tokens[-1].pos_ == "PROPN":
+                actor = Actor(
+                    code=f"{country}{sector}",
+                    name=doc[start:end].text,
+                    kind="organization",
+                    country=country,
+                    sector=sector,
+                )
+                result.add_actor(
+                    ActorMention(actor, _evidence(doc, article, start, end)),
+                    *_heads(doc[end - 1]),
+                )
+                taken.update(range(start, end))
+            return
+        if not (person or is_person_ent or (title_entry and len(name_tokens) >= 2)):
+            return
+        if any(t.ent_type_ in {"GPE", "LOC", "FAC", "EVENT", "NORP"} for t in name_tokens):
+            return
+        role = None
+        sector = title_entry.sector if title_entry else None
+        if title_entry and country:
+            role = f"{title_text} of {self._country_name(country)}"
+        root = doc[end - 1]
+        appos_role = self._appositive_role(doc, root, on)
+        if appos_role:
+            role, appos_sector, appos_country = appos_role
+            sector = sector or appos_sector
+            country = country or appos_country
+        if person is not None:
+            office = person.office_on(on) if on else None
+            country = country or person.country
+            sector = sector or person.sector
+            if role is None and office is not None:
+                role = (
+                    office.title
+                    if " of " in office.title
+                    else (
+                        f"{office.title} of {self._country_name(office.country or person.country)}"
+                        if (office.country or person.country)
+                        else office.title
+                    )
+                )
+            full_name = person.name
+            code = person.id
+        else:
+            full_name = name
+            code = "-".join(w.lower() for w in name.split())
+        actor = Actor(
+            code=code,
+            name=full_name,
+            kind="person",
+            country=country,
+            sector=sector,
+            role=role,
+        )
+        people[_surname_key(full_name)] = actor
+        people[_surname_key(name)] = actor
+        result.add_actor(ActorMention(actor, _evidence(doc, article, start, end)), root.i)
+        taken.update(range(start, end))
+
+    def _appositive_role(
+        self, doc: Doc, root: Token, on: date | None
+    ) -> tuple[str, str | None, str | None] | None:
+        """ "X, advisor to Russian President Vladimir Putin" -> a role, sector, country."""
+        for child in root.children:
+            if child.dep_ != "appos":
+                continue
+            entry = self.registry.title(child.text)
+            if entry is None:
+                continue
+            for prep in child.children:
+                if prep.dep_ == "prep" and prep.lower_ in {"to", "of"}:
+                    for obj in prep.children:
+                        if obj.dep_ != "pobj":
+                            continue
+                        chain = _chain_of(doc, obj)
+                        words = list(doc[chain[0] : chain[1]])
+                        country = self._country_of_word(words[0].text) if words else None
+                        inner = None
+                        inner_text = ""
+                        for j in range(len(words), 1, -1):
+                            inner_text = " ".join(t.text for t in words[1:j])
+                            inner = self.registry.title(inner_text)
+                            if inner:
+                                break
+                        if inner and country:
+                            return (
+                                f"{_title_case(child.text)} {prep.lower_} the "
+                                f"{_title_case(inner_text)} of "
+                                f"{self._country_name(country)}",
+                                entry.sector,
+                                country,
+                            )
+            return _title_case(child.text), entry.sector, None
+        return None
+
+    def _surname(
+        self,
+        doc: Doc,
+        article: Article,
+        cand: Candidate,
+        result: Resolution,
+        taken: set[int],
+        people: dict[str, Actor],
+    ) -> None:
+        name = doc[cand.start : cand.end].text
+        actor = people.get(_surname_key(name))
+        if actor is None:
+            person = self.registry.person(name, on=article.published_date)
+            if person is None:
+                actor = Actor(code="-".join(name.lower().split()), name=name, kind="person")
+            else:
+                actor = Actor(
+                    code=person.id,
+                    name=person.name,
+                    kind="person",
+                    country=person.country,
+                    sector=person.sector,
+                )
+            people[_surname_key(name)] = actor
+        result.add_actor(
+            ActorMention(actor, _evidence(doc, article, cand.start, cand.end)), cand.head
+        )
+        taken.update(range(cand.start, cand.end))
+
+    def _organization(
+        self, doc: Doc, article: Article, cand: Candidate, result: Resolution, taken: set[int]
+    ) -> None:
+        text = doc[cand.start : cand.end].text
+        org = self.registry.organization(text)
+        if org is None:
+            return
+        actor = Actor(
+            code=org.code,
+            name=org.name,
+            kind="organization",
+            country=org.country,
+            sector=org.sector,
+        )
+        result.add_actor(
+            ActorMention(actor, _evidence(doc, article, cand.start, cand.end)),
+            *_heads(doc[cand.head]),
+        )
+        taken.update(range(cand.start, cand.end))
+
+    def _nationality(
+        self, doc: Doc, article: Article, cand: Candidate, result: Resolution, taken: set[int]
+    ) -> None:
+        token = doc[cand.head]
+        text = doc[cand.start : cand.end].text
+        code = self.registry.nationality(text) or (
+            entry.iso3 if (entry := self.registry.country(text)) else None
+        )
+        if code is None:
+            return
+        # The noun this adjective qualifies: "Ukrainian [and Russian] delegations".
+        anchor = token
+        while anchor.dep_ in {"conj", "cc"} and anchor.head is not anchor:
+            anchor = anchor.head
+        noun = anchor.head if anchor.dep_ in {"amod", "compound", "nmod"} else token
+        if noun.pos_ not in {"NOUN", "PROPN"} or noun.i in taken:
+            noun = token
+        agent_words = " ".join(
+            t.text
+            for t in doc[noun.left_edge.i : noun.i + 1]
+            if t.dep_ == "compound" and t.i > token.i
+        )
+        sector = (
+            self.registry.agent(f"{agent_words} {noun.text}".strip()) if noun is not token else None
+        )
+        if noun is not token and noun.lemma_.lower() == "side":
+            sector = sector or "GOV"
+        is_region = len(code) != 3 or code in {"EUR", "AFR", "ASA", "MEA", "SAM", "NAM"}
+        if is_region:
+            span_end = noun.i + 1 if noun is not token else cand.end
+            actor = Actor(
+                code=code,
+                name=doc[cand.start : span_end].text,
+                kind="group",
+                country=code,
+                sector=sector,
+            )
+        else:
+            actor = Actor(
+                code=f"{code}{sector or ''}",
+                name=self._country_name(code),
+                kind="state",
+                country=code,
+                sector=sector,
+            )
+        adjacent = noun is not token and noun.i == cand.end
+        end = noun.i + 1 if adjacent or (is_region and noun is not token) else cand.end
+        mention = ActorMention(actor, _evidence(doc, article, cand.start, end))
+        if sector and noun is not token:
+            result.add_actor(mention, noun.i)
+        else:
+            result.actors.append(mention)
+        taken.update(range(cand.start, cand.end))
+
+    def _pronouns(self, doc: Doc, article: Article, result: Resolution, taken: set[int]) -> None:
+        """A pronoun subject of reported speech is the speaker ("officials confirmed they
+        sent"); "he"/"she" otherwise is the last person named in the sentence or before."""
+        for token in doc:
+            if token.i in taken or token.pos_ != "PRON" or token.dep_ not in {"nsubj", "nsubjpass"}:
+                continue
+            if token.lower_ not in PERSON_PRONOUNS | {"they", "we"}:
+                continue
+            verb = token.head
+            speaker: list[ActorMention] = []
+            if verb.dep_ == "ccomp" and verb.head is not verb:
+                for sib in verb.head.children:
+                    if sib.dep_ in {"nsubj", "nsubjpass"}:
+                        speaker = result.by_token.get(sib.i, [])
+            if not speaker and token.lower_ in PERSON_PRONOUNS:
+                before = [
+                    m
+                    for m in result.actors
+                    if m.actor.kind == "person" and m.evidence.span.end <= token.idx
+                ]
+                speaker = before[-1:]
+            for m in speaker:
+                result.add_actor(
+                    ActorMention(m.actor, _evidence(doc, article, token.i, token.i + 1, 0.8)),
+                    token.i,
+                )
+            if speaker:
+                taken.add(token.i)
+
+    # -- places ---------------------------------------------------------------------------
+
+    def _place_name(
+        self, doc: Doc, article: Article, cand: Candidate, result: Resolution, taken: set[int]
+    ) -> None:
+        text = doc[cand.start : cand.end].text.removesuffix("'s").strip()
+        head = doc[cand.head]
+        if cand.label == "FAC":
+            venue = self.gazetteer.venue(text)
+            if venue is not None:
+                result.add_place(
+                    PlaceMention(venue, _evidence(doc, article, cand.start, cand.end)), cand.head
+                )
+                taken.update(range(cand.start, cand.end))
+            return
+        country = self.registry.country(text)
+        capital = None if country else self.registry.capital(text)
+        if not is_locative(head) and (country or capital) and _acting(head):
+            code = country.iso3 if country else capital
+            assert code is not None
+            actor = Actor(code=code, name=self._country_name(code), kind="state", country=code)
+            result.add_actor(
+                ActorMention(
+                    actor,
+                    _evidence(doc, article, cand.start, cand.end),
+                    metonym=capital is not None,
+                ),
+                *_heads(head),
+            )
+            taken.update(range(cand.start, cand.end))
+            return
+        if head.dep_ == "compound" and head.head.ent_type_ in {"PERSON", "ORG"}:
+            return
+        place: Place | None
+        if country is not None:
+            place = self.gazetteer.country(country.iso3)
+        else:
+            place = self.gazetteer.resolve(text)
+        if place is not None:
+            result.add_place(
+                PlaceMention(place, _evidence(doc, article, cand.start, cand.end)), cand.head
+            )
+            taken.update(range(cand.start, cand.end))
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _with_missed_places(self, doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
+        """Add country and capital names the NER did not mark ("Kyiv" is often missed)."""
+        candidates = [
+            replace(c, label="GPE")
+            if c.label == "NORP"
+            and (self.registry.country(t := doc[c.start : c.end].text) or self.registry.capital(t))
+            else c
+            for c in candidates
+        ]
+        covered = {i for c in candidates for i in range(c.start, c.end)}
+        extra = [
+            Candidate(t.i, t.i + 1, t.i, "GPE", is_locative(t))
+            for t in doc
+            if t.i not in covered
+            and t.pos_ == "PROPN"
+            and (self.registry.country(t.text) or self.registry.capital(t.text))
+        ]
+        return sorted([*candidates, *extra], key=lambda c: (c.start, c.end))
+
+    def _country_of_word(self, word: str) -> str | None:
+        word = word.removesuffix("'s")
+        nat = self.registry.nationality(word)
+        if nat:
+            return nat
+        entry = self.registry.country(word)
+        return entry.iso3 if entry else None
+
+    def _country_name(self, code: str) -> str:
+        return country_name(self.registry, code)
+
+
+def country_name(registry: Registry, code: str) -> str:
+    """The name news uses for a country: "Russia", "Turkey", "the United States"."""
+    entry = registry.country(code)
+    if entry is None:
+        return code
+    usable = [
+        n
+        for n in (entry.name, *entry.names[:4])
+        if "," not in n and "." not in n and not n.isupper() and len(n) >= 4
+    ]
+    name = min(usable, key=len) if usable else entry.name
+    if (
+        name.startswith("United ")
+        or "Republic" in name
+        or name
+        in {"Netherlands", "Philippines", "Bahamas", "Gambia", "Maldives", "Comoros", "Seychelles"}
+    ):
+        return f"the {name}"
+    return name
+
+
+def _acting(token: Token) -> bool:
+    """A place name in a role only an actor can fill."""
+    dep = token.dep_
+    if dep in {"nsubj", "nsubjpass", "dobj", "iobj", "dative", "poss", "agent"}:
+        return True
+    if dep == "pobj" and token.head.lower_ in {
+        "with",
+        "between",
+        "to",
+        "against",
+        "by",
+        "from",
+        "on",
+        "for",
+        "among",
+    }:
+        return True
+    if dep == "conj" and token.head is not token:
+        return _acting(token.head)
+    return False
+
+
+def _title_case(words: str) -> str:
+    return " ".join(w[:1].upper() + w[1:] for w in words.split())
+
+
+def _heads(token: Token) -> tuple[int, ...]:
+    """The token and, for a name inside a bigger noun phrase, that phrase's head."""
+    heads = [token.i]
+    current = token
+    while current.dep_ == "compound" and current.head is not current:
+        current = current.head
+        heads.append(current.i)
+    return tuple(heads)
+
+
+def _chain_of(doc: Doc, token: Token) -> tuple[int, int]:
+    """The capitalized run of compounds ending at `token` ("Russian President Vladimir
+    Putin")."""
+    start = token.i
+    while start > 0 and (
+        doc[start - 1].dep_ in {"compound", "amod"} and doc[start - 1].text[:1].isupper()
+    ):
+        start -= 1
+    return start, token.i + 1
+
+
+def _capitalized_chains(doc: Doc) -> list[tuple[int, int]]:
+    """Maximal runs of capitalized words bound by compound/amod/flat relations, the shape
+    of "Russian Foreign Minister Sergey Lavrov" or "Defense Minister Rustem Umerov"."""
+    chains: list[tuple[int, int]] = []
+    i = 0
+    n = len(doc)
+    while i < n:
+        t = doc[i]
+        if _chainable(t):
+            j = i
+            while (
+                j + 1 < n
+                and _chainable(doc[j + 1])
+                and doc[j].head.i > doc[j].i
+                and doc[j].dep_ in {"compound", "amod", "nmod", "flat"}
+            ):
+                j += 1
+            if j > i or t.pos_ == "PROPN":
+                chains.append((i, j + 1))
+            i = j + 1
+        else:
+            i += 1
+    return chains
+
+
+def _chainable(t: Token) -> bool:
+    return (t.pos_ in {"PROPN", "NOUN", "ADJ"} and t.text[:1].isupper() and t.is_alpha) or (
+        t.pos_ == "PROPN" and t.text.replace(".", "").isalpha()
+    )
