@@ -201,13 +201,15 @@ def code_dyad(
         if all(tok.i != c.i for c in candidates):
             candidates.append(tok)
 
-    # 1. The common ancestor.
+    # 1. The common ancestor, and 2. the verbs and trigger nouns on the path from it down
+    # to the target. A reporting verb with no event code of its own ("said", "stated")
+    # goes after the path: "X said it would withdraw from Y" is coded by "withdraw".
     top = lca
-    add(top)
-    # 2. Verbs and trigger nouns on the path from the ancestor down to the target.
-    for tok in _path_down(top, t_root):
-        if tok.pos_ in VERBAL or tok.pos_ == "NOUN":
-            add(tok)
+    path = [t for t in _path_down(top, t_root) if t.pos_ in VERBAL or t.pos_ == "NOUN"]
+    reporting = top.pos_ in VERBAL and not lexicon.code(_lemma(top)) and any(
+        t.pos_ in VERBAL for t in path)
+    for tok in [*path, top] if reporting else [top, *path]:
+        add(tok)
     # 3. Verbs above the ancestor (a noun phrase "talks between X and Y" inside a clause).
     for tok in _ancestors(top)[1:]:
         if tok.pos_ in VERBAL:
