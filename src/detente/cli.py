@@ -10,6 +10,7 @@ stays fast.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -362,7 +363,8 @@ def event_cells(event: Event) -> dict[str, str]:
     }
 
 
-_WRAPPING_COLUMNS = frozenset({"place", "attribution", "evidence"})
+# Short codes stay on one line; names and text wrap within their cell.
+_FIXED_COLUMNS = frozenset({"date", "type", "status", "time"})
 
 
 def _console() -> Console:
@@ -370,7 +372,7 @@ def _console() -> Console:
     from rich.console import Console
 
     console = Console()
-    if not console.is_terminal:
+    if not console.is_terminal and "COLUMNS" not in os.environ:
         console.width = max(console.width, 160)
     return console
 
@@ -384,10 +386,10 @@ def _print_table(events: Sequence[Event], dates: Sequence[date | None] | None) -
     columns += ["type", "status", "sources", "targets", "place", "time", "attribution"]
     columns += ["evidence"]
     for column in columns:
-        if column in _WRAPPING_COLUMNS:
-            table.add_column(column, overflow="fold", ratio=1)
-        else:
+        if column in _FIXED_COLUMNS:
             table.add_column(column, no_wrap=True)
+        else:
+            table.add_column(column, overflow="fold", min_width=10)
     for i, event in enumerate(events):
         cells = event_cells(event)
         if dates is not None:
