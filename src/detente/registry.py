@@ -455,21 +455,28 @@ class Registry:
         """The agent entry for a noun or noun phrase, with its full code.
 
         Tries the phrase, its singular, then drops leading words ("senior Russian
-        officials" -> "officials"); stems of the sources ("minist") match word beginnings.
+        officials" -> "officials"), then trailing ones ("Foreign Ministry sources" ->
+        "Foreign Ministry"); stems of the sources ("minist") match word beginnings.
         """
-        exact, stems = self._agents
         words = normalize(text).split()
-        for i in range(len(words)):
-            head = words[i:]
-            for last in _singulars(head[-1]):
-                key = " ".join([*head[:-1], last])
-                if key in exact:
-                    return exact[key]
-            key = " ".join(head)
-            for cut in range(len(key) - 1, max(len(key) - 5, 0), -1):
-                stem = stems.get(key[:cut])
-                if stem is not None and " " not in key[cut:]:
-                    return stem
+        for end in range(len(words), 0, -1):
+            for start in range(end):
+                entry = self._agent_phrase(words[start:end])
+                if entry is not None:
+                    return entry
+        return None
+
+    def _agent_phrase(self, words: list[str]) -> AgentEntry | None:
+        exact, stems = self._agents
+        for last in _singulars(words[-1]):
+            key = " ".join([*words[:-1], last])
+            if key in exact:
+                return exact[key]
+        key = " ".join(words)
+        for cut in range(len(key) - 1, max(len(key) - 5, 0), -1):
+            stem = stems.get(key[:cut])
+            if stem is not None and " " not in key[cut:]:
+                return stem
         return None
 
     def agent(self, text: str) -> str | None:
