@@ -220,3 +220,13 @@ def test_a_sidecar_given_on_its_own(tmp_path: Path) -> None:
 def test_a_byte_order_mark_is_dropped(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_bytes("\ufeff".encode() + TEXT.encode())
     assert read_article(tmp_path / "a.txt").text == TEXT
+
+
+def test_exported_names() -> None:
+    import detente.read
+
+    assert detente.read.__all__ == sorted(detente.read.__all__)
+    assert all(hasattr(detente.read, name) for name in detente.read.__all__)
+    assert {"read_articles", "read_article", "parse_published", "content_id"} <= set(
+        detente.read.__all__
+    )

@@ -13,10 +13,13 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from spacy.language import Language
 
-from conftest import build_reading, dump_db
+from conftest import SHARED, build_reading, dump_db
 from detente.errors import InputError, StoreError
 from detente.migrations import MIGRATIONS, Migration, applied_migrations
+from detente.pipeline import Extractor
+from detente.read import read_article
 from detente.store import (
     CSV_COLUMNS,
     TABLES,
@@ -242,3 +245,41 @@ def test_an_unwritable_database(tmp_path: Path) -> None:
             Store(folder / "x.db")
     finally:
         folder.chmod(0o700)
+
+
+@pytest.mark.slow
+def test_real_readings_round_trip_through_the_store(nlp: Language) -> None:
+    """What the real extractor reads is what the store gives back, field for field."""
+    article = read_article(SHARED / "corpus" / "istanbul-talks-2025-06-01.txt")
+    reading = Extractor(nlp=nlp).extract(article)
+    store = Store(":memory:")
+    added = store.add_reading(reading)
+    assert added.new and added.events == len(reading.events)
+    stored = [row.event for row in store.events()]
+    assert sorted(stored, key=lambda e: e.id) == sorted(reading.events, key=lambda e: e.id)
+    assert not store.add_reading(reading).new
+
+
+def test_a_read_only_database_refuses_writes_and_keeps_its_data(db: Path) -> None:
+    Store(db).add_reading(build_reading())
+    before = dump_db(db)
+    read_only = Store(f"sqlite:///file:{db}?mode=ro&uri=true")
+    assert read_only.counts().articles == 1  # reading still works
+    with pytest.raises(StoreError, match="nothing of it was written"):
+        read_only.add_reading(build_reading("Ukraine and Russia met in Istanbul on June 2. "
+                                            "Turkey hosted the talks. New."))  # fmt: skip
+    assert dump_db(db) == before
+
+
+def test_a_database_that_cannot_be_created(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="cannot open the database"):
+        Store(f"sqlite:///file:{tmp_path / 'new.db'}?mode=ro&uri=true")
+
+
+def test_exported_names() -> None:
+    import detente.migrations
+    import detente.store
+
+    for module in (detente.store, detente.migrations):
+        assert all(hasattr(module, name) for name in module.__all__)
+    assert set(detente.store.__all__) >= {"Store", "StoredEvent", "ingest", "write_csv"}
