@@ -184,6 +184,9 @@ def test_agent_entry_keeps_full_code_and_source(reg: Registry) -> None:
         ("spokesman", "spokesperson", "GOV"),
         ("Russian Foreign Minister", "foreign minister", "GOV"),
         ("Secretary-General", "secretary general", "IGO"),
+        ("President of Ukraine", "president", "GOV"),
+        ("advisor to Russian President", "adviser", "GOV"),
+        ("Ukrainian President", "president", "GOV"),
     ],
 )
 def test_title(reg: Registry, text: str, canonical: str, sector: str) -> None:
@@ -242,6 +245,7 @@ def test_person_dated_office_umerov(reg: Registry) -> None:
 def test_person_trump_second_term(reg: Registry) -> None:
     trump = reg.person("Donald Trump")
     assert trump is not None
+    assert trump.wikidata == "Q22686"
     assert trump.office_on(date(2025, 1, 19)) is None
     office = trump.office_on(date(2025, 1, 20))
     assert office is not None and office.title == "President of the United States"

@@ -34,6 +34,7 @@ persons.txt holds blocks separated by blank lines:
     office: 2023-09-06 .. 2025-07-17 | Minister of Defence of Ukraine | GOV
     office: 2025-07-17 .. | Secretary of the National Security and Defence Council of Ukraine | GOV
     source: Wikipedia "Rustem Umerov"
+    wikidata: <Q-id, optional>
 
 Dates are YYYY-MM-DD, YYYY-MM or YYYY (a month or year counts from its first day for a
 start and to its last day for an end); an empty end is an office still held. A different
@@ -159,6 +160,7 @@ class PersonEntry:
     source: str | None = None
     note: str | None = None
     origin: str = "detente"
+    wikidata: str | None = None
 
     def office_on(self, day: date) -> Office | None:
         """The office held on `day`; of several, the one that started last."""
@@ -495,16 +497,19 @@ class Registry:
     def title(self, text: str) -> TitleEntry | None:
         """An office title before a name: "Foreign Minister" -> TitleEntry(title="foreign
         minister", sector "GOV"); "Defense Minister"/"Defence Minister" -> "defence
-        minister" (code GOVMIL). Leading words that are not part of a title ("Russian",
-        "Ukraine's", "former") are skipped."""
+        minister" (code GOVMIL). Up to three leading words that are not part of a title
+        ("Russian", "Ukraine's", "former") and any trailing ones ("of Ukraine", "to
+        Russian President") are skipped; the longest title from the left wins, so
+        "adviser to Russian President" is an adviser."""
         titles = self._titles
         words = normalize(text).split()
-        for i in range(min(len(words), 4)):
-            head = words[i:]
-            for last in _singulars(head[-1]) if head else []:
-                key = " ".join([*head[:-1], last])
-                if key in titles:
-                    return titles[key]
+        for start in range(min(len(words), 4)):
+            for end in range(len(words), start, -1):
+                head = words[start:end]
+                for last in _singulars(head[-1]):
+                    key = " ".join([*head[:-1], last])
+                    if key in titles:
+                        return titles[key]
         return None
 
     # -- persons -------------------------------------------------------------------
@@ -661,6 +666,7 @@ def _parse_persons(text: str) -> Iterator[PersonEntry]:
             offices=tuple(offices),
             source="; ".join(block.get("source", [])) or None,
             note=" ".join(block.get("note", [])) or None,
+            wikidata=block.get("wikidata", [None])[0],
         )
 
     for line in text.splitlines():
