@@ -356,8 +356,24 @@ def test_eval_prints_metrics(
     result = run(runner, "eval", "seed", "gold.json", "--out", tmp_path / "o")
     assert result.exit_code == 0, result.output
     assert fake_evaluation == [("seed", [Path("gold.json")], tmp_path / "o")]
-    assert re.search(r"precision\s*│\s*0\.5000", result.stdout)
-    assert "per_type.CONSULT.f1" in result.stdout
+    assert re.search(r"\(all\)\s*│\s*3\s*│\s*0\.5000\s*│\s*0\.2500", result.stdout)
+    assert re.search(r"per_type\.CONSULT\s*│.*1\.0000", result.stdout)
+    assert "all metrics in" in result.stdout
+
+
+def test_metrics_summary_is_small() -> None:
+    metrics = {
+        "n": 10,
+        "accuracy": 0.5,
+        "task": "x",
+        "per_class": {"AGREE": {"precision": 1.0, "recall": 0.5, "f1": 0.6667}},
+        "confusion": {"AGREE": {"AGREE": 1, "CONSULT": 2}},
+        "per_file": {"a.tsv": {"accuracy": 0.5}},
+        "events": {"f1": 1.0, "fields": {"type": 1.0}, "deep": {"er": {"f1": 0.1}}},
+    }
+    columns, rows = cli.summarize_metrics(metrics)
+    assert columns == ["n", "accuracy", "precision", "recall", "f1"]
+    assert [name for name, _ in rows] == ["(all)", "per_class.AGREE", "events"]
 
 
 def test_eval_unknown_task_lists_the_tasks(

@@ -288,7 +288,10 @@ def eval_command(task: str, paths: tuple[Path, ...], out_dir: Path) -> None:
         raise click.ClickException(f"unknown task {task!r}; tasks: {known}")
     with reported():
         metrics = run_task(task, list(paths), out_dir)
-    _print_metrics(metrics, title=f"{task} ({out_dir})")
+    _print_metrics(metrics, title=f"{task}: {', '.join(str(p) for p in paths)}")
+    click.echo(
+        f"all metrics in {out_dir / 'metrics.json'}, predictions in {out_dir / 'predictions.jsonl'}"
+    )
 
 
 def _evaluation_module() -> Any:
@@ -303,29 +306,65 @@ def _evaluation_module() -> Any:
     return evaluation
 
 
-def flatten_metrics(metrics: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:
-    """Nested metrics as (dotted name, shown value) pairs; floats to four places."""
-    rows: list[tuple[str, str]] = []
-    for key, value in metrics.items():
+SCORE_KEYS = frozenset({"precision", "recall", "f1", "accuracy", "macro_f1"})
+_COLUMN_ORDER = ("n", "accuracy", "macro_f1", "precision", "recall", "f1", "tp", "fp", "fn")
+_SUMMARY_DEPTH = 2
+
+
+def summarize_metrics(metrics: Mapping[str, Any]) -> tuple[list[str], list[tuple[str, dict]]]:
+    """A small view of nested metrics: (columns, rows of (group, {column: value})).
+
+    A row is the whole run (its top-level numbers) and every group up to two levels down
+    that carries a score (precision, recall, F1, accuracy); `per_file` breakdowns, confusion
+    matrices and per-field detail stay in metrics.json.
+    """
+    rows: list[tuple[str, dict]] = []
+    top = _numbers(metrics)
+    if top:
+        rows.append(("(all)", top))
+    rows.extend(_scored_groups(metrics, prefix="", depth=1))
+    seen = [key for _, values in rows for key in values]
+    columns = [c for c in _COLUMN_ORDER if c in seen]
+    columns += [c for c in dict.fromkeys(seen) if c not in columns]
+    return columns, rows
+
+
+def _numbers(node: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in node.items() if isinstance(v, int | float) and not isinstance(v, bool)}
+
+
+def _scored_groups(
+    node: Mapping[str, Any], *, prefix: str, depth: int
+) -> Iterator[tuple[str, dict]]:
+    if depth > _SUMMARY_DEPTH:
+        return
+    for key, child in node.items():
+        if not isinstance(child, Mapping) or key == "per_file":
+            continue
         name = f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            rows.extend(flatten_metrics(value, prefix=f"{name}."))
-        elif isinstance(value, float):
-            rows.append((name, f"{value:.4f}"))
-        else:
-            rows.append((name, str(value)))
-    return rows
+        numbers = _numbers(child)
+        if SCORE_KEYS & numbers.keys():
+            yield name, numbers
+        yield from _scored_groups(child, prefix=f"{name}.", depth=depth + 1)
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    return f"{value:.4f}" if isinstance(value, float) else str(value)
 
 
 def _print_metrics(metrics: Mapping[str, Any], *, title: str) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    columns, rows = summarize_metrics(metrics)
     table = Table(title=title)
-    table.add_column("metric")
-    table.add_column("value", justify="right")
-    for name, value in flatten_metrics(metrics):
-        table.add_row(Text(name), Text(value))
+    table.add_column("group", no_wrap=True)
+    for column in columns:
+        table.add_column(column, justify="right", no_wrap=True)
+    for name, values in rows:
+        table.add_row(Text(name), *(Text(_shown(values.get(c))) for c in columns))
     _console().print(table)
 
 
