@@ -61,10 +61,25 @@ def test_paris_with_and_without_context(gazetteer: Gazetteer) -> None:
     texas = gazetteer.resolve("Paris", country="USA")
     assert texas is not None and texas.country == "USA"
     assert texas.timezone is not None and texas.timezone.startswith("America/")
-    # Several context countries: the first that has a candidate wins.
-    assert gazetteer.resolve("Paris", country=["ZZZ", "USA", "FRA"]) == texas
+    # Several context countries: the prior decides among the entries inside them.
+    assert gazetteer.resolve("Paris", country=["ZZZ", "USA"]) == texas
+    assert gazetteer.resolve("Paris", country=["USA", "FRA"]) == paris
+    assert gazetteer.resolve("Paris", country="US") == texas
     # A context with no candidate falls back to the prior.
     assert gazetteer.resolve("Paris", country="JPN") == paris
+
+
+def test_context_does_not_move_a_metropolis_to_a_small_town(gazetteer: Gazetteer) -> None:
+    moscow = gazetteer.resolve("Moscow", country=["TUR", "USA", "RUS"])
+    assert moscow is not None and moscow.country == "RUS"
+    # Moscow, Idaho and London, Kentucky are hundreds of times smaller: context alone
+    # does not move the name there.
+    assert gazetteer.resolve("Moscow", country="USA") == gazetteer.resolve("Moscow")
+    london = gazetteer.resolve("London", country="USA")
+    assert london is not None and london.country == "GBR"
+    # A comparable city in the context does win.
+    washington = gazetteer.resolve("Washington", country="GBR")
+    assert washington is not None and washington.country == "GBR"
 
 
 def test_candidates_rank_by_prior(gazetteer: Gazetteer) -> None:

@@ -41,6 +41,8 @@ from detente.vocabulary import Place
 INDEX_FORMAT = "detente-gazetteer 1"
 INDEX_RESOURCE = ("data", "gazetteer", "places.tsv.gz")
 VENUES_RESOURCE = ("data", "venues.tsv")
+# How many times more populous an entry outside the context must be to beat one inside it.
+CONTEXT_ODDS = 200
 VENUE_COLUMNS = ("name", "aliases", "kind", "lat", "lon", "city", "country", "source")
 
 # Letters that Unicode does not decompose into a base letter plus a mark.
@@ -183,9 +185,12 @@ class Gazetteer:
     ) -> Place | None:
         """The best entry for a name, or None.
 
-        `country` is the context: an ISO3 code, or several (the countries of the article's
-        other places, most frequent first). An entry in a context country beats a bigger
-        one elsewhere, and an earlier context country beats a later one; a country name
+        `country` is the context: an ISO3 (or ISO2) code, or several, such as the countries
+        of the article's other places. The most likely entry inside the context wins over
+        entries elsewhere, unless the best entry elsewhere is more than `CONTEXT_ODDS`
+        times as populous: "Paris" with context "USA" is Paris, Texas (86 times smaller than
+        Paris, France), but "Moscow" stays in Russia even then (Moscow, Idaho is 400 times
+        smaller). A country name
         always resolves to the country.
         """
         found = self.candidates(name)
@@ -193,13 +198,15 @@ class Gazetteer:
             return None
         if found[0].kind == "country" or country is None:
             return found[0]
-        context = [country] if isinstance(country, str) else list(country)
-        for code in context:
-            code = self._country_codes.get(code.upper(), code.upper())
-            for place in found:
-                if place.country == code:
-                    return place
-        return found[0]
+        codes = [country] if isinstance(country, str) else list(country)
+        context = {self._country_codes.get(code.upper(), code.upper()) for code in codes}
+        inside = next((place for place in found if place.country in context), None)
+        if inside is None or inside is found[0]:
+            return found[0]
+        if inside.kind == "city" and found[0].kind == "city":
+            if (found[0].population or 0) > CONTEXT_ODDS * max(inside.population or 0, 1):
+                return found[0]
+        return inside
 
     def country(self, code_or_name: str) -> Place | None:
         """A country by ISO2, ISO3 or numeric code, or by name ("Turkey", "Türkiye")."""
