@@ -289,9 +289,18 @@ def test_person_surname_ambiguity_and_dates() -> None:
     assert anna.sector == "GOV" and olha.sector == "MIL"
 
 
-def test_persons_file_error_names_line() -> None:
-    bad = Registry(files={"persons.txt": "name Ann\n", "phoenix_persons.tsv": "name\n"})
-    with pytest.raises(ResourceError, match="name Ann"):
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("name Ann\n", "name Ann"),
+        ("name: Ann Bee\n", "no `country:`"),
+        ("name: Ann Bee\ncountry: UKR\noffice: 2020-13 .. | x | GOV\n", "2020-13"),
+        ("name: Ann Bee\ncountry: UKR\noffice: 2020 ..\n", "START .. END"),
+    ],
+)
+def test_persons_file_errors_name_the_problem(text: str, message: str) -> None:
+    bad = Registry(files={"persons.txt": text, "phoenix_persons.tsv": "name\n"})
+    with pytest.raises(ResourceError, match=message):
         bad.person("Ann")
 
 

@@ -648,19 +648,27 @@ def _parse_persons(text: str) -> Iterator[PersonEntry]:
         if "name" not in block:
             return
         offices = []
+        if "country" not in block:
+            raise ResourceError(f"persons.txt: {block['name'][0]} has no `country:` line")
+        country = block["country"][0]
         for line in block.get("office", []):
-            span, title, code = (f.strip() for f in line.split("|")[:3])
-            start, _, end = span.partition("..")
-            country = block["country"][0]
-            offices.append(
-                Office(title, code, country, _parse_day(start), _parse_day(end, end=True))
-            )
+            fields = [f.strip() for f in line.split("|")]
+            try:
+                span, title, code = fields[:3]
+                start, _, end = span.partition("..")
+                office = Office(title, code, country, _parse_day(start), _parse_day(end, end=True))
+            except ValueError as err:
+                raise ResourceError(
+                    f"persons.txt: office {line!r} of {block['name'][0]} is not "
+                    "`START .. END | title | SECTOR` with dates as YYYY-MM-DD, YYYY-MM or YYYY"
+                ) from err
+            offices.append(office)
         name = block["name"][0]
         aliases = tuple(a.strip() for v in block.get("aka", []) for a in v.split(";") if a.strip())
         yield PersonEntry(
             id=_slug(name),
             name=name,
-            country=block["country"][0],
+            country=country,
             sector=block.get("sector", [offices[-1].code if offices else ""])[0][:3] or None,
             aliases=aliases,
             offices=tuple(offices),
