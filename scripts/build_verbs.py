@@ -20,6 +20,9 @@ derived from CAMEO2PLOVER, the table is shared under CC BY-SA 4.0. Rows:
 
     kind  lemma  words  preps  cameo  plover  mode  context  pattern
 
+`words` are the object words of a pattern (outside parentheses); `preps` its
+prepositional phrases, each `prep` or `prep:word+word`.
+
 kind is `verb` (a verb's default code), `pattern` (object words and/or prepositions
 that give the verbs of one CAMEO block, `lemma` = those verbs joined by `|`, a code),
 `noun` (a nominal trigger) or `synset` (lemma = set name, words = its members;
@@ -36,6 +39,7 @@ import argparse
 import re
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -268,24 +272,9 @@ def read_synsets(lines: list[str]) -> dict[str, list[str]]:
     return synsets
 
 
-def pattern_slots(body: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    """Words and prepositions after `*` in a pattern body (subject words are dropped)."""
-    if "*" not in body:
-        return None
-    after = body.split("*", 1)[1]
-    after = re.sub(r"\{([^}]*)\}", lambda m: m.group(1).replace(" ", "_").strip("_"), after)
-    words: list[str] = []
-    preps: list[str] = []
-    for group, plain in re.findall(r"\(([^)]*)\)|([^()\s]+)", after):
-        if group:
-            toks = [t for t in group.split() if t not in MARKERS]
-            if toks:
-                preps.append(norm(toks[0]))
-                words.extend(toks[1:])
-        elif plain and plain not in MARKERS and not plain.startswith("/"):
-            words.append(plain)
+def _words(raw: Iterable[str]) -> list[str]:
     out: list[str] = []
-    for w in words:
+    for w in raw:
         w = w.strip("$+^%")
         if not w:
             continue
@@ -293,7 +282,30 @@ def pattern_slots(body: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
             out.append("&" + w[1:].rstrip("_"))
         else:
             out.extend(norm(p) for p in w.replace("/", "_").split("_") if p)
-    return tuple(out), tuple(preps)
+    return out
+
+
+def pattern_slots(body: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """Object words and prepositional phrases after `*` (subject words are dropped).
+
+    A phrase is written `prep` or `prep:word+word` ("(FOR &CEASEFIRE)" -> "for:&CEASEFIRE").
+    """
+    if "*" not in body:
+        return None
+    after = body.split("*", 1)[1]
+    after = re.sub(r"\{([^}]*)\}", lambda m: m.group(1).replace(" ", "_").strip("_"), after)
+    words: list[str] = []
+    phrases: list[str] = []
+    for group, plain in re.findall(r"\(([^)]*)\)|([^()\s]+)", after):
+        if group:
+            toks = [t for t in group.split() if t not in MARKERS]
+            if toks:
+                inner = _words(toks[1:])
+                prep = norm(toks[0].split("/")[0])
+                phrases.append(prep + (":" + "+".join(inner) if inner else ""))
+        elif plain and plain not in MARKERS and not plain.startswith("/"):
+            words.append(plain)
+    return tuple(_words(words)), tuple(phrases)
 
 
 def read_verbs(lines: list[str]) -> list[Row]:

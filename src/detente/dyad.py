@@ -21,6 +21,7 @@ OBJECT_DEPS = {"dobj", "obj", "attr", "oprd", "dative", "acomp", "nsubjpass"}
 PREP_DEPS = {"prep", "agent"}
 PARTICLE_DEPS = {"prt", "neg"}
 MODIFIER_DEPS = {"compound", "amod", "nmod", "prt"}
+TIME_ENTS = {"DATE", "TIME"}
 VERBAL = {"VERB", "AUX"}
 # Clausal links a trigger search may follow downwards from the common ancestor.
 DOWN_DEPS = {"xcomp", "ccomp", "advcl", "conj", "relcl", "acl", "pcomp", "dobj", "pobj", "prep"}
@@ -37,33 +38,39 @@ def _phrase(head: Token) -> list[str]:
     return words
 
 
-def _pp(prep: Token, words: list[str], preps: list[str]) -> None:
-    preps.append(_lemma(prep))
+def _pp(prep: Token, phrases: list[tuple[str, list[str]]]) -> None:
+    """Add the phrase headed by `prep`, and one level of phrases nested in its object
+    ("(FOR END) (TO OPERATION)"). Phrases about a date or time are left out."""
+    words: list[str] = []
+    nested: list[Token] = []
     for obj in prep.children:
         if obj.dep_ in {"pobj", "pcomp"}:
+            if obj.ent_type_ in TIME_ENTS:
+                return
             words.extend(_phrase(obj))
-            for sub in obj.children:  # "(FOR END) (TO OPERATION)": one level of nesting
-                if sub.dep_ == "prep":
-                    preps.append(_lemma(sub))
-                    words.extend(w for o in sub.children if o.dep_ == "pobj" for w in _phrase(o))
+            nested.extend(sub for sub in obj.children if sub.dep_ == "prep")
+    phrases.append((_lemma(prep), words))
+    for sub in nested:
+        sub_words = [w for o in sub.children if o.dep_ == "pobj" for w in _phrase(o)]
+        phrases.append((_lemma(sub), sub_words))
 
 
-def slot_words(verb: Token) -> tuple[list[str], list[str]]:
-    """Object words and prepositions around a verb, as pattern lookups want them.
+def slot_words(verb: Token) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """Object words and prepositional phrases around a verb, as pattern lookups want them.
 
     Words: the heads of its objects and complements with their compound and adjective
-    modifiers, the heads of its prepositional objects, its particles, and the verb of an
-    open complement ("agree to release" -> "release"). Prepositions: its own and those
-    attached to its object ("call for an end to ...").
+    modifiers, its particles, and the verb of a clausal complement ("agree to release"
+    -> "release"). Phrases: (preposition, words) for its own prepositional phrases and
+    those attached to its object ("call for an end to ...").
     """
     words: list[str] = []
-    preps: list[str] = []
+    phrases: list[tuple[str, list[str]]] = []
     for child in verb.children:
         dep = child.dep_
         if dep in PARTICLE_DEPS:
             words.append(_lemma(child))
         elif dep in PREP_DEPS:
-            _pp(child, words, preps)
+            _pp(child, phrases)
         elif dep in {"xcomp", "ccomp"}:
             words.append(_lemma(child))
             words.extend(_lemma(c) for c in child.children if c.dep_ in {"dobj", "prt"})
@@ -71,8 +78,8 @@ def slot_words(verb: Token) -> tuple[list[str], list[str]]:
             words.extend(_phrase(child))
             for sub in child.children:
                 if sub.dep_ == "prep":
-                    _pp(sub, words, preps)
-    return words, preps
+                    _pp(sub, phrases)
+    return words, phrases
 
 
 def _ancestors(token: Token) -> list[Token]:
@@ -95,8 +102,8 @@ def _path_down(top: Token, bottom: Token) -> list[Token]:
 
 def code_verb(verb: Token, lexicon: VerbLexicon) -> VerbCode | None:
     """Code one verb token from its lemma and slot words; falls back to its object noun."""
-    words, preps = slot_words(verb)
-    code = lexicon.code(_lemma(verb), objects=words, preps=preps)
+    words, phrases = slot_words(verb)
+    code = lexicon.code(_lemma(verb), objects=words, phrases=phrases)
     if code is not None:
         return code
     # "X presented a roadmap to Y": an uncoded verb whose object is a nominal trigger.

@@ -54,15 +54,26 @@ class VerbCode:
     pattern: str
 
 
+Phrase = tuple[str, tuple[str, ...]]
+
+
 @dataclass(frozen=True)
 class _Pattern:
-    words: tuple[str, ...]  # normalized words or "&SET" references
-    preps: tuple[str, ...]
+    words: tuple[str, ...]  # object words: normalized words or "&SET" references
+    phrases: tuple[Phrase, ...]  # (preposition, words of its object)
     code: VerbCode
 
     @property
     def weight(self) -> int:
-        return len(self.words) + len(self.preps)
+        return len(self.words) + sum(1 + len(w) for _, w in self.phrases)
+
+
+def _phrases(column: str) -> tuple[Phrase, ...]:
+    out: list[Phrase] = []
+    for item in column.split():
+        prep, _, words = item.partition(":")
+        out.append((prep, tuple(w for w in words.split("+") if w)))
+    return tuple(out)
 
 
 def _verb_code(row: dict[str, str]) -> VerbCode | None:
@@ -103,7 +114,7 @@ class VerbLexicon:
                 elif lemma not in hand_verbs:
                     self._verbs.setdefault(lemma, code)
             elif kind == "pattern":
-                pattern = _Pattern(tuple(row["words"].split()), tuple(row["preps"].split()), code)
+                pattern = _Pattern(tuple(row["words"].split()), _phrases(row["preps"]), code)
                 for verb in lemma.split("|"):
                     self._patterns.setdefault(verb, []).append(pattern)
             elif kind == "noun":
@@ -148,22 +159,31 @@ class VerbLexicon:
         *,
         objects: Sequence[str] = (),
         preps: Sequence[str] = (),
+        phrases: Sequence[tuple[str, Sequence[str]]] = (),
     ) -> VerbCode | None:
         """The code of a verb given the words around it, or None.
 
-        `objects` are lemmas of its object, particle and prepositional-object words;
-        `preps` its prepositions. The most specific pattern whose words and prepositions
-        are all present wins (most words + prepositions; the dictionary's order breaks
-        ties); with none, the verb's own default code.
+        `objects` are lemmas of its objects and particles; `preps` its prepositions. With
+        only these, a pattern's prepositional words may come from `objects` ("call",
+        objects=["ceasefire"], preps=["for"] matches "* (FOR &CEASEFIRE)"). `phrases`
+        gives each prepositional phrase with its own words, (prep, words), and is then
+        matched strictly. The most specific matching pattern wins (most words and
+        prepositions; the dictionary's order breaks ties); with none, the verb's default.
         """
         verb = verb_lemma.lower().strip()
         have_words = {normalize(w) for w in objects if w}
-        have_preps = {normalize(p) for p in preps if p}
+        have: list[tuple[str, set[str]]] = [
+            (normalize(p), {normalize(w) for w in ws if w}) for p, ws in phrases
+        ]
+        loose = set(have_words)
+        for _, ws in have:
+            loose |= ws
+        have.extend((normalize(p), loose) for p in preps if p)
         best: _Pattern | None = None
         for pattern in self._patterns.get(verb, ()):
             if best is not None and pattern.weight <= best.weight:
                 continue
-            if self._matches(pattern, have_words, have_preps):
+            if self._matches(pattern, have_words, have):
                 best = pattern
         if best is not None:
             return best.code
@@ -173,15 +193,23 @@ class VerbLexicon:
         """The code of a nominal trigger ("talks", "ceasefire", "proposal"), or None."""
         return self._nouns.get(normalize(lemma))
 
-    def _matches(self, pattern: _Pattern, words: set[str], preps: set[str]) -> bool:
-        if not all(p in preps for p in pattern.preps):
+    def _has(self, word: str, words: set[str]) -> bool:
+        if word.startswith("&"):
+            members = self._synsets.get(word[1:], ())
+            return any(all(m in words for m in member) for member in members)
+        return word in words
+
+    def _matches(
+        self, pattern: _Pattern, words: set[str], phrases: list[tuple[str, set[str]]]
+    ) -> bool:
+        if not all(self._has(w, words) for w in pattern.words):
             return False
-        for word in pattern.words:
-            if word.startswith("&"):
-                members = self._synsets.get(word[1:], ())
-                if not any(all(m in words for m in member) for member in members):
-                    return False
-            elif word not in words:
+        for prep, needed in pattern.phrases:
+            if not needed and prep in words:  # a particle written as a phrase ("CALL_OFF")
+                continue
+            if not any(
+                p == prep and all(self._has(w, ws) for w in needed) for p, ws in phrases
+            ):
                 return False
         return True
 
