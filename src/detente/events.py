@@ -76,6 +76,7 @@ REPORTING = frozenset(
         "deny",
         "suggest",
         "according",
+        "accord",
     }
 )
 # Verbs that carry an event noun without adding meaning: "hold talks", "join negotiations".
@@ -524,10 +525,9 @@ class _Context:
             candidates = [c for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
         for subj in candidates:
             words = {t.lower_ for t in subj.subtree}
-            if (
-                words & {"both", "two", "sides", "parties"}
-                or (any(c.dep_ == "det" and c.lower_ in {"the", "both"} for c in subj.children)
-                and subj.tag_ in {"NNS", "NNPS"})
+            if words & {"both", "two", "sides", "parties"} or (
+                any(c.dep_ == "det" and c.lower_ in {"the", "both"} for c in subj.children)
+                and subj.tag_ in {"NNS", "NNPS"}
             ):
                 return True
         return False
@@ -915,6 +915,8 @@ def _clause_subtree(verb: Token) -> Iterable[Token]:
                 "AUX",
             }:
                 continue
+            if c.lower_ == "according":
+                continue  # the source of the report, not a party to the event
             stack.append(c)
 
 

@@ -141,8 +141,8 @@ class Resolver:
         whole = doc[start:end].text
         if self._country_of_word(whole) or self.registry.capital(whole):
             return  # a place name or a nationality: the place and nationality steps decide
-        if end - start == 1 and tokens[0].ent_type_ != "PERSON":
-            known = people.get(_surname_key(whole))
+        known = people.get(_surname_key(whole)) if end - start == 1 else None
+        if end - start == 1 and (known is not None or tokens[0].ent_type_ != "PERSON"):
             if known is not None and tokens[0].pos_ in {"PROPN", "NOUN"}:
                 result.add_actor(ActorMention(known, _evidence(doc, article, start, end)), start)
                 taken.add(start)
@@ -157,7 +157,7 @@ class Resolver:
         title_text = ""
         for j in range(len(tokens), i, -1):
             words = " ".join(t.text for t in tokens[i:j])
-            entry = self.registry.title(words)
+            entry = self._title(words)
             if entry is not None:
                 title_entry, title_text, i = entry, _title_case(words), j
                 break
@@ -205,6 +205,9 @@ class Resolver:
             office = person.office_on(on) if on else None
             country = country or person.country
             sector = sector or person.sector
+            if role is None and title_entry and country:
+                # The article's own words for the office, the registry's country.
+                role = f"{title_text} of {self._country_name(country)}"
             if role is None and office is not None:
                 role = (
                     office.title
@@ -240,7 +243,7 @@ class Resolver:
         for child in root.children:
             if child.dep_ != "appos":
                 continue
-            entry = self.registry.title(child.text)
+            entry = self._title(child.text)
             if entry is None:
                 continue
             for prep in child.children:
@@ -255,7 +258,7 @@ class Resolver:
                         inner_text = ""
                         for j in range(len(words), 1, -1):
                             inner_text = " ".join(t.text for t in words[1:j])
-                            inner = self.registry.title(inner_text)
+                            inner = self._title(inner_text)
                             if inner:
                                 break
                         if inner and country:
@@ -448,10 +451,11 @@ class Resolver:
     # -- helpers --------------------------------------------------------------------------
 
     def _with_missed_places(self, doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
-        """Add country and capital names the NER did not mark ("Kyiv" is often missed)."""
+        """Add country and capital names the NER missed or mislabelled ("Kyiv" often comes
+        out as an organisation or not at all)."""
         candidates = [
             replace(c, label="GPE")
-            if c.label == "NORP"
+            if c.label in {"NORP", "ORG"}
             and (self.registry.country(t := doc[c.start : c.end].text) or self.registry.capital(t))
             else c
             for c in candidates
@@ -465,6 +469,14 @@ class Resolver:
             and (self.registry.country(t.text) or self.registry.capital(t.text))
         ]
         return sorted([*candidates, *extra], key=lambda c: (c.start, c.end))
+
+    def _title(self, words: str):
+        """A title that covers exactly these words ("Foreign Minister", not "Foreign
+        Minister Sergey Lavrov")."""
+        entry = self.registry.title(words)
+        if entry is None or len(entry.surface.split()) != len(words.split()):
+            return None
+        return entry
 
     def _country_of_word(self, word: str) -> str | None:
         word = word.removesuffix("'s")
