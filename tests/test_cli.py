@@ -100,20 +100,25 @@ def test_every_command_has_help_and_an_example(command: str | None) -> None:
 
 
 def test_the_documented_examples_run(
-    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    runner: CliRunner,
+    monkeypatch: pytest.MonkeyPatch,
+    fake_evaluation: list[tuple[Any, ...]],
 ) -> None:
-    """Run each example (eval aside: it needs gold files) in a folder holding the files
-    the examples name."""
+    """Run each example in a folder holding the files the examples name (with the fake
+    extractor, and a fake evaluation module for `eval`)."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "news").mkdir()
     write_article(tmp_path / "news", "one", BASE, "2025-06-01")
     write_article(tmp_path, "article", BASE + " Later.", "2025-06-01")
     ordered = [*example_lines("ingest"), *example_lines(None)]
     ordered += example_lines("events") + example_lines("export") + example_lines("extract")
+    ordered += example_lines("eval")
     for line in ordered:
         result = run(runner, *shlex.split(line)[1:])
         assert result.exit_code == 0, f"{line}\n{result.output}"
     assert (tmp_path / "events.csv").read_text().startswith("id,article_id,date")
+    assert [call[0] for call in fake_evaluation] == ["seed"]
 
 
 # -- ingest --------------------------------------------------------------------------------
@@ -411,3 +416,16 @@ def test_real_ingest_of_the_shared_corpus(tmp_path: Path) -> None:
     assert second.returncode == 0, second.stderr
     assert second.stdout.startswith("articles: 0 new, 1 unchanged; events stored: 0; errors: 0")
     assert dump_db(db) == before
+
+
+@pytest.mark.xfail(
+    reason="detente/__init__.py imports pipeline, which imports spaCy at module level; "
+    "cli.py itself imports spaCy only inside commands",
+    strict=False,
+)
+def test_importing_the_cli_does_not_load_spacy() -> None:
+    code = "import sys, detente.cli; print('spacy' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
