@@ -119,6 +119,14 @@ HAND_VERBS: list[tuple[str, str, str]] = [
     ("sue", "115", "CAMEO's SUE block is 173 (COERCE); the codebook: sue in court is ACCUSE"),
     ("commit", "030", "'commit to' is a commitment to cooperate (PLOVER AGREE)"),
     ("deploy", "154", "mobilize armed forces (PLOVER MOBILIZE); uncoded in CAMEO's SEND"),
+    ("convict", "116", "CAMEO 116 'find guilty or liable' (the dictionary says 173, arrest)"),
+    ("indict", "1121", "codebook: 'criminally indict' is ACCUSE (the dictionary says 173)"),
+    ("charge", "1121", "codebook: 'charge with a crime' is ACCUSE"),
+    ("accept", "080", "accept demands or terms: yield (CAMEO 08); patterns refine it"),
+    ("provide", "070", "codebook AID: 'provide monetary aid ...' (CAMEO's GRANT block: 060)"),
+    ("lend", "071", "loans are economic aid (codebook AID: credit)"),
+    ("suspend", "160", "suspend aid, talks or ties: reduce relations (SANCTION)"),
+    ("defend", "052", "'defend verbally' (CAMEO 052); military defence comes from patterns"),
     ("encourage", "020", "CAMEO 051 (praise); encouraging an actor to act is a request"),
 ]
 
@@ -135,6 +143,9 @@ HAND_NOUNS: list[tuple[str, str, str]] = [
     ("conference", "040", "a meeting (CONSULT)"),
     ("dialogue", "040", "a consultation (CONSULT)"),
     ("discussion", "040", "a consultation (CONSULT); light-verb votes say 036"),
+    ("approval", "051", "approve (SUPPORT)"),
+    ("suspension", "162", "suspension of aid or ties (SANCTION)"),
+    ("expulsion", "166", "expel (SANCTION)"),
     ("mediation", "045", "engage in mediation (CONSULT)"),
     ("proposal", "020", "a proposal put to another party asks it to act (REQUEST)"),
     ("offer", "030", "an offer expresses intent to cooperate (PLOVER AGREE: 'offer')"),
@@ -192,6 +203,28 @@ LIGHT_VERBS = {
 }
 
 MIN_NOUN_VOTES = 2
+
+# Patterns the dictionary lacks or codes against the PLOVER codebook, written like the
+# table's rows: (verbs joined by "|", object words, phrases "prep:word+word", cameo,
+# reason). They precede the dictionary's patterns, so they win ties of specificity.
+HAND_PATTERNS: list[tuple[str, str, str, str, str]] = [
+    ("meet", "", "at", "040",
+     "the dictionary says 036 (intent to meet); a reported meeting is CONSULT"),
+    ("meet", "", "with:leader", "040", "as above"),
+    ("meet", "", "for:talk", "046", "as above: a meeting for talks is a negotiation"),
+    ("agree|reach|conclude|strike|sign|finalize|seal|clinch", "&TREATY", "", "057",
+     "codebook SUPPORT: 'ratify, sign, or finalize an agreement'"),
+    ("agree|reach|conclude|strike|sign|finalize|seal|clinch", "deal", "", "057", "as above"),
+    ("agree", "", "to:&TREATY", "057", "as above"),
+    ("agree", "", "to:deal", "057", "as above"),
+    ("agree", "", "on:&TREATY", "057", "as above"),
+    ("find", "guilty", "", "116", "CAMEO 116 'find guilty or liable' (ACCUSE)"),
+    ("file|bring|press|level|lodge", "charge", "", "1121",
+     "codebook ACCUSE: 'charge with a crime' (the dictionary says 173, arrest)"),
+    ("file|bring|lodge", "lawsuit", "", "115", "CAMEO 115 'bring lawsuit against'"),
+    ("file|bring|lodge", "suit", "", "115", "as above"),
+    ("file|bring|lodge", "complaint", "", "114", "CAMEO 114 'complain officially'"),
+]
 
 # ---------------------------------------------------------------------------------------
 # End of the hand-written section.
@@ -413,6 +446,12 @@ def build(resources: Path) -> list[list[str]]:
     synsets = read_synsets(lines[:start])
     rows = read_verbs(lines[start:end])
 
+    hand_patterns = [
+        Row("pattern", verbs, tuple(words.split()), tuple(preps.split()), code,
+            f"hand: {reason}")
+        for verbs, words, preps, code, reason in HAND_PATTERNS
+    ]
+    rows = hand_patterns + rows
     hand_verbs = {verb for verb, _, _ in HAND_VERBS}
     rows = [r for r in rows if not (r.kind == "verb" and r.lemma in hand_verbs)]
     for verb, code, reason in HAND_VERBS:

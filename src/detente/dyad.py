@@ -134,7 +134,9 @@ VOLITION = {"willing", "ready", "prepared", "plan", "intend", "pledge", "vow", "
 PROMISABLE = {"CONSULT", "RETREAT", "CONCEDE", "AID", "COOPERATE"}
 HOSTILE = {"ASSAULT", "COERCE", "SANCTION"}
 COOPERATIVE = {"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT"}
+OBLIGATION = {"must", "should", "ought"}
 _SHIFTS = {
+    "REQUEST": ("REQUEST", None, "100"),
     "AGREE": ("AGREE", None, "030"),
     "THREATEN": ("THREATEN", None, "130"),
     "REJECT": ("REJECT", None, "120"),
@@ -154,10 +156,20 @@ def _negated(tok: Token) -> bool:
     return any(c.dep_ == "neg" for c in tok.children)
 
 
-def _shift(code: VerbCode, tok: Token) -> VerbCode:
+def _obliged(tok: Token, source: Span) -> bool:
+    """"Y must disarm", said by X: an obligation laid on someone other than the source."""
+    if not any(c.dep_ == "aux" and c.lower_ in OBLIGATION for c in tok.children):
+        return False
+    subjects = [c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    return bool(subjects) and not any(source.start <= c.i < source.end for c in subjects)
+
+
+def _shift(code: VerbCode, tok: Token, source: Span) -> VerbCode:
     """Apply the status rules above to a code read off a verb."""
     target = None
-    if tok.pos_ in VERBAL and _negated(tok) and code.plover in COOPERATIVE:
+    if tok.pos_ in VERBAL and _obliged(tok, source) and code.plover != "REQUEST":
+        target = "REQUEST"
+    elif tok.pos_ in VERBAL and _negated(tok) and code.plover in COOPERATIVE:
         target = "REJECT"
     elif tok.pos_ in VERBAL and _future(tok):
         if code.plover in PROMISABLE:
@@ -233,7 +245,7 @@ def code_dyad(
             first_verbal = tok
         code = _code_token(tok, lexicon)
         if code is not None and _has_code(code):
-            return _shift(code, tok), tok
+            return _shift(code, tok, source_span), tok
     # 5. Nothing on the path: the sentence root, then any coded verb, nearest the target.
     sent = t_root.sent
     rest = sorted(
