@@ -29,8 +29,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-
-from spacy.tokens import Doc, Token
+from typing import TYPE_CHECKING
 
 from detente.gazetteer import Gazetteer
 from detente.grammar import clause_tense, is_hypothetical, is_negated
@@ -48,6 +47,9 @@ from detente.vocabulary import (
     Span,
     TimeValue,
 )
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
 
 EXTRACTOR = "detente.events"
 VERSION = "0.1.0"

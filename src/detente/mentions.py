@@ -12,8 +12,11 @@ a metonym by its syntax: "in Istanbul", "the Istanbul talks" are locations; "Mos
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc, Token
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
 
 # Prepositions whose object is a location ("in Istanbul", "at Ciragan Palace").
 LOCATIVE_PREPS = frozenset(

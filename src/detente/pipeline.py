@@ -13,14 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from spacy.language import Language
-from spacy.tokens import Doc
-
-from detente.grammar import clause_tense
 from detente.parse import load_nlp, parse
 from detente.vocabulary import Article, Reading
 
 if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
     from detente.gazetteer import Gazetteer
     from detente.registry import Registry
     from detente.verbs import VerbLexicon
@@ -143,4 +142,6 @@ def _tense_at(doc: Doc, offset: int) -> str:
     span = doc.char_span(offset, offset + 1, alignment_mode="expand")
     if span is None:
         return "present"
+    from detente.grammar import clause_tense
+
     return clause_tense(span[0])

@@ -18,13 +18,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
-
-from spacy.tokens import Doc, Token
+from typing import TYPE_CHECKING
 
 from detente.gazetteer import Gazetteer
 from detente.mentions import Candidate, find_mentions, is_locative
 from detente.registry import Registry
 from detente.vocabulary import Actor, ActorMention, Article, Evidence, Place, PlaceMention, Span
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
 
 EXTRACTOR = "detente.resolve"
 VERSION = "0.1.0"
