@@ -222,7 +222,7 @@ def test_ingest_into_a_folder_is_a_clear_error(
     assert result.exit_code == 1
     assert (
         result.stderr.strip()
-        == f"Error: {tmp_path}: is a folder; give a database file such as {tmp_path / 'detente.db'}"
+        == f"error: {tmp_path}: is a folder; give a database file such as {tmp_path / 'detente.db'}"
     )
 
 
@@ -386,7 +386,7 @@ def test_eval_unknown_task_lists_the_tasks(
 ) -> None:
     result = run(runner, "eval", "nope", "gold.json", "--out", tmp_path / "o")
     assert result.exit_code == 1
-    assert result.stderr.strip() == "Error: unknown task 'nope'; tasks: plover-dyads, seed"
+    assert result.stderr.strip() == "error: unknown task 'nope'; tasks: plover-dyads, seed"
     assert fake_evaluation == []
 
 

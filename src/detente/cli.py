@@ -53,13 +53,21 @@ class IsoTime(click.ParamType):
         return parsed
 
 
+class Failure(click.ClickException):
+    """A failed command: one `error: ...` line on stderr (as per-input errors print) and
+    exit status 1."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
 @contextmanager
 def reported() -> Iterator[None]:
-    """Turn a DetenteError into click's one-line `Error: ...` and exit status 1."""
+    """Turn a DetenteError into one `error: ...` line and exit status 1."""
     try:
         yield
     except DetenteError as err:
-        raise click.ClickException(str(err)) from err
+        raise Failure(str(err)) from err
 
 
 def make_extractor() -> Extractor:
@@ -115,9 +123,9 @@ def extract(article: str, published: Published | None, fmt: str) -> None:
                 failed = True
             else:
                 articles.append(item)
-        events = [e for r in make_extractor().extract_many(articles) for e in r.events]
-    if articles:
-        _print_events(events, fmt=fmt)
+        if articles:
+            readings = make_extractor().extract_many(articles)
+            _print_events([e for r in readings for e in r.events], fmt=fmt)
     if failed:
         sys.exit(1)
 
@@ -129,7 +137,13 @@ def extract(article: str, published: Published | None, fmt: str) -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="Database file or URL.")
 @click.option("--published", type=IsoTime(), help="Publication date for every article.")
-@click.option("--batch-size", default=32, show_default=True, help="Articles per spaCy batch.")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=32,
+    show_default=True,
+    help="Articles per spaCy batch.",
+)
 def ingest_command(
     paths: tuple[str, ...], db: str, published: Published | None, batch_size: int
 ) -> None:
@@ -248,7 +262,7 @@ def export(db: str, fmt: str, out: Path | None) -> None:
         with out.open("w", encoding="utf-8", newline="") as handle:
             count = _write(rows, fmt, handle)
     except OSError as exc:
-        raise click.ClickException(f"{out}: cannot be written ({exc.strerror})") from exc
+        raise Failure(f"{out}: cannot be written ({exc.strerror})") from exc
     click.echo(f"{count} events written to {out}", err=True)
 
 
@@ -280,12 +294,12 @@ def eval_command(task: str, paths: tuple[Path, ...], out_dir: Path) -> None:
     tasks = getattr(evaluation, "TASKS", None)
     run_task = getattr(evaluation, "run_task", None)
     if tasks is None or run_task is None:
-        raise click.ClickException(
+        raise Failure(
             "evaluation is not ready in this build (detente.evaluation lacks TASKS or run_task)"
         )
     if task not in tasks:
         known = ", ".join(sorted(tasks)) or "(none yet)"
-        raise click.ClickException(f"unknown task {task!r}; tasks: {known}")
+        raise Failure(f"unknown task {task!r}; tasks: {known}")
     with reported():
         metrics = run_task(task, list(paths), out_dir)
     _print_metrics(metrics, title=f"{task}: {', '.join(str(p) for p in paths)}")
@@ -300,7 +314,7 @@ def _evaluation_module() -> Any:
     except ModuleNotFoundError as exc:
         if exc.name != "detente.evaluation":
             raise
-        raise click.ClickException(
+        raise Failure(
             "evaluation is not available in this build (no detente.evaluation module)"
         ) from exc
     return evaluation
