@@ -125,7 +125,11 @@ class TitleEntry:
 
 @dataclass(frozen=True)
 class Office:
-    """One dated office or role. `start`/`end` are inclusive; None is open."""
+    """One dated office or role. `start`/`end` are inclusive; None is open.
+
+    Offices of persons.txt carry a title and a sector code ("GOV"); offices read from
+    the Phoenix dictionaries carry a Phoenix code ("RUSGOV") and a title made from its
+    sector ("government official")."""
 
     title: str
     code: str
@@ -300,7 +304,8 @@ class _Index:
         if not k:
             return
         bucket = self.items.setdefault(k, [])
-        if not any(v is value for v in bucket):
+        # identity, not equality: comparing whole entries field by field is slow
+        if not any(v is value or (type(v) is int and v == value) for v in bucket):
             bucket.append(value)
         if _is_acronym(surface):
             self.acronyms.add(k)
@@ -339,6 +344,8 @@ class Registry:
 
     def __init__(self, *, files: Mapping[str, str] | None = None) -> None:
         self._files = dict(files or {})
+        self._phoenix_rows: list[list[str]] = []
+        self._phoenix_built: dict[int, PersonEntry] = {}
 
     @classmethod
     def default(cls) -> Registry:
@@ -526,14 +533,25 @@ class Registry:
 
     @cached_property
     def _phoenix_persons(self) -> tuple[_Index, _Index]:
-        """The Phoenix persons (roles up to 2014), read only when persons.txt has no match."""
+        """The Phoenix persons (roles up to 2014), read only when persons.txt has no match.
+
+        The indexes hold row numbers; a row becomes a PersonEntry when a lookup finds it.
+        """
         full, last = _Index(fold_name), _Index(fold_name)
-        for name, aliases, roles, source in self._rows("phoenix_persons.tsv"):
-            person = _phoenix_person(name, aliases, roles, source)
-            for alias in (name, *person.aliases):
-                full.add(alias, person)
-            last.add(fold_name(name).split()[-1], person)
+        rows = list(self._rows("phoenix_persons.tsv"))
+        for number, (name, aliases, _roles, _source) in enumerate(rows):
+            for alias in (name, *_split(aliases)):
+                full.add(alias, number)
+            last.add(fold_name(name).split()[-1], number)
+        self._phoenix_rows = rows
         return full, last
+
+    def _phoenix_entry(self, number: int) -> PersonEntry:
+        entry = self._phoenix_built.get(number)
+        if entry is None:
+            entry = _phoenix_person(*self._phoenix_rows[number])
+            self._phoenix_built[number] = entry
+        return entry
 
     def person(self, name: str, *, on: date | None = None) -> PersonEntry | None:
         """The person a name stands for: full name, a listed variant, or the surname alone
@@ -552,13 +570,17 @@ class Registry:
         candidates = [" ".join(words[i:]) for i in range(min(len(words), 4))]
         for tables in ("_persons", "_phoenix_persons"):
             full_index, last_index = getattr(self, tables)
+
+            def entries(found: list[object]) -> list[object]:
+                return [self._phoenix_entry(f) if isinstance(f, int) else f for f in found]
+
             for key in candidates:
-                hit = _pick(full_index.items.get(key, []), on=on)
+                hit = _pick(entries(full_index.items.get(key, [])), on=on)
                 if hit:
                     return hit
             for key in candidates:
                 parts = key.split()
-                found = last_index.items.get(parts[-1], [])
+                found = entries(last_index.items.get(parts[-1], []))
                 if len(parts) > 1:  # a first name or initial must agree
                     found = [p for p in found if _first_agrees(parts[0], p)]
                 hit = _pick(found, on=on, unique=True)
@@ -692,6 +714,23 @@ def _parse_persons(text: str) -> Iterator[PersonEntry]:
 
 
 _NON_STATE = frozenset({"IGO", "NGO", "MNC", "IMG", "UAF"})
+# Phoenix roles have codes, not titles; an office from them is titled by its sector.
+_SECTOR_ROLES = {
+    "GOV": "government official",
+    "MIL": "military officer",
+    "ELI": "elite (no office)",
+    "OPP": "opposition figure",
+    "REB": "rebel",
+    "LEG": "legislator",
+    "JUD": "judicial official",
+    "PTY": "party official",
+    "COP": "police official",
+    "SPY": "intelligence official",
+    "BUS": "business person",
+    "MED": "journalist",
+    "IGO": "international organisation official",
+    "NGO": "non-governmental organisation official",
+}
 
 
 def _phoenix_person(name: str, aliases: str, roles: str, source: str) -> PersonEntry:
@@ -701,7 +740,9 @@ def _phoenix_person(name: str, aliases: str, roles: str, source: str) -> PersonE
         iso = code[:3] if len(code) >= 6 and code[:3] not in _NON_STATE else None
         start_day = date.fromisoformat(start) if start else None
         end_day = date.fromisoformat(end) if end else None
-        offices.append(Office(code, code, iso, start_day, end_day))
+        office = Office(code, code, iso, start_day, end_day)
+        title = _SECTOR_ROLES.get(office.sector, code)
+        offices.append(Office(title, code, iso, start_day, end_day))
     dated = [o for o in offices if o.start or o.end] or offices
     main = max(dated, key=lambda o: o.start or date.min) if dated else None
     country = next((o.country for o in offices if o.country and len(o.code) >= 3), None)
