@@ -107,6 +107,9 @@ def test_country_acronym_needs_capitals(reg: Registry) -> None:
         ("Americans", "USA"),
         ("European", "EUR"),
         ("Israeli", "ISR"),
+        ("Russian-held", "RUS"),
+        ("U.S.-brokered", "USA"),
+        ("Turkish-mediated", "TUR"),
     ],
 )
 def test_nationality(reg: Registry, text: str, iso3: str) -> None:
@@ -119,6 +122,11 @@ def test_nationality(reg: Registry, text: str, iso3: str) -> None:
 )
 def test_capital(reg: Registry, text: str, iso3: str) -> None:
     assert reg.capital(text) == iso3
+
+
+def test_nationality_unknown(reg: Registry) -> None:
+    assert reg.nationality("Russia-Ukraine") is None
+    assert reg.nationality("Martian") is None
 
 
 def test_capital_is_only_capitals(reg: Registry) -> None:

@@ -200,6 +200,7 @@ class OrgEntry:
 
 # ----------------------------------------------------------------------------- folding
 
+_PARTICIPLE = re.compile(r"[a-z]+ed|led|held|born|made|run|built|sponsored|owned")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 _LEADING_THE = re.compile(r"^the\s+")
 _POSSESSIVE = re.compile(r"(?:'s|s')$|(?<=s)'$")
@@ -428,10 +429,18 @@ class Registry:
 
     def nationality(self, text: str) -> str | None:
         """ISO3 (or region code) of an adjective or demonym: "Ukrainian" -> "UKR",
-        "Turkish" -> "TUR", "Americans" -> "USA", "European" -> "EUR"."""
-        _, _, adjectives, _ = self._countries
+        "Turkish" -> "TUR", "Americans" -> "USA", "European" -> "EUR".
+
+        A compound whose second part is a participle reads as its first part, adjective
+        or country name: "Russian-held" -> "RUS", "U.S.-brokered" -> "USA"."""
+        _, names, adjectives, _ = self._countries
         for candidate in _with_singular(text):
             hits = adjectives.get(candidate)
+            if hits:
+                return str(hits[0])
+        first, dash, second = text.strip().rpartition("-")
+        if dash and first and _PARTICIPLE.fullmatch(second.lower()):
+            hits = adjectives.get(first) or names.get(first)
             if hits:
                 return str(hits[0])
         return None
