@@ -127,6 +127,7 @@ HAND_VERBS: list[tuple[str, str, str]] = [
     ("lend", "071", "loans are economic aid (codebook AID: credit)"),
     ("suspend", "160", "suspend aid, talks or ties: reduce relations (SANCTION)"),
     ("defend", "052", "'defend verbally' (CAMEO 052); military defence comes from patterns"),
+    ("return", "084", "codebook RETREAT: 'return property' (the dictionary leaves it uncoded)"),
     ("encourage", "020", "CAMEO 051 (praise); encouraging an actor to act is a request"),
 ]
 
@@ -224,6 +225,12 @@ HAND_PATTERNS: list[tuple[str, str, str, str, str]] = [
     ("file|bring|lodge", "lawsuit", "", "115", "CAMEO 115 'bring lawsuit against'"),
     ("file|bring|lodge", "suit", "", "115", "as above"),
     ("file|bring|lodge", "complaint", "", "114", "CAMEO 114 'complain officially'"),
+    ("remain|stay|be|go|put|place|keep", "", "on:alert", "152",
+     "CAMEO 152 'increase military alert status' (the dictionary has it for PUT only)"),
+    ("go|come|remain|stay", "", "on:strike", "143", "CAMEO 143 'conduct strike' (PROTEST)"),
+    ("reduce|cut|lower|ease|lift|roll|slash|scrap|remove", "tariff", "", "085",
+     "CAMEO 085 'ease economic sanctions, boycott, embargo' (RETREAT)"),
+    ("hand", "over", "", "084", "handing over persons or property: return, release (RETREAT)"),
 ]
 
 # ---------------------------------------------------------------------------------------

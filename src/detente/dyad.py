@@ -216,7 +216,13 @@ def code_dyad(
 
     candidates: list[Token] = []
 
+    spans = [sp for sp in (source_span, target_span) if sp is not None]
+
     def add(tok: Token) -> None:
+        # A verb inside an actor's own words ("visiting Saudi Crown Prince") is no trigger.
+        inside = any(sp.start <= tok.i < sp.end for sp in spans)
+        if inside and tok.pos_ in VERBAL and tok.i != top.i:
+            return
         if all(tok.i != c.i for c in candidates):
             candidates.append(tok)
 
