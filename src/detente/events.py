@@ -174,8 +174,6 @@ DOCUMENT_NOUNS = frozenset(
         "points",
         "list",
         "text",
-        "agreement",
-        "deal",
     }
 )
 FALLBACK_CONSULT_NOUNS = frozenset(
@@ -330,12 +328,7 @@ class _Context:
             return None
         # Complements of a request: "encouraged X to collaborate" is a request, not a
         # collaboration; the complement verb is not an event of its own.
-        if (
-            token.dep_ == "xcomp"
-            and token.head.pos_ == "VERB"
-            and token.head.lemma_.lower() not in NON_EVENTS | REPORTING
-            and self.owner.lexicon.code(token.head.lemma_.lower()) is not None
-        ):
+        if self.under_request(token):
             return None
         sources = self.subjects(token)
         targets = self.targets(token, code)
@@ -346,8 +339,11 @@ class _Context:
         if not sources and not targets and not anaphoric:
             return None
         refers = self.event_nouns_under(token)
-        if code.plover != "CONSULT" and not targets and not refers:
-            return None  # dyadic event data: an act needs someone it is done to
+        mutual = len({a.actor.country for a in sources}) >= 2
+        if code.plover != "CONSULT" and not targets and not refers and not mutual:
+            # Dyadic event data: an act needs someone it is done to, unless the parties
+            # do it to each other ("Ukraine and Russia exchanged prisoners").
+            return None
         place, venue = self.place_of(token, nouns)
         status, cue = self.status(token)
         complement = next((c for c in token.children if c.dep_ == "xcomp"), None)
@@ -367,6 +363,24 @@ class _Context:
             refers_to=refers,
             complement=complement,
         )
+
+    def under_request(self, token: Token) -> bool:
+        """Is the verb the complement (at any depth of open complements) of another
+        event verb? "urged X to stop fighting": neither stopping nor fighting happened."""
+        current = token
+        for _ in range(8):
+            if current.dep_ != "xcomp" or current.head is current:
+                return False
+            head = current.head
+            lemma = head.lemma_.lower()
+            if (
+                head.pos_ == "VERB"
+                and lemma not in NON_EVENTS | REPORTING
+                and self.owner.lexicon.code(lemma) is not None
+            ):
+                return True
+            current = head
+        return False
 
     def nominal_mention(self, token: Token) -> _Mention | None:
         if token.pos_ not in {"NOUN", "PROPN"} or token.dep_ == "compound":
@@ -730,7 +744,7 @@ class _Context:
                     a for m in clusters[refs[0]] for a in m.sources if a.actor.country not in own
                 ]
                 cluster[0].targets = _unique(others_in_meeting)
-            if not any(m.targets for m in cluster):
+            if not any(m.targets for m in cluster) and not _mutual(cluster):
                 continue
             events.append(self.build(cluster, refers_to=refers_to))
         events.sort(key=lambda e: e.evidence.span.start)
@@ -790,7 +804,7 @@ class _Context:
             evidence=evidence,
             sources=tuple(sources),
             targets=tuple(targets),
-            symmetric=code.plover == "CONSULT" and len(sources) >= 2,
+            symmetric=len({a.actor.country for a in sources}) >= 2 and not targets,
             host=host,
             place=place,
             venue=venue,
@@ -889,6 +903,10 @@ def _unique(mentions: Iterable[ActorMention]) -> list[ActorMention]:
             continue
         out.append(m)
     return out
+
+
+def _mutual(cluster: list[_Mention]) -> bool:
+    return len({a.actor.country for m in cluster for a in m.sources}) >= 2
 
 
 def _nonfinite(verb: Token) -> bool:
