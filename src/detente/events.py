@@ -454,7 +454,12 @@ class _Context:
 
     def object_word(self, token: Token) -> str:
         lemma = token.lemma_.lower()
-        return "proposal" if lemma in DOCUMENT_NOUNS else lemma
+        drafted = any(
+            c.lemma_.lower() in {"draft", "propose"}
+            for c in token.children
+            if c.dep_ in {"compound", "amod"}
+        )
+        return "proposal" if lemma in DOCUMENT_NOUNS or drafted else lemma
 
     # -- arguments ------------------------------------------------------------------------
 
