@@ -182,6 +182,24 @@ def _shift(code: VerbCode, tok: Token, source: Span) -> VerbCode:
     return VerbCode(plover, mode, code.context, cameo, f"{code.pattern} ({target.lower()}: status)")
 
 
+def _purpose(
+    tok: Token, code: VerbCode, lexicon: VerbLexicon
+) -> tuple[VerbCode, Token] | None:
+    """A contact verb with a purpose ("summoned the envoy to complain", "called him to
+    congratulate him") is coded by its purpose when that has another code."""
+    if code.plover != "CONSULT":
+        return None
+    for child in tok.children:
+        if child.dep_ not in {"advcl", "xcomp"} or child.pos_ not in VERBAL:
+            continue
+        if not any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
+            continue
+        inner = code_verb(child, lexicon)
+        if inner is not None and inner.plover and inner.plover != "CONSULT":
+            return inner, child
+    return None
+
+
 def _has_code(code: VerbCode | None) -> bool:
     return code is not None and bool(code.plover)
 
@@ -251,8 +269,12 @@ def code_dyad(
             first_verbal = tok
         code = _code_token(tok, lexicon)
         if code is not None and _has_code(code):
+            purpose = _purpose(tok, code, lexicon)
+            if purpose is not None:
+                return _shift(purpose[0], purpose[1], source_span), purpose[1]
             return _shift(code, tok, source_span), tok
-    # 5. Nothing on the path: the sentence root, then any coded verb, nearest the target.
+    # 5. Nothing on the path: the sentence root, then any coded verb, nearest the target;
+    # then a nominal trigger anywhere in the sentence, nearest the target.
     sent = t_root.sent
     rest = sorted(
         (tok for tok in sent if tok.pos_ in VERBAL and tok.i not in {c.i for c in candidates}),
@@ -260,6 +282,12 @@ def code_dyad(
     )
     for tok in rest:
         code = _code_token(tok, lexicon)
+        if _has_code(code):
+            return code, tok
+    nouns = sorted((tok for tok in sent if tok.pos_ == "NOUN"),
+                   key=lambda tok: abs(tok.i - t_root.i))
+    for tok in nouns:
+        code = lexicon.noun(_lemma(tok))
         if _has_code(code):
             return code, tok
     return None, first_verbal or (candidates[0] if candidates else None)
