@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from spacy.language import Language
 
-from conftest import SHARED, build_reading, dump_db
+from conftest import SHARED, build_reading, dump_db, evidence_of
 from detente.errors import InputError, StoreError
 from detente.migrations import MIGRATIONS, Migration, applied_migrations
 from detente.pipeline import Extractor
@@ -28,7 +28,17 @@ from detente.store import (
     write_csv,
     write_jsonl,
 )
-from detente.vocabulary import to_dict
+from detente.vocabulary import (
+    Actor,
+    ActorMention,
+    Delegation,
+    Position,
+    Proposal,
+    Provision,
+    Reading,
+    Round,
+    to_dict,
+)
 
 
 @pytest.fixture
@@ -257,6 +267,9 @@ def test_real_readings_round_trip_through_the_store(nlp: Language) -> None:
     assert added.new and added.events == len(reading.events)
     stored = [row.event for row in store.events()]
     assert sorted(stored, key=lambda e: e.id) == sorted(reading.events, key=lambda e: e.id)
+    assert store.rounds() == list(reading.rounds)
+    assert store.proposals() == list(reading.proposals)
+    assert store.positions() == list(reading.positions)
     assert not store.add_reading(reading).new
 
 
@@ -283,3 +296,45 @@ def test_exported_names() -> None:
     for module in (detente.store, detente.migrations):
         assert all(hasattr(module, name) for name in module.__all__)
     assert set(detente.store.__all__) >= {"Store", "StoredEvent", "ingest", "write_csv"}
+
+
+def with_negotiation(reading: Reading) -> Reading:
+    """The test reading plus a round (with a delegation), a proposal and two positions."""
+    article = reading.article
+    event = reading.events[0]
+    ukr = Actor("UKR", "Ukraine", "state", country="UKR")
+    rus = Actor("RUS", "Russia", "state", country="RUS")
+    head = ActorMention(ukr, evidence_of(article, "Ukraine"))
+    round_ = Round(
+        event.id,
+        event.evidence,
+        ordinal=2,
+        delegations=(Delegation(ukr, evidence_of(article, "Ukraine"), head=head),),
+    )
+    provision = Provision(1, "ceasefire", evidence_of(article, "talks"), (("days", "30"),))
+    proposal = Proposal(
+        "p1", ukr, rus, ("memorandum",), "past", evidence_of(article, "talks"), (provision,)
+    )
+    positions = (
+        Position(ukr, "ceasefire", "support", evidence_of(article, "Ukraine")),
+        Position(rus, "ceasefire", "oppose", evidence_of(article, "Russia")),
+    )
+    return replace(reading, rounds=(round_,), proposals=(proposal,), positions=positions)
+
+
+def test_negotiation_is_stored_and_read_back(db: Path) -> None:
+    reading = with_negotiation(build_reading())
+    store = Store(db)
+    store.add_reading(reading)
+    assert store.counts().negotiation == 4
+    assert store.rounds() == list(reading.rounds)
+    assert store.proposals() == list(reading.proposals)
+    assert store.positions() == list(reading.positions)
+    assert store.positions(party="rus") == [reading.positions[1]]
+
+
+def test_the_negotiation_migration_applies_to_a_0001_database(db: Path) -> None:
+    Store(db, migrations=MIGRATIONS[:1]).add_reading(build_reading())
+    store = Store(db)
+    assert store.applied == ["0002_negotiation"]
+    assert store.counts().articles == 1 and store.counts().negotiation == 0

@@ -165,7 +165,45 @@ def _initial(conn: Connection) -> None:
     md.create_all(conn)
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration("0001_initial", _initial),)
+def _negotiation(conn: Connection) -> None:
+    """Rounds, proposals and positions: one row each, the full object as JSON (every
+    nested span included) and its own evidence span in columns."""
+    md = sa.MetaData()
+    sa.Table("articles", md, sa.Column("id", sa.String(200), primary_key=True))
+    sa.Table(
+        "negotiation",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column(
+            "article_id",
+            sa.String(200),
+            sa.ForeignKey("articles.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        sa.Column("kind", sa.String(10), nullable=False),  # round, proposal, position
+        sa.Column("position", sa.Integer, nullable=False),  # order within the reading
+        sa.Column("key", sa.String(200)),  # round: event id; proposal: id; position: party
+        sa.Column("party", sa.String(200), index=True),  # author or party code
+        sa.Column("issue", sa.String(100)),
+        sa.Column("stance", sa.String(40)),
+        sa.Column("status", sa.String(20)),
+        sa.Column("start_char", sa.Integer, nullable=False),
+        sa.Column("end_char", sa.Integer, nullable=False),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("extractor", sa.String(100), nullable=False),
+        sa.Column("version", sa.String(40), nullable=False),
+        sa.Column("confidence", sa.Float, nullable=False),
+        sa.Column("json", sa.Text, nullable=False),
+        sa.UniqueConstraint("article_id", "kind", "position"),
+    )
+    md.tables["negotiation"].create(conn)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration("0001_initial", _initial),
+    Migration("0002_negotiation", _negotiation),
+)
 
 
 def applied_migrations(conn: Connection) -> list[str]:

@@ -43,7 +43,16 @@ from sqlalchemy.pool import StaticPool
 from detente.errors import InputError, StoreError
 from detente.migrations import MIGRATIONS, Migration, migrate
 from detente.read import Published, read_articles, text_hash
-from detente.vocabulary import Article, Event, Evidence, Reading, to_dict
+from detente.vocabulary import (
+    Article,
+    Event,
+    Evidence,
+    Position,
+    Proposal,
+    Reading,
+    Round,
+    to_dict,
+)
 
 if TYPE_CHECKING:
     from detente.pipeline import Extractor
@@ -164,7 +173,27 @@ evidence = sa.Table(
     sa.Column("version", sa.String(40), nullable=False),
     sa.Column("confidence", sa.Float, nullable=False),
 )
-TABLES: tuple[sa.Table, ...] = (articles, mentions, events, event_actors, evidence)
+negotiation = sa.Table(
+    "negotiation",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("article_id", sa.String(200), nullable=False),
+    sa.Column("kind", sa.String(10), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("key", sa.String(200)),
+    sa.Column("party", sa.String(200)),
+    sa.Column("issue", sa.String(100)),
+    sa.Column("stance", sa.String(40)),
+    sa.Column("status", sa.String(20)),
+    sa.Column("start_char", sa.Integer, nullable=False),
+    sa.Column("end_char", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("extractor", sa.String(100), nullable=False),
+    sa.Column("version", sa.String(40), nullable=False),
+    sa.Column("confidence", sa.Float, nullable=False),
+    sa.Column("json", sa.Text, nullable=False),
+)
+TABLES: tuple[sa.Table, ...] = (articles, mentions, events, event_actors, evidence, negotiation)
 
 
 @dataclass(frozen=True)
@@ -186,6 +215,7 @@ class Counts:
     events: int
     event_actors: int
     evidence: int
+    negotiation: int
 
 
 @dataclass(frozen=True)
@@ -264,6 +294,7 @@ class Store:
                 _insert_many(conn, mentions, mention_rows)
                 for event in reading.events:
                     _insert_event(conn, event)
+                _insert_many(conn, negotiation, list(_negotiation_rows(reading)))
         except SQLAlchemyError as exc:
             raise StoreError(
                 f"{self.target}: could not store article {article.id} ({_first_line(exc)}); "
@@ -323,6 +354,29 @@ class Store:
                 for table in TABLES
             }
         return Counts(**values)
+
+    def rounds(self) -> list[Round]:
+        """Every stored round of talks, by article and order of reading."""
+        return [_from_dict(Round, data) for data in self._negotiation("round")]
+
+    def proposals(self) -> list[Proposal]:
+        """Every stored proposal, by article and order of reading."""
+        return [_from_dict(Proposal, data) for data in self._negotiation("proposal")]
+
+    def positions(self, *, party: str | None = None) -> list[Position]:
+        """Every stored position, optionally of one party (its actor code)."""
+        return [_from_dict(Position, data) for data in self._negotiation("position", party)]
+
+    def _negotiation(self, kind: str, party: str | None = None) -> list[dict[str, Any]]:
+        query = (
+            sa.select(negotiation.c.json)
+            .where(negotiation.c.kind == kind)
+            .order_by(negotiation.c.article_id, negotiation.c.position)
+        )
+        if party:
+            query = query.where(sa.func.upper(negotiation.c.party) == party.upper())
+        with self._read() as conn:
+            return [json.loads(text) for text in conn.execute(query).scalars()]
 
     def _read(self) -> _Reading:
         return _Reading(self)
@@ -520,6 +574,32 @@ def _mention_rows(reading: Reading) -> Iterator[dict[str, Any]]:
             "article_id": article_id, "kind": "time", **_span_columns(tv.evidence),
             "code": tv.value, "subtype": tv.type, "instant": tv.instant,
         }  # fmt: skip
+
+
+def _negotiation_rows(reading: Reading) -> Iterator[dict[str, Any]]:
+    """One row per round, proposal and position, with its JSON and its own evidence."""
+    items: list[tuple[str, Round | Proposal | Position]] = [
+        *(("round", r) for r in reading.rounds),
+        *(("proposal", p) for p in reading.proposals),
+        *(("position", p) for p in reading.positions),
+    ]
+    for position, (kind, item) in enumerate(items):
+        row: dict[str, Any] = {
+            "article_id": reading.article.id,
+            "kind": kind,
+            "position": position,
+            **_span_columns(item.evidence),
+            "json": json.dumps(to_dict(item), ensure_ascii=False, sort_keys=True),
+        }
+        if isinstance(item, Round):
+            row["key"] = item.event_id
+        elif isinstance(item, Proposal):
+            row |= {"key": item.id, "party": item.author.code if item.author else None,
+                    "status": item.status}  # fmt: skip
+        else:
+            row |= {"key": item.party.code, "party": item.party.code, "issue": item.issue,
+                    "stance": item.stance}  # fmt: skip
+        yield row
 
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
