@@ -230,6 +230,8 @@ HAND_PATTERNS: list[tuple[str, str, str, str, str]] = [
     ("go|come|remain|stay", "", "on:strike", "143", "CAMEO 143 'conduct strike' (PROTEST)"),
     ("reduce|cut|lower|ease|lift|roll|slash|scrap|remove", "tariff", "", "085",
      "CAMEO 085 'ease economic sanctions, boycott, embargo' (RETREAT)"),
+    ("pledge|promise|express|voice|reiterate|reaffirm|declare", "support", "", "051",
+     "codebook SUPPORT: 'express support for'; the dictionary reads it as 032 (intent)"),
     ("hand", "over", "", "084", "handing over persons or property: return, release (RETREAT)"),
 ]
 
