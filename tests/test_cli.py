@@ -17,6 +17,7 @@ import sys
 import types
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from click.testing import CliRunner, Result
 
 from conftest import SHARED, build_reading, dump_db
 from detente import cli
+from detente.store import Store
 from detente.vocabulary import Article, Reading
 
 BIN = Path(sys.executable).parent / "detente"
@@ -129,6 +131,17 @@ def test_ingest_stores_and_summarises(news: Path, tmp_path: Path, runner: CliRun
     result = run(runner, "ingest", news, "--db", db)
     assert result.exit_code == 0, result.output
     assert "articles: 3 new, 0 unchanged; events stored: 2; errors: 0" in result.stdout
+
+
+def test_ingest_published_overrides_every_article(
+    news: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    db = tmp_path / "t.db"
+    result = run(runner, "ingest", news, "--db", db, "--published", "2025-05-01T09:00:00Z")
+    assert result.exit_code == 0, result.output
+    with Store(db) as store:
+        published = {a.article.published for a in store.articles()}
+    assert published == {datetime(2025, 5, 1, 9, tzinfo=UTC)}
 
 
 def test_reingest_changes_nothing(news: Path, tmp_path: Path, runner: CliRunner) -> None:

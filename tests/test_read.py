@@ -230,3 +230,9 @@ def test_exported_names() -> None:
     assert {"read_articles", "read_article", "parse_published", "content_id"} <= set(
         detente.read.__all__
     )
+
+
+def test_a_lone_path_is_one_input(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(TEXT)
+    assert [a.text for a in read_articles(tmp_path / "a.txt")] == [TEXT]
+    assert [a.text for a in read_articles(str(tmp_path))] == [TEXT]

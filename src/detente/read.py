@@ -90,11 +90,15 @@ def read_articles(
 ) -> Iterator[Article | InputError]:
     """Every Article in `paths`, with an InputError in place of each input that fails.
 
+    `paths` is files, folders, or "-" for standard input (a lone path is accepted too).
+
     `published` overrides the publication time of every article read (a date, a datetime,
     or an ISO string). A bad override string raises InputError at once, before anything
     is read, because it would make every article wrong.
     """
     override = _coerce_override(published)
+    if isinstance(paths, str | Path):  # one path, not an iterable of its characters
+        paths = [paths]
     return _read_all([Path(p) if p != STDIN else p for p in paths], override)
 
 
