@@ -221,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help=f"copies of the articles (default: about {TARGET_WORDS:,} words in all)",
     )
-    parser.add_argument("--rounds", type=int, default=3, help="timed rounds of each (default 3)")
+    parser.add_argument("--rounds", type=int, default=5, help="timed rounds of each (default 5)")
     parser.add_argument("--batch-size", type=int, default=32, help="nlp.pipe batch size")
     parser.add_argument(
         "--no-tracemalloc", action="store_true", help="skip the traced extra full run"
