@@ -350,6 +350,12 @@ def test_bad_gold_file(tmp_path: Path, content: str, message: str) -> None:
         run_task("seed", [path], tmp_path / "out", extractor=FakeExtractor())
 
 
+def test_exported_names() -> None:
+    import detente.evaluation as evaluation
+
+    assert sorted(evaluation.__all__) == ["TASKS", "run_task"]
+
+
 def test_unknown_task_and_missing_file(tmp_path: Path) -> None:
     assert {"seed", "plover-dyads"} <= set(TASKS)
     with pytest.raises(EvalError, match=r"unknown task 'nope'; tasks: .*plover-dyads.*seed"):
