@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import json
 import re
 import types
@@ -762,13 +763,15 @@ def event_from_dict(data: dict[str, Any]) -> Event:
 
 
 def _from_dict(cls: type[Any], data: dict[str, Any]) -> Any:
-    hints = get_type_hints(cls)
-    values = {
-        f.name: _build(hints[f.name], data[f.name])
-        for f in dataclasses.fields(cls)
-        if f.name in data
-    }
+    values = {name: _build(hint, data[name]) for name, hint in _field_hints(cls) if name in data}
     return cls(**values)
+
+
+@functools.cache
+def _field_hints(cls: type[Any]) -> tuple[tuple[str, Any], ...]:
+    """(field name, resolved type) of a vocabulary dataclass; resolving is slow, so once."""
+    hints = get_type_hints(cls)
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
 
 
 def _build(hint: Any, value: Any) -> Any:
