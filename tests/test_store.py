@@ -338,3 +338,10 @@ def test_the_negotiation_migration_applies_to_a_0001_database(db: Path) -> None:
     store = Store(db)
     assert store.applied == ["0002_negotiation"]
     assert store.counts().articles == 1 and store.counts().negotiation == 0
+
+
+def test_a_url_password_never_shows_in_messages() -> None:
+    with pytest.raises(StoreError) as caught:
+        Store("postgresql+nosuchdriver://analyst:s3cret@db.example/detente")
+    assert "s3cret" not in str(caught.value)
+    assert "analyst:***@db.example" in str(caught.value)

@@ -30,6 +30,7 @@ import json
 import re
 import types
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -255,7 +256,7 @@ class Store:
         create: bool = True,
         migrations: Sequence[Migration] = MIGRATIONS,
     ) -> None:
-        self.target = str(target)
+        self.target = _shown_target(target)
         self.engine = _make_engine(target, create=create)
         try:
             self.applied = migrate(self.engine, migrations)
@@ -379,34 +380,28 @@ class Store:
         with self._read() as conn:
             return [json.loads(text) for text in conn.execute(query).scalars()]
 
-    def _read(self) -> _Reading:
-        return _Reading(self)
-
-
-class _Reading:
-    """A read-only connection whose database errors become StoreError."""
-
-    def __init__(self, store: Store) -> None:
-        self._store = store
-        self._conn: Connection | None = None
-
-    def __enter__(self) -> Connection:
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        """A connection for queries; database errors become StoreError."""
         try:
-            self._conn = self._store.engine.connect()
+            with self.engine.connect() as conn:
+                yield conn
         except SQLAlchemyError as exc:
-            raise StoreError(_open_problem(self._store.target, exc)) from exc
-        return self._conn
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object
-    ) -> None:
-        if self._conn is not None:
-            self._conn.close()
-        if isinstance(exc, SQLAlchemyError):
-            raise StoreError(f"{self._store.target}: query failed ({_first_line(exc)})") from exc
+            raise StoreError(f"{self.target}: query failed ({_first_line(exc)})") from exc
 
 
 # -- opening -------------------------------------------------------------------------------
+
+
+def _shown_target(target: str | Path) -> str:
+    """The database as named in messages: a URL without its password."""
+    text = str(target)
+    if "://" not in text:
+        return text
+    try:
+        return sa.make_url(text).render_as_string(hide_password=True)
+    except SQLAlchemyError:
+        return text.split("://", 1)[0] + "://..."
 
 
 def _make_engine(target: str | Path, *, create: bool) -> Engine:
@@ -415,7 +410,8 @@ def _make_engine(target: str | Path, *, create: bool) -> Engine:
         try:
             engine = sa.create_engine(text)
         except (SQLAlchemyError, ImportError, ValueError) as exc:
-            raise StoreError(f"{text}: not a usable database URL ({exc})") from exc
+            shown = _shown_target(text)
+            raise StoreError(f"{shown}: not a usable database URL ({exc})") from exc
     elif text == ":memory:":
         engine = sa.create_engine(
             "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
