@@ -409,9 +409,13 @@ def _make_engine(target: str | Path, *, create: bool) -> Engine:
     if "://" in text:
         try:
             engine = sa.create_engine(text)
-        except (SQLAlchemyError, ImportError, ValueError) as exc:
-            shown = _shown_target(text)
-            raise StoreError(f"{shown}: not a usable database URL ({exc})") from exc
+        except ImportError as exc:
+            raise StoreError(
+                f"{_shown_target(text)}: its database driver is not installed ({exc}); "
+                "install it with pip"
+            ) from exc
+        except (SQLAlchemyError, ValueError) as exc:
+            raise StoreError(f"{_shown_target(text)}: not a usable database URL ({exc})") from exc
     elif text == ":memory:":
         engine = sa.create_engine(
             "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
