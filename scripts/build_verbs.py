@@ -25,7 +25,8 @@ prepositional phrases, each `prep` or `prep:word+word`.
 
 kind is `verb` (a verb's default code), `pattern` (object words and/or prepositions
 that give the verbs of one CAMEO block, `lemma` = those verbs joined by `|`, a code),
-`noun` (a nominal trigger) or `synset` (lemma = set name, words = its members;
+`noun` (a nominal trigger), `cameo` (lemma = a CAMEO code: the mapping table itself)
+or `synset` (lemma = set name, words = its members;
 patterns refer to sets as `&NAME`). Words and lemmas are lower-case and singular
 (detente.verbs.normalize), the form the lexicon looks them up in.
 
@@ -475,6 +476,10 @@ def build(resources: Path) -> list[list[str]]:
         rows.append(Row("noun", noun, (), (), code, f"hand: {reason}"))
 
     out: list[list[str]] = []
+    for code in sorted(table, key=lambda c: (c[:2], c)):
+        event, mode, context = table[code]
+        out.append(["cameo", code, "", "", code, event, mode, context, "CAMEO2PLOVER"
+                    if code not in HAND_CODES else "hand: CAMEO 02x appeal"])
     for name, members in sorted(synsets.items()):
         words = sorted({" ".join(norm(p) for p in m.split("_") if p) for m in members})
         out.append(["synset", name, "|".join(words), "", "", "", "", "", ""])

@@ -97,6 +97,15 @@ def test_nominal_triggers(lexicon: VerbLexicon) -> None:
     assert lexicon.noun("teapot") is None
 
 
+def test_cameo_table(lexicon: VerbLexicon) -> None:
+    release = lexicon.cameo("0841")
+    assert release is not None and (release.plover, release.mode) == ("RETREAT", "release")
+    appeal = lexicon.cameo("0256")  # CAMEO 02x appeals: REQUEST (hand-written section)
+    assert appeal is not None and appeal.plover == "REQUEST"
+    assert lexicon.cameo("010") is None  # public statements have no PLOVER event
+    assert lexicon.cameo("163") is not None and lexicon.cameo("163").plover == "COERCE"
+
+
 def test_normalize() -> None:
     assert normalize("Talks") == "talk"
     assert normalize("ceasefires") == "ceasefire"
@@ -179,6 +188,8 @@ def _dyad(nlp: Language, text: str, source: str, target: str | None):
          "the border zone", "AGREE", "withdraw"),
         ("The ministry said the rebels released twelve hostages on Monday.", "the rebels",
          "twelve hostages", "RETREAT", "released"),
+        ("Norway accepted two hundred refugees from Ruritania last year.", "Norway",
+         "two hundred refugees", "AID", "accepted"),
     ],
 )
 def test_code_dyad(

@@ -164,8 +164,32 @@ def _obliged(tok: Token, source: Span) -> bool:
     return bool(subjects) and not any(source.start <= c.i < source.end for c in subjects)
 
 
-def _shift(code: VerbCode, tok: Token, source: Span) -> VerbCode:
+# CAMEO "express intent to X" (03x) and the material code of X itself. The dictionary
+# puts intent codes on action verbs ("deployed peacekeepers" 0334); when such a verb
+# reports a done deed (no future, no volition), PLOVER codes the deed (AID, not AGREE).
+INTENT_TO_DEED = {
+    "031": "060", "0311": "061", "0312": "062", "0313": "063", "0314": "064",
+    "032": "050", "033": "070", "0331": "071", "0332": "072", "0333": "073", "0334": "074",
+    "035": "080", "0351": "081", "0353": "084", "0354": "085", "0355": "086", "0356": "087",
+    "036": "040", "038": "045", "039": "045",
+}
+
+
+def _deed(code: VerbCode, tok: Token, lexicon: VerbLexicon) -> VerbCode:
+    """An intent code read off an action verb that reports a deed -> the deed's code."""
+    deed = INTENT_TO_DEED.get(code.cameo)
+    if deed is None or tok.pos_ not in VERBAL or _future(tok):
+        return code
+    default = lexicon.code(_lemma(tok))
+    if default is not None and default.cameo.startswith("03"):
+        return code  # a verb of intent itself ("pledge", "offer", "agree")
+    mapped = lexicon.cameo(deed)
+    return mapped if mapped is not None else code
+
+
+def _shift(code: VerbCode, tok: Token, source: Span, lexicon: VerbLexicon) -> VerbCode:
     """Apply the status rules above to a code read off a verb."""
+    code = _deed(code, tok, lexicon)
     target = None
     if tok.pos_ in VERBAL and _obliged(tok, source) and code.plover != "REQUEST":
         target = "REQUEST"
@@ -271,8 +295,8 @@ def code_dyad(
         if code is not None and _has_code(code):
             purpose = _purpose(tok, code, lexicon)
             if purpose is not None:
-                return _shift(purpose[0], purpose[1], source_span), purpose[1]
-            return _shift(code, tok, source_span), tok
+                return _shift(purpose[0], purpose[1], source_span, lexicon), purpose[1]
+            return _shift(code, tok, source_span, lexicon), tok
     # 5. Nothing on the path: the sentence root, then any coded verb, nearest the target;
     # then a nominal trigger anywhere in the sentence, nearest the target.
     sent = t_root.sent

@@ -96,6 +96,7 @@ class VerbLexicon:
         self._verbs: dict[str, VerbCode] = {}
         self._patterns: dict[str, list[_Pattern]] = {}
         self._nouns: dict[str, VerbCode] = {}
+        self._cameo: dict[str, VerbCode] = {}
         hand_verbs: set[str] = set()
         for row in rows:
             kind, lemma = row["kind"], row["lemma"]
@@ -106,7 +107,10 @@ class VerbLexicon:
             code = _verb_code(row)
             if code is None:
                 continue
-            if kind == "verb":
+            if kind == "cameo":
+                self._cameo[lemma] = VerbCode(code.plover, code.mode, code.context, lemma,
+                                              f"CAMEO {lemma}")
+            elif kind == "verb":
                 is_hand = row["pattern"].startswith("hand:")
                 if is_hand:
                     hand_verbs.add(lemma)
@@ -188,6 +192,10 @@ class VerbLexicon:
         if best is not None:
             return best.code
         return self._verbs.get(verb)
+
+    def cameo(self, code: str) -> VerbCode | None:
+        """The PLOVER reading of a bare CAMEO code that the table uses ("0841")."""
+        return self._cameo.get(code)
 
     def noun(self, lemma: str) -> VerbCode | None:
         """The code of a nominal trigger ("talks", "ceasefire", "proposal"), or None."""
