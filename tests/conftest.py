@@ -6,6 +6,7 @@ depend on the extraction stages, which change under them.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from datetime import date
@@ -30,7 +31,11 @@ from detente.vocabulary import (
     TimeValue,
 )
 
-SHARED = Path("/work/shared")
+# ../shared beside the repository (as CI lays it out), or DETENTE_SHARED.
+SHARED = Path(os.environ.get("DETENTE_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+requires_shared = pytest.mark.skipif(
+    not (SHARED / "corpus").is_dir(), reason=f"{SHARED} not found: set DETENTE_SHARED"
+)
 ReadingFactory = Callable[..., Reading]
 
 

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from conftest import SHARED, build_reading, dump_db
+from conftest import SHARED, build_reading, dump_db, requires_shared
 from detente import cli
 from detente.store import Store
 from detente.vocabulary import Article, Reading
@@ -411,6 +411,7 @@ def test_help_runs_as_a_script() -> None:
     assert result.returncode == 0 and "ingest" in result.stdout
 
 
+@requires_shared
 @pytest.mark.slow
 def test_real_ingest_of_the_shared_corpus(tmp_path: Path) -> None:
     bad = tmp_path / "bad.txt"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHARED
+from conftest import SHARED, requires_shared
 from detente.errors import InputError
 from detente.read import content_id, parse_published, read_article, read_articles
 from detente.vocabulary import Article
@@ -50,6 +50,7 @@ def test_ids_are_deterministic(tmp_path: Path) -> None:
     assert read_article(tmp_path / "a.txt") == read_article(tmp_path / "a.txt")
 
 
+@requires_shared
 def test_the_shared_corpus_article_keeps_its_id() -> None:
     article = read_article(SHARED / "corpus" / "istanbul-talks-2025-06-01.txt")
     assert article.id == "istanbul-talks-2025-06-01"

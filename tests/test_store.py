@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from spacy.language import Language
 
-from conftest import SHARED, build_reading, dump_db, evidence_of
+from conftest import SHARED, build_reading, dump_db, evidence_of, requires_shared
 from detente.errors import InputError, StoreError
 from detente.migrations import MIGRATIONS, Migration, applied_migrations
 from detente.pipeline import Extractor
@@ -257,6 +257,7 @@ def test_an_unwritable_database(tmp_path: Path) -> None:
         folder.chmod(0o700)
 
 
+@requires_shared
 @pytest.mark.slow
 def test_real_readings_round_trip_through_the_store(nlp: Language) -> None:
     """What the real extractor reads is what the store gives back, field for field."""
