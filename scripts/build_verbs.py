@@ -233,6 +233,15 @@ HAND_PATTERNS: list[tuple[str, str, str, str, str]] = [
      "CAMEO 085 'ease economic sanctions, boycott, embargo' (RETREAT)"),
     ("pledge|promise|express|voice|reiterate|reaffirm|declare", "support", "", "051",
      "codebook SUPPORT: 'express support for'; the dictionary reads it as 032 (intent)"),
+    ("reduce|cut|slash|halt|suspend|freeze|stop|end|withdraw|withhold|cancel|terminate",
+     "aid", "", "162", "CAMEO 162 'reduce or stop aid' (SANCTION)"),
+    ("reduce|cut|slash|halt|suspend|freeze|stop|end|withdraw|withhold|cancel|terminate",
+     "assistance", "", "162", "as above"),
+    ("expel|eject|oust", "inspector", "", "1662", "CAMEO 1662 'expel inspectors' (SANCTION)"),
+    ("expel|eject|oust", "worker", "", "1663", "CAMEO 1663 'expel aid agencies' (SANCTION)"),
+    ("expel|eject|oust", "diplomat", "", "166", "CAMEO 166 'expel or withdraw' (SANCTION)"),
+    ("expel|eject|oust", "ambassador", "", "166", "as above"),
+    ("expel|eject|oust", "peacekeeper", "", "1661", "CAMEO 1661 'expel peacekeepers'"),
     ("hand", "over", "", "084", "handing over persons or property: return, release (RETREAT)"),
 ]
 
