@@ -7,7 +7,12 @@ spans' heads, then the verbs on the path from it down to the target (so "X calle
 to ..." is coded by "called", "X said it would attack Y" by "attack" once "said" codes
 nothing). Each candidate verb is coded with `VerbLexicon.code` from its objects,
 particles and prepositional phrases; a nominal trigger ("talks between X and Y", "X
-held talks") is coded with `VerbLexicon.noun`. Rules only; nothing is trained.
+held talks") is coded with `VerbLexicon.noun`. Then a few status rules drawn from the
+PLOVER codebook and CAMEO's own structure: a promised or wanted cooperative deed is
+AGREE and a hostile one THREATEN, a negated cooperative one REJECT, "Y must ..." said by
+X a REQUEST, an intent code read off a deed verb the deed's code, and a contact verb
+with a purpose ("summoned the envoy to complain") the purpose's code. Rules only;
+nothing is trained.
 """
 
 from __future__ import annotations
@@ -16,15 +21,13 @@ from spacy.tokens import Doc, Span, Token
 
 from detente.verbs import VerbCode, VerbLexicon
 
-# Dependencies whose subtree words count as a verb's object words.
+# Dependencies whose head (with its compounds and adjectives) counts as an object word.
 OBJECT_DEPS = {"dobj", "obj", "attr", "oprd", "dative", "acomp", "nsubjpass"}
 PREP_DEPS = {"prep", "agent"}
 PARTICLE_DEPS = {"prt", "neg"}
 MODIFIER_DEPS = {"compound", "amod", "nmod", "prt"}
 TIME_ENTS = {"DATE", "TIME"}
 VERBAL = {"VERB", "AUX"}
-# Clausal links a trigger search may follow downwards from the common ancestor.
-DOWN_DEPS = {"xcomp", "ccomp", "advcl", "conj", "relcl", "acl", "pcomp", "dobj", "pobj", "prep"}
 
 
 def _lemma(token: Token) -> str:
