@@ -242,6 +242,10 @@ HAND_PATTERNS: list[tuple[str, str, str, str, str]] = [
     ("expel|eject|oust", "diplomat", "", "166", "CAMEO 166 'expel or withdraw' (SANCTION)"),
     ("expel|eject|oust", "ambassador", "", "166", "as above"),
     ("expel|eject|oust", "peacekeeper", "", "1661", "CAMEO 1661 'expel peacekeepers'"),
+    ("order|issue|seek|obtain", "arrest", "", "173",
+     "CAMEO 173 'arrest, detain, or charge' (COERCE); the dictionary codes 'order' 100"),
+    ("order|issue", "warrant", "", "173", "as above: an arrest or production warrant"),
+    ("order|issue", "detention", "", "173", "as above"),
     ("hand", "over", "", "084", "handing over persons or property: return, release (RETREAT)"),
 ]
 

@@ -135,7 +135,7 @@ FUTURE_AUX = {"will", "would", "shall", "'ll"}
 VOLITION = {"willing", "ready", "prepared", "plan", "intend", "pledge", "vow", "offer",
             "promise", "agree", "decide", "expect", "want", "hope", "aim", "seek"}
 PROMISABLE = {"CONSULT", "RETREAT", "CONCEDE", "AID", "COOPERATE"}
-HOSTILE = {"ASSAULT", "COERCE", "SANCTION"}
+HOSTILE = {"ASSAULT", "COERCE", "SANCTION", "PROTEST"}  # CAMEO 13x threatens each
 COOPERATIVE = {"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT"}
 OBLIGATION = {"must", "should", "ought"}
 _SHIFTS = {
