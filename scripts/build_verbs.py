@@ -246,6 +246,12 @@ HAND_PATTERNS: list[tuple[str, str, str, str, str]] = [
      "CAMEO 173 'arrest, detain, or charge' (COERCE); the dictionary codes 'order' 100"),
     ("order|issue", "warrant", "", "173", "as above: an arrest or production warrant"),
     ("order|issue", "detention", "", "173", "as above"),
+    ("end|halt|suspend|break|stop|quit|abandon|freeze|terminate", "talk", "", "164",
+     "CAMEO 164 'halt negotiations' (SANCTION)"),
+    ("end|halt|suspend|break|stop|quit|abandon|freeze|terminate", "&NEGOTIATION", "", "164",
+     "as above"),
+    ("end|halt|suspend|break|stop|quit|abandon|freeze|terminate", "mediation", "", "165",
+     "CAMEO 165 'halt mediation' (SANCTION)"),
     ("hand", "over", "", "084", "handing over persons or property: return, release (RETREAT)"),
 ]
 
