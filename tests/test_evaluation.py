@@ -284,6 +284,26 @@ def test_seed_imperfect_reading(tmp_path: Path) -> None:
     assert metrics["overall"] < 1.0
 
 
+def test_seed_companion_event_is_not_a_false_positive(tmp_path: Path) -> None:
+    gold = write_mini(tmp_path)
+
+    class WithCompanion(FakeExtractor):
+        def extract(self, article: Article) -> Reading:
+            reading = perfect_reading(article)
+            meet = reading.events[0]
+            agree = Event(id="e3", article_id=article.id, type="AGREE", status="past",
+                          evidence=_ev(article, "will meet"), sources=meet.sources,
+                          refers_to="e1")
+            stray = Event(id="e4", article_id=article.id, type="ASSAULT", status="past",
+                          evidence=_ev(article, "blocking"))
+            return Reading(article=article, actors=reading.actors, places=reading.places,
+                           times=reading.times, events=(*reading.events, agree, stray),
+                           positions=reading.positions)
+
+    metrics = run_task("seed", [gold], tmp_path / "out", extractor=WithCompanion())
+    assert metrics["events"]["tp"] == 2 and metrics["events"]["fp"] == 1
+
+
 def test_seed_empty_negotiation_scores_zero(tmp_path: Path) -> None:
     gold = write_mini(tmp_path)
 

@@ -10,7 +10,9 @@ The article text is looked up as `<article>.txt` (with `<article>.meta.json`) in
 in `corpus_dir`. The Extractor reads it; the Reading is scored section by section:
 precision/recall/F1 of the matching (each gold item matches at most one predicted item)
 and, over matched items, the accuracy of each field the gold item gives. `overall` is the
-mean F1 over sections (not_places counts its accuracy).
+mean F1 over sections (not_places counts its accuracy). An unmatched predicted event
+whose `refers_to` names a matched one (an AGREE to hold a meeting gold codes as the
+CONSULT) is a companion and not counted as a false positive.
 """
 
 from __future__ import annotations
@@ -431,6 +433,7 @@ def _event_fields(event: Event, text: str) -> dict[str, Any]:
     attribution = event.attribution.text if event.attribution is not None else None
     return {
         "id": event.id,
+        "refers_to": event.refers_to,
         "type": event.type,
         "mode": event.mode,
         "status": event.status,
@@ -475,8 +478,15 @@ def score_events(gold: dict[str, Any], reading: Reading, preds: list[dict[str, A
 
     pairs = _greedy(golds, events, score)
     section = _Section("events")
-    section.count(gold=len(golds), predicted=len(events), matched=len(pairs))
     by_pred = {pi: gi for gi, pi in pairs.items()}
+    # An unmatched event that refers to a matched one (an agreement to hold the meeting
+    # that gold codes as the meeting) is a companion, not a false positive.
+    matched_ids = {events[pi]["id"] for pi in by_pred}
+    companions = {
+        pi for pi, e in enumerate(reading.events)
+        if pi not in by_pred and e.refers_to is not None and e.refers_to in matched_ids
+    }
+    section.count(gold=len(golds), predicted=len(events) - len(companions), matched=len(pairs))
     for gi, pi in pairs.items():
         g, e = golds[gi], events[pi]
         section.field("type", e["type"] in accept(g))
@@ -504,7 +514,8 @@ def score_events(gold: dict[str, Any], reading: Reading, preds: list[dict[str, A
     for pi, e in enumerate(events):
         gi = by_pred.get(pi)
         preds.append({"kind": "event", "fields": e,
-                      "matched": golds[gi]["id"] if gi is not None else None})
+                      "matched": golds[gi]["id"] if gi is not None else None,
+                      "companion": pi in companions})
     return section
 
 
