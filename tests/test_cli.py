@@ -355,6 +355,7 @@ def test_extract_from_stdin(runner: CliRunner) -> None:
 
 @pytest.fixture
 def fake_evaluation(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
+    """A stand-in detente.evaluation whose run_task records its calls."""
     calls: list[tuple[Any, ...]] = []
 
     def run_task(task: str, paths: list[Path], out_dir: Path) -> dict[str, Any]:
@@ -362,7 +363,6 @@ def fake_evaluation(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
         return {"precision": 0.5, "recall": 0.25, "per_type": {"CONSULT": {"f1": 1.0}}, "n": 3}
 
     module = types.ModuleType("detente.evaluation")
-    module.TASKS = {"seed": run_task, "plover-dyads": run_task}  # type: ignore[attr-defined]
     module.run_task = run_task  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "detente.evaluation", module)
     return calls
@@ -394,13 +394,21 @@ def test_metrics_summary_is_small() -> None:
     assert [name for name, _ in rows] == ["(all)", "per_class.AGREE", "events"]
 
 
-def test_eval_unknown_task_lists_the_tasks(
-    fake_evaluation: list[tuple[Any, ...]], tmp_path: Path, runner: CliRunner
-) -> None:
+def test_eval_unknown_task_lists_the_tasks(tmp_path: Path, runner: CliRunner) -> None:
+    """The real detente.evaluation: an unknown task fails before anything is read."""
+    from detente.evaluation import TASKS
+
     result = run(runner, "eval", "nope", "gold.json", "--out", tmp_path / "o")
     assert result.exit_code == 1
-    assert result.stderr.strip() == "error: unknown task 'nope'; tasks: plover-dyads, seed"
-    assert fake_evaluation == []
+    assert result.stderr.strip() == f"error: unknown task 'nope'; tasks: {', '.join(sorted(TASKS))}"
+    assert not (tmp_path / "o").exists()
+
+
+def test_eval_bad_gold_path_is_one_line(tmp_path: Path, runner: CliRunner) -> None:
+    result = run(runner, "eval", "seed", tmp_path / "none.json", "--out", tmp_path / "o")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {tmp_path / 'none.json'}")
+    assert len(result.stderr.splitlines()) == 1
 
 
 # -- the installed script, for real ---------------------------------------------------------
