@@ -9,7 +9,6 @@ stays fast.
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -290,25 +289,14 @@ def eval_command(task: str, paths: tuple[Path, ...], out_dir: Path) -> None:
     Example:
       detente eval seed gold/article.gold.json --out eval-out/seed
     """
-    evaluation = _evaluation_module()
+    from detente.evaluation import run_task  # lazy: scorers load models and data
+
     with reported():  # an unknown task is an EvalError that lists the tasks
-        metrics = evaluation.run_task(task, list(paths), out_dir)
+        metrics = run_task(task, list(paths), out_dir)
     _print_metrics(metrics, title=f"{task}: {', '.join(str(p) for p in paths)}")
     click.echo(
         f"all metrics in {out_dir / 'metrics.json'}, predictions in {out_dir / 'predictions.jsonl'}"
     )
-
-
-def _evaluation_module() -> Any:
-    try:
-        evaluation = importlib.import_module("detente.evaluation")
-    except ModuleNotFoundError as exc:
-        if exc.name != "detente.evaluation":
-            raise
-        raise Failure(
-            "evaluation is not available in this build (no detente.evaluation module)"
-        ) from exc
-    return evaluation
 
 
 SCORE_KEYS = frozenset({"precision", "recall", "f1", "accuracy", "macro_f1"})
