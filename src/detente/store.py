@@ -841,8 +841,11 @@ def ingest(
             errors.append(err)
             notify(err)
             continue
-        new, unchanged = (new + 1, unchanged) if added.new else (new, unchanged + 1)
-        stored_events += added.events
+        if added.new:
+            new += 1
+            stored_events += added.events
+        else:
+            unchanged += 1
         notify(added)
     return IngestReport(new, unchanged, stored_events, tuple(errors))
 
