@@ -103,8 +103,20 @@ def _path_down(top: Token, bottom: Token) -> list[Token]:
     return list(reversed(out))
 
 
+# Verbs whose object names the event ("stepped up attacks", "launched cyber warfare",
+# "intensified its bombardment"): the object noun's code comes first.
+ASPECTUAL = {"launch", "step", "intensify", "escalate", "continue", "resume", "begin",
+             "start", "mount", "stage", "conduct", "carry", "wage", "unleash", "renew"}
+
+
 def code_verb(verb: Token, lexicon: VerbLexicon) -> VerbCode | None:
     """Code one verb token from its lemma and slot words; falls back to its object noun."""
+    if _lemma(verb) in ASPECTUAL:
+        for child in verb.children:
+            if child.dep_ in {"dobj", "obj"}:
+                noun = lexicon.noun(_lemma(child))
+                if noun is not None:
+                    return noun
     words, phrases = slot_words(verb)
     code = lexicon.code(_lemma(verb), objects=words, phrases=phrases)
     if code is not None:
@@ -127,14 +139,14 @@ def _code_token(token: Token, lexicon: VerbLexicon) -> VerbCode | None:
 
 
 # CAMEO's "express intent to ..." (03x) and "threaten to ..." (13x), and PLOVER's notes
-# that promised retreats, meetings and aid are AGREE: a future or volitional trigger
+# that promised retreats, meetings, aid and signatures are AGREE: a future or volitional trigger
 # turns a cooperative action into AGREE and a hostile one into THREATEN; a negated
 # cooperative trigger ("did not agree", "refused to meet" is coded by its verb) into
 # REJECT.
 FUTURE_AUX = {"will", "would", "shall", "'ll"}
 VOLITION = {"willing", "ready", "prepared", "plan", "intend", "pledge", "vow", "offer",
             "promise", "agree", "decide", "expect", "want", "hope", "aim", "seek"}
-PROMISABLE = {"CONSULT", "RETREAT", "CONCEDE", "AID", "COOPERATE"}
+PROMISABLE = {"CONSULT", "RETREAT", "CONCEDE", "AID", "COOPERATE", "SUPPORT"}
 HOSTILE = {"ASSAULT", "COERCE", "SANCTION", "PROTEST"}  # CAMEO 13x threatens each
 COOPERATIVE = {"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT"}
 OBLIGATION = {"must", "should", "ought"}
@@ -276,6 +288,8 @@ def code_dyad(
     # goes after the path: "X said it would withdraw from Y" is coded by "withdraw".
     top = lca
     path = [t for t in _path_down(top, t_root) if t.pos_ in VERBAL or t.pos_ == "NOUN"]
+    if target_span is None:  # "X said they will not end the strike": the reported clause
+        path = [c for c in top.children if c.dep_ in {"ccomp", "xcomp"} and c.pos_ in VERBAL]
     reporting = top.pos_ in VERBAL and not lexicon.code(_lemma(top)) and any(
         t.pos_ in VERBAL for t in path)
     for tok in [*path, top] if reporting else [top, *path]:
@@ -309,8 +323,8 @@ def code_dyad(
     )
     for tok in rest:
         code = _code_token(tok, lexicon)
-        if _has_code(code):
-            return code, tok
+        if code is not None and _has_code(code):
+            return _shift(code, tok, source_span, lexicon), tok
     nouns = sorted((tok for tok in sent if tok.pos_ == "NOUN"),
                    key=lambda tok: abs(tok.i - t_root.i))
     for tok in nouns:
