@@ -201,6 +201,8 @@ HAND_NOUNS: list[tuple[str, str, str]] = [
     ("lawsuit", "115", "bring lawsuit against (ACCUSE)"),
     ("cooperation", "060", "material cooperation (COOPERATE)"),
     ("deployment", "154", "mobilize armed forces (MOBILIZE)"),
+    ("exercise", "062", "joint military exercises: cooperate militarily (COOPERATE)"),
+    ("drill", "062", "joint military drills: cooperate militarily (COOPERATE)"),
 ]
 
 # Light verbs whose object noun names the event itself ("hold talks", "issue a threat");
@@ -277,6 +279,8 @@ HAND_PATTERNS: list[tuple[str, str, str, str, str]] = [
      "CAMEO 0813 'ease curfew' (RETREAT)"),
     ("lift|ease|relax|end|remove|scrap|drop|loosen|rescind|repeal", "blockade", "", "0872",
      "CAMEO 0872 'ease military blockade' (RETREAT)"),
+    ("provide|give|deliver|contribute|extend", "support", "", "070",
+     "support that is provided or delivered is material: codebook AID"),
     ("hand", "over", "", "084", "handing over persons or property: return, release (RETREAT)"),
 ]
 

@@ -114,7 +114,7 @@ def code_verb(verb: Token, lexicon: VerbLexicon) -> VerbCode | None:
     if _lemma(verb) in ASPECTUAL:
         for child in verb.children:
             if child.dep_ in {"dobj", "obj"}:
-                noun = lexicon.noun(_lemma(child))
+                noun = code_noun(child, lexicon)
                 if noun is not None:
                     return noun
     words, phrases = slot_words(verb)
@@ -124,17 +124,33 @@ def code_verb(verb: Token, lexicon: VerbLexicon) -> VerbCode | None:
     # "X presented a roadmap to Y": an uncoded verb whose object is a nominal trigger.
     for child in verb.children:
         if child.dep_ in {"dobj", "obj", "attr", "nsubjpass"}:
-            noun = lexicon.noun(_lemma(child))
+            noun = code_noun(child, lexicon)
             if noun is not None:
                 return noun
     return None
+
+
+# Nouns that count events rather than name them: "a new round of joint exercises".
+CONTAINERS = {"round", "series", "wave", "spate", "string", "number", "set", "campaign"}
+
+
+def code_noun(noun: Token, lexicon: VerbLexicon) -> VerbCode | None:
+    """A nominal trigger's code; a counting noun defers to its "of" phrase."""
+    if _lemma(noun) in CONTAINERS:
+        for prep in noun.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                for obj in prep.children:
+                    inner = lexicon.noun(_lemma(obj)) if obj.dep_ == "pobj" else None
+                    if inner is not None:
+                        return inner
+    return lexicon.noun(_lemma(noun))
 
 
 def _code_token(token: Token, lexicon: VerbLexicon) -> VerbCode | None:
     if token.pos_ in VERBAL:
         return code_verb(token, lexicon)
     if token.pos_ in {"NOUN", "PROPN"}:
-        return lexicon.noun(_lemma(token))
+        return code_noun(token, lexicon)
     return None
 
 
@@ -334,4 +350,4 @@ def code_dyad(
     return None, first_verbal or (candidates[0] if candidates else None)
 
 
-__all__ = ["code_dyad", "code_verb", "slot_words"]
+__all__ = ["code_dyad", "code_noun", "code_verb", "slot_words"]
