@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 EXTRACTOR = "detente.resolve"
 VERSION = "0.1.0"
 PERSON_PRONOUNS = frozenset({"he", "she"})
+# Sectors through which a state acts: a mention in one of them is the state itself.
+STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY"})
 
 
 @dataclass
@@ -351,10 +353,12 @@ class Resolver:
         if noun is not token and noun.lemma_.lower() == "side":
             sector = sector or "GOV"
         is_region = len(code) != 3 or code in {"EUR", "AFR", "ASA", "MEA", "SAM", "NAM"}
-        if is_region:
+        if is_region or (sector is not None and sector not in STATE_SECTORS):
+            # A region's members, or a country's people rather than its state
+            # ("Ukrainian children", "Russian businesses"): a group of that country.
             span_end = noun.i + 1 if noun is not token else cand.end
             actor = Actor(
-                code=code,
+                code=f"{code}{sector or ''}" if not is_region else code,
                 name=doc[cand.start : span_end].text,
                 kind="group",
                 country=code,
@@ -423,10 +427,18 @@ class Resolver:
             return
         country = self.registry.country(text)
         capital = None if country else self.registry.capital(text)
+        region = country is not None and country.is_region
+        if region and head.dep_ == "poss":
+            country = None  # "Europe's largest conflict": where, not who
         if not is_locative(head) and (country or capital) and _acting(head):
             code = country.iso3 if country else capital
             assert code is not None
-            actor = Actor(code=code, name=self._country_name(code), kind="state", country=code)
+            actor = Actor(
+                code=code,
+                name=text if region else self._country_name(code),
+                kind="group" if region else "state",
+                country=code,
+            )
             result.add_actor(
                 ActorMention(
                     actor,

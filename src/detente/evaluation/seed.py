@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
@@ -161,8 +162,14 @@ def norm_text(value: str | None) -> str:
     """Lower-case, punctuation-free, article-free text for comparisons."""
     if not value:
         return ""
-    words = re.sub(r"[^\w\s]", " ", value.lower()).split()
-    return " ".join(w for w in words if w not in {"the", "a", "an"})
+    folded = unicodedata.normalize("NFKD", value.lower())
+    folded = "".join(c for c in folded if not unicodedata.combining(c)).replace("ı", "i")
+    words = re.sub(r"[^\w\s]", " ", folded).split()
+    return " ".join(SPELLINGS.get(w, w) for w in words if w not in {"the", "a", "an"})
+
+
+# British and American spellings of the same word are the same answer.
+SPELLINGS = {"defence": "defense", "adviser": "advisor", "organisation": "organization"}
 
 
 def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -218,8 +225,12 @@ class _Section:
         self.fields.setdefault(key, []).append(bool(ok))
 
     def result(self) -> dict[str, Any]:
-        out: dict[str, Any] = {**prf(self.tp, self.fp, self.fn), "tp": self.tp,
-                               "fp": self.fp, "fn": self.fn}
+        out: dict[str, Any] = {
+            **prf(self.tp, self.fp, self.fn),
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+        }
         out["fields"] = {k: sum(v) / len(v) for k, v in sorted(self.fields.items()) if v}
         return out
 
@@ -251,7 +262,11 @@ def score_actors(gold: dict[str, Any], reading: Reading, preds: list[dict[str, A
     text = reading.article.text
     groups: dict[str, list[ActorMention]] = {}
     for mention in reading.actors:
-        groups.setdefault(mention.actor.code, []).append(mention)
+        # A state is one actor whichever of its organs a mention names ("Ukraine",
+        # "the Ukrainian delegation", "Kyiv" as a government), as the gold codes it.
+        actor = mention.actor
+        key = f"state:{actor.country}" if actor.kind == "state" and actor.country else actor.code
+        groups.setdefault(key, []).append(mention)
     actors = [(ms[0].actor, ms) for ms in groups.values()]
     golds = gold.get("actors", [])
 
@@ -270,7 +285,8 @@ def score_actors(gold: dict[str, Any], reading: Reading, preds: list[dict[str, A
     for gi, pi in pairs.items():
         g, (actor, _ms) = golds[gi], actors[pi]
         wanted = _countries(g)
-        section.field("country", (actor.country in wanted) if wanted else actor.country is None)
+        if wanted:  # a gold actor without a country says nothing about one
+            section.field("country", actor.country in wanted)
         if g.get("sector"):
             section.field("sector", actor.sector == g["sector"])
         if g.get("kind"):
@@ -280,13 +296,21 @@ def score_actors(gold: dict[str, Any], reading: Reading, preds: list[dict[str, A
             section.field("role", bool(a) and (a in b or b in a))
     for pi, (actor, ms) in enumerate(actors):
         gi = matched_by_pred.get(pi)
-        preds.append({
-            "kind": "actor",
-            "fields": {"code": actor.code, "name": actor.name, "kind": actor.kind,
-                       "country": actor.country, "sector": actor.sector, "role": actor.role,
-                       "lines": _lines(text, (m.evidence for m in ms))},
-            "matched": golds[gi]["name"] if gi is not None else None,
-        })
+        preds.append(
+            {
+                "kind": "actor",
+                "fields": {
+                    "code": actor.code,
+                    "name": actor.name,
+                    "kind": actor.kind,
+                    "country": actor.country,
+                    "sector": actor.sector,
+                    "role": actor.role,
+                    "lines": _lines(text, (m.evidence for m in ms)),
+                },
+                "matched": golds[gi]["name"] if gi is not None else None,
+            }
+        )
     return section
 
 
@@ -325,20 +349,31 @@ def score_places(gold: dict[str, Any], reading: Reading, preds: list[dict[str, A
         if g.get("country"):
             section.field("country", place.country == g["country"])
         if g.get("lat") is not None and g.get("lon") is not None:
-            ok = place.lat is not None and place.lon is not None and km(
-                g["lat"], g["lon"], place.lat, place.lon) <= MAX_KM
+            ok = (
+                place.lat is not None
+                and place.lon is not None
+                and km(g["lat"], g["lon"], place.lat, place.lon) <= MAX_KM
+            )
             section.field("coordinates", ok)
         if g.get("kind") == "venue":
             section.field("venue", place.kind == "venue")
     for pi, (place, ms) in enumerate(places):
         gi = by_pred.get(pi)
-        preds.append({
-            "kind": "place",
-            "fields": {"id": place.id, "name": place.name, "kind": place.kind,
-                       "country": place.country, "lat": place.lat, "lon": place.lon,
-                       "lines": _lines(text, (m.evidence for m in ms))},
-            "matched": golds[gi]["name"] if gi is not None else None,
-        })
+        preds.append(
+            {
+                "kind": "place",
+                "fields": {
+                    "id": place.id,
+                    "name": place.name,
+                    "kind": place.kind,
+                    "country": place.country,
+                    "lat": place.lat,
+                    "lon": place.lon,
+                    "lines": _lines(text, (m.evidence for m in ms)),
+                },
+                "matched": golds[gi]["name"] if gi is not None else None,
+            }
+        )
     return section
 
 
@@ -386,8 +421,10 @@ def score_times(gold: dict[str, Any], reading: Reading, preds: list[dict[str, An
         span = t.evidence.span
         if rng is None:
             same_line = line_of(text, span.start) == g["line"]
-            overlap = same_line and (norm_text(g["text"]) in norm_text(span.text)
-                                     or norm_text(span.text) in norm_text(g["text"]))
+            overlap = same_line and (
+                norm_text(g["text"]) in norm_text(span.text)
+                or norm_text(span.text) in norm_text(g["text"])
+            )
             return 1.0 if overlap else 0.0
         inter = min(rng[1], span.end) - max(rng[0], span.start)
         if inter <= 0:
@@ -407,13 +444,21 @@ def score_times(gold: dict[str, Any], reading: Reading, preds: list[dict[str, An
             section.field("bound", t.bound == g["bound"])
     for pi, t in enumerate(times):
         gi = by_pred.get(pi)
-        preds.append({
-            "kind": "time",
-            "fields": {"text": t.evidence.span.text, "type": t.type, "value": t.value,
-                       "instant": t.instant, "local": t.local, "bound": t.bound,
-                       "line": line_of(text, t.evidence.span.start)},
-            "matched": golds[gi]["text"] if gi is not None else None,
-        })
+        preds.append(
+            {
+                "kind": "time",
+                "fields": {
+                    "text": t.evidence.span.text,
+                    "type": t.type,
+                    "value": t.value,
+                    "instant": t.instant,
+                    "local": t.local,
+                    "bound": t.bound,
+                    "line": line_of(text, t.evidence.span.start),
+                },
+                "matched": golds[gi]["text"] if gi is not None else None,
+            }
+        )
     return section
 
 
@@ -470,8 +515,11 @@ def score_events(gold: dict[str, Any], reading: Reading, preds: list[dict[str, A
             return 0.0
         lines = set(e["lines"]) & set(g["lines"])
         parties = set(e["sources"]) | set(e["targets"])
-        wanted = set(_as_list(g.get("actors"))) | set(_as_list(g.get("source"))) | set(
-            _as_list(g.get("target")))
+        wanted = (
+            set(_as_list(g.get("actors")))
+            | set(_as_list(g.get("source")))
+            | set(_as_list(g.get("target")))
+        )
         if not lines and not (parties & wanted):
             return 0.0
         return 1.0 + len(lines) + len(parties & wanted) / 10
@@ -483,7 +531,8 @@ def score_events(gold: dict[str, Any], reading: Reading, preds: list[dict[str, A
     # that gold codes as the meeting) is a companion, not a false positive.
     matched_ids = {events[pi]["id"] for pi in by_pred}
     companions = {
-        pi for pi, e in enumerate(reading.events)
+        pi
+        for pi, e in enumerate(reading.events)
         if pi not in by_pred and e.refers_to is not None and e.refers_to in matched_ids
     }
     section.count(gold=len(golds), predicted=len(events) - len(companions), matched=len(pairs))
@@ -513,9 +562,14 @@ def score_events(gold: dict[str, Any], reading: Reading, preds: list[dict[str, A
         section.field("lines", set(g["lines"]) <= set(e["lines"]))
     for pi, e in enumerate(events):
         gi = by_pred.get(pi)
-        preds.append({"kind": "event", "fields": e,
-                      "matched": golds[gi]["id"] if gi is not None else None,
-                      "companion": pi in companions})
+        preds.append(
+            {
+                "kind": "event",
+                "fields": e,
+                "matched": golds[gi]["id"] if gi is not None else None,
+                "companion": pi in companions,
+            }
+        )
     return section
 
 
@@ -535,8 +589,9 @@ def score_negotiation(
     out: dict[str, Any] = {}
 
     # Rounds: the gold round against the predicted rounds (ordinal is a field).
-    gold_rounds = [neg["round"]] if isinstance(neg.get("round"), dict) else list(
-        neg.get("rounds", []))
+    gold_rounds = (
+        [neg["round"]] if isinstance(neg.get("round"), dict) else list(neg.get("rounds", []))
+    )
     rounds = list(reading.rounds)
     pairs = _greedy(gold_rounds, rounds, lambda g, r: 1.0 + (r.ordinal == g.get("ordinal")))
     section = _Section("rounds")
@@ -545,8 +600,13 @@ def score_negotiation(
         if gold_rounds[gi].get("ordinal") is not None:
             section.field("ordinal", rounds[pi].ordinal == gold_rounds[gi]["ordinal"])
     for r in rounds:
-        preds.append({"kind": "round", "fields": {"event_id": r.event_id, "ordinal": r.ordinal,
-                                                  "format": r.format}, "matched": None})
+        preds.append(
+            {
+                "kind": "round",
+                "fields": {"event_id": r.event_id, "ordinal": r.ordinal, "format": r.format},
+                "matched": None,
+            }
+        )
     out["rounds"] = section.result()
 
     # Delegations: party country, then head by name/surname.
@@ -564,13 +624,20 @@ def score_negotiation(
     section.count(gold=len(gold_dels), predicted=len(dels), matched=len(pairs))
     for gi, pi in pairs.items():
         d = dels[pi]
-        section.field("head", _surname_match(gold_dels[gi].get("head"),
-                                             d.head.actor.name if d.head else None))
+        section.field(
+            "head", _surname_match(gold_dels[gi].get("head"), d.head.actor.name if d.head else None)
+        )
     for d in dels:
-        preds.append({"kind": "delegation",
-                      "fields": {"party": d.party.country or d.party.code,
-                                 "head": d.head.actor.name if d.head else None},
-                      "matched": None})
+        preds.append(
+            {
+                "kind": "delegation",
+                "fields": {
+                    "party": d.party.country or d.party.code,
+                    "head": d.head.actor.name if d.head else None,
+                },
+                "matched": None,
+            }
+        )
     out["delegations"] = section.result()
 
     # Proposals: author country and a shared name.
@@ -597,11 +664,18 @@ def score_negotiation(
             have = [(x.step, x.issue) for x in p.provisions]
             section.field("provisions", sorted(want, key=str) == sorted(have, key=str))
     for p in props:
-        preds.append({"kind": "proposal",
-                      "fields": {"id": p.id, "names": list(p.names),
-                                 "author": p.author.country if p.author else None,
-                                 "provisions": [(x.step, x.issue) for x in p.provisions]},
-                      "matched": None})
+        preds.append(
+            {
+                "kind": "proposal",
+                "fields": {
+                    "id": p.id,
+                    "names": list(p.names),
+                    "author": p.author.country if p.author else None,
+                    "provisions": [(x.step, x.issue) for x in p.provisions],
+                },
+                "matched": None,
+            }
+        )
     out["proposals"] = section.result()
 
     # Positions: party x issue, stance a field.
@@ -618,13 +692,23 @@ def score_negotiation(
     for gi, pi in pairs.items():
         section.field("stance", positions[pi].stance == gold_pos[gi].get("stance"))
     for p in positions:
-        preds.append({"kind": "position",
-                      "fields": {"party": p.party.country or p.party.code, "issue": p.issue,
-                                 "stance": p.stance},
-                      "matched": None})
+        preds.append(
+            {
+                "kind": "position",
+                "fields": {
+                    "party": p.party.country or p.party.code,
+                    "issue": p.issue,
+                    "stance": p.stance,
+                },
+                "matched": None,
+            }
+        )
     out["positions"] = section.result()
-    parts = [out[k]["f1"] for k in ("rounds", "delegations", "proposals", "positions")
-             if out[k]["tp"] + out[k]["fn"] + out[k]["fp"]]
+    parts = [
+        out[k]["f1"]
+        for k in ("rounds", "delegations", "proposals", "positions")
+        if out[k]["tp"] + out[k]["fn"] + out[k]["fp"]
+    ]
     out["f1"] = sum(parts) / len(parts) if parts else 0.0
     return out
 
@@ -632,8 +716,9 @@ def score_negotiation(
 # -- the task --------------------------------------------------------------------------------
 
 
-def score_reading(gold: dict[str, Any], reading: Reading) -> tuple[list[dict[str, Any]],
-                                                                 dict[str, Any]]:
+def score_reading(
+    gold: dict[str, Any], reading: Reading
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Predictions (one per predicted item) and metrics of one Reading against one gold."""
     preds: list[dict[str, Any]] = []
     metrics: dict[str, Any] = {
@@ -659,8 +744,9 @@ def _pool(per_file: dict[str, dict[str, Any]]) -> dict[str, Any]:
         fn = sum(m[key]["fn"] for m in per_file.values())
         pooled[key] = {**prf(tp, fp, fn), "tp": tp, "fp": fp, "fn": fn}
     n = len(per_file) or 1
-    pooled["not_places"] = {"accuracy": sum(m["not_places"]["accuracy"]
-                                            for m in per_file.values()) / n}
+    pooled["not_places"] = {
+        "accuracy": sum(m["not_places"]["accuracy"] for m in per_file.values()) / n
+    }
     pooled["negotiation"] = {"f1": sum(m["negotiation"]["f1"] for m in per_file.values()) / n}
     pooled["overall"] = sum(m["overall"] for m in per_file.values()) / n
     return pooled
