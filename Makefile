@@ -6,7 +6,7 @@ STAMP   = $(VENV)/.installed
 DB     ?= detente.db
 SHARED ?= ../shared
 
-.PHONY: setup demo test lint data bench eval clean
+.PHONY: setup system-deps demo test lint data bench eval clean
 
 $(STAMP): pyproject.toml requirements/lock.txt requirements/model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,11 @@ demo: setup
 	$(BIN)/detente ingest examples/ --db $(DB)
 	$(BIN)/detente events --db $(DB)
 
-test: setup
+# Debian packages some tests need (requirements/apt.txt): a browser, a database server.
+system-deps:
+	bash scripts/system_deps.sh
+
+test: setup system-deps
 	$(BIN)/ruff check src tests scripts bench
 	$(BIN)/python -m pytest -q
 

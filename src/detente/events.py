@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 from detente.gazetteer import Gazetteer
 from detente.grammar import clause_tense, is_hypothetical, is_negated
 from detente.mentions import LOCATIVE_PREPS
-from detente.resolve import Resolution
+from detente.resolution import Resolution
 from detente.verbs import VerbCode, VerbLexicon
 from detente.vocabulary import (
     Actor,

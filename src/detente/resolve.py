@@ -6,7 +6,7 @@
   Russian President Vladimir Putin"). A later surname ("Lavrov") is the same person.
 - Bodies: nationality + agent noun ("Turkish Foreign Ministry", "Ukrainian negotiators")
   is country + sector; named organisations come from the registry.
-- Place names: a location ("in Istanbul") goes to the gazetteer; a country or capital in
+- Place names (places.py): a location ("in Istanbul") goes to the gazetteer; a country or capital in
   an acting role ("Russia proposed", "encouraged Moscow and Kyiv") is a state actor, the
   capital marked as a metonym. One sense per document for place names.
 
@@ -16,56 +16,22 @@ actors of a verb's subject and objects.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
 from detente.gazetteer import Gazetteer
-from detente.mentions import Candidate, find_mentions, is_locative
+from detente.mentions import Candidate, find_mentions
+from detente.places import PlaceResolver, country_name
 from detente.registry import Registry
-from detente.vocabulary import Actor, ActorMention, Article, Evidence, Place, PlaceMention, Span
+from detente.resolution import Resolution, evidence, heads
+from detente.vocabulary import Actor, ActorMention, Article
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-EXTRACTOR = "detente.resolve"
-VERSION = "0.1.0"
 PERSON_PRONOUNS = frozenset({"he", "she"})
 # Sectors through which a state acts: a mention in one of them is the state itself.
 STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY"})
-
-
-@dataclass
-class Resolution:
-    """Everything resolve found in one Doc."""
-
-    actors: list[ActorMention] = field(default_factory=list)
-    places: list[PlaceMention] = field(default_factory=list)
-    by_token: dict[int, list[ActorMention]] = field(default_factory=dict)
-    place_by_token: dict[int, PlaceMention] = field(default_factory=dict)
-
-    def add_actor(self, mention: ActorMention, *tokens: int) -> None:
-        self.actors.append(mention)
-        for i in tokens:
-            bucket = self.by_token.setdefault(i, [])
-            if all(m.actor.code != mention.actor.code for m in bucket):
-                bucket.append(mention)
-
-    def add_place(self, mention: PlaceMention, token: int) -> None:
-        self.places.append(mention)
-        self.place_by_token[token] = mention
-
-
-def _evidence(
-    doc: Doc, article: Article, start: int, end: int, confidence: float = 1.0
-) -> Evidence:
-    span = doc[start:end]
-    return Evidence(
-        span=Span(article.id, span.start_char, span.end_char, span.text),
-        extractor=EXTRACTOR,
-        version=VERSION,
-        confidence=confidence,
-    )
 
 
 def _surname_key(name: str) -> str:
@@ -82,6 +48,7 @@ class Resolver:
     def __init__(self, *, registry: Registry, gazetteer: Gazetteer) -> None:
         self.registry = registry
         self.gazetteer = gazetteer
+        self.places = PlaceResolver(registry=registry, gazetteer=gazetteer)
 
     # -- entry point ----------------------------------------------------------------------
 
@@ -93,7 +60,7 @@ class Resolver:
         candidates = find_mentions(doc)
         for chain in _capitalized_chains(doc):
             self._person_or_body(doc, article, chain, on, result, taken, people)
-        candidates = self._with_missed_places(doc, candidates)
+        candidates = self.places.with_missed_places(doc, candidates)
         for cand in candidates:
             if any(i in taken for i in range(cand.start, cand.end)):
                 continue
@@ -105,7 +72,7 @@ class Resolver:
             ):
                 self._nationality(doc, article, cand, result, taken)
             elif cand.label in {"GPE", "LOC", "FAC"}:
-                self._place_name(doc, article, cand, result, taken)
+                self.places.resolve_name(doc, article, cand, result, taken)
             elif cand.label == "ORG":
                 self._organization(doc, article, cand, result, taken)
             elif cand.label == "PERSON":
@@ -119,7 +86,7 @@ class Resolver:
                 if key in people and token.pos_ in {"PROPN", "NOUN"}:
                     actor = people[key]
                     result.add_actor(
-                        ActorMention(actor, _evidence(doc, article, token.i, token.i + 1)),
+                        ActorMention(actor, evidence(doc, article, token.i, token.i + 1)),
                         token.i,
                     )
                     taken.add(token.i)
@@ -148,7 +115,7 @@ class Resolver:
         known = people.get(_surname_key(whole)) if end - start == 1 else None
         if end - start == 1 and (known is not None or tokens[0].ent_type_ != "PERSON"):
             if known is not None and tokens[0].pos_ in {"PROPN", "NOUN"}:
-                result.add_actor(ActorMention(known, _evidence(doc, article, start, end)), start)
+                result.add_actor(ActorMention(known, evidence(doc, article, start, end)), start)
                 taken.add(start)
             return
         country: str | None = None
@@ -186,8 +153,8 @@ class Resolver:
                     sector=sector,
                 )
                 result.add_actor(
-                    ActorMention(actor, _evidence(doc, article, start, end)),
-                    *_heads(doc[end - 1]),
+                    ActorMention(actor, evidence(doc, article, start, end)),
+                    *heads(doc[end - 1]),
                 )
                 taken.update(range(start, end))
             return
@@ -237,7 +204,7 @@ class Resolver:
         )
         people[_surname_key(full_name)] = actor
         people[_surname_key(name)] = actor
-        result.add_actor(ActorMention(actor, _evidence(doc, article, start, end)), root.i)
+        result.add_actor(ActorMention(actor, evidence(doc, article, start, end)), root.i)
         taken.update(range(start, end))
 
     def _appositive_role(
@@ -301,7 +268,7 @@ class Resolver:
                 )
             people[_surname_key(name)] = actor
         result.add_actor(
-            ActorMention(actor, _evidence(doc, article, cand.start, cand.end)), cand.head
+            ActorMention(actor, evidence(doc, article, cand.start, cand.end)), cand.head
         )
         taken.update(range(cand.start, cand.end))
 
@@ -320,8 +287,8 @@ class Resolver:
             sector=org.sector,
         )
         result.add_actor(
-            ActorMention(actor, _evidence(doc, article, cand.start, cand.end)),
-            *_heads(doc[cand.head]),
+            ActorMention(actor, evidence(doc, article, cand.start, cand.end)),
+            *heads(doc[cand.head]),
         )
         taken.update(range(cand.start, cand.end))
 
@@ -374,7 +341,7 @@ class Resolver:
             )
         adjacent = noun is not token and noun.i == cand.end
         end = noun.i + 1 if adjacent or (is_region and noun is not token) else cand.end
-        mention = ActorMention(actor, _evidence(doc, article, cand.start, end))
+        mention = ActorMention(actor, evidence(doc, article, cand.start, end))
         if sector and noun is not token:
             result.add_actor(mention, noun.i)
         else:
@@ -404,7 +371,7 @@ class Resolver:
                 speaker = before[-1:]
             for m in speaker:
                 result.add_actor(
-                    ActorMention(m.actor, _evidence(doc, article, token.i, token.i + 1, 0.8)),
+                    ActorMention(m.actor, evidence(doc, article, token.i, token.i + 1, 0.8)),
                     token.i,
                 )
             if speaker:
@@ -412,77 +379,7 @@ class Resolver:
 
     # -- places ---------------------------------------------------------------------------
 
-    def _place_name(
-        self, doc: Doc, article: Article, cand: Candidate, result: Resolution, taken: set[int]
-    ) -> None:
-        text = doc[cand.start : cand.end].text.removesuffix("'s").strip()
-        head = doc[cand.head]
-        if cand.label == "FAC":
-            venue = self.gazetteer.venue(text)
-            if venue is not None:
-                result.add_place(
-                    PlaceMention(venue, _evidence(doc, article, cand.start, cand.end)), cand.head
-                )
-                taken.update(range(cand.start, cand.end))
-            return
-        country = self.registry.country(text)
-        capital = None if country else self.registry.capital(text)
-        region = country is not None and country.is_region
-        if region and head.dep_ == "poss":
-            country = None  # "Europe's largest conflict": where, not who
-        if not is_locative(head) and (country or capital) and _acting(head):
-            code = country.iso3 if country else capital
-            assert code is not None
-            actor = Actor(
-                code=code,
-                name=text if region else self._country_name(code),
-                kind="group" if region else "state",
-                country=code,
-            )
-            result.add_actor(
-                ActorMention(
-                    actor,
-                    _evidence(doc, article, cand.start, cand.end),
-                    metonym=capital is not None,
-                ),
-                *_heads(head),
-            )
-            taken.update(range(cand.start, cand.end))
-            return
-        if head.dep_ == "compound" and head.head.ent_type_ in {"PERSON", "ORG"}:
-            return
-        place: Place | None
-        if country is not None:
-            place = self.gazetteer.country(country.iso3)
-        else:
-            place = self.gazetteer.resolve(text)
-        if place is not None:
-            result.add_place(
-                PlaceMention(place, _evidence(doc, article, cand.start, cand.end)), cand.head
-            )
-            taken.update(range(cand.start, cand.end))
-
     # -- helpers --------------------------------------------------------------------------
-
-    def _with_missed_places(self, doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
-        """Add country and capital names the NER missed or mislabelled ("Kyiv" often comes
-        out as an organisation or not at all)."""
-        candidates = [
-            replace(c, label="GPE")
-            if c.label in {"NORP", "ORG"}
-            and (self.registry.country(t := doc[c.start : c.end].text) or self.registry.capital(t))
-            else c
-            for c in candidates
-        ]
-        covered = {i for c in candidates for i in range(c.start, c.end)}
-        extra = [
-            Candidate(t.i, t.i + 1, t.i, "GPE", is_locative(t))
-            for t in doc
-            if t.i not in covered
-            and t.pos_ == "PROPN"
-            and (self.registry.country(t.text) or self.registry.capital(t.text))
-        ]
-        return sorted([*candidates, *extra], key=lambda c: (c.start, c.end))
 
     def _title(self, words: str):
         """A title that covers exactly these words ("Foreign Minister", not "Foreign
@@ -504,61 +401,8 @@ class Resolver:
         return country_name(self.registry, code)
 
 
-def country_name(registry: Registry, code: str) -> str:
-    """The name news uses for a country: "Russia", "Turkey", "the United States"."""
-    entry = registry.country(code)
-    if entry is None:
-        return code
-    usable = [
-        n
-        for n in (entry.name, *entry.names[:4])
-        if "," not in n and "." not in n and not n.isupper() and len(n) >= 4
-    ]
-    name = min(usable, key=len) if usable else entry.name
-    if (
-        name.startswith("United ")
-        or "Republic" in name
-        or name
-        in {"Netherlands", "Philippines", "Bahamas", "Gambia", "Maldives", "Comoros", "Seychelles"}
-    ):
-        return f"the {name}"
-    return name
-
-
-def _acting(token: Token) -> bool:
-    """A place name in a role only an actor can fill."""
-    dep = token.dep_
-    if dep in {"nsubj", "nsubjpass", "dobj", "iobj", "dative", "poss", "agent"}:
-        return True
-    if dep == "pobj" and token.head.lower_ in {
-        "with",
-        "between",
-        "to",
-        "against",
-        "by",
-        "from",
-        "on",
-        "for",
-        "among",
-    }:
-        return True
-    if dep == "conj" and token.head is not token:
-        return _acting(token.head)
-    return False
-
-
 def _title_case(words: str) -> str:
     return " ".join(w[:1].upper() + w[1:] for w in words.split())
-
-
-def _heads(token: Token) -> tuple[int, ...]:
-    """The token and, for a name inside a bigger noun phrase, that phrase's head."""
-    heads = [token.i]
-    current = token
-    while current.dep_ == "compound" and current.head is not current:
-        current = current.head
-        heads.append(current.i)
-    return tuple(heads)
 
 
 def _chain_of(doc: Doc, token: Token) -> tuple[int, int]:

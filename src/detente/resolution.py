@@ -1,0 +1,57 @@
+"""The result of the resolve stage for one Doc, shared by the actor and place resolvers
+and read by the event stage: actor and place mentions, indexed by the head tokens that
+name them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from detente.vocabulary import ActorMention, Article, Evidence, PlaceMention, Span
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+EXTRACTOR = "detente.resolve"
+VERSION = "0.1.0"
+
+
+@dataclass
+class Resolution:
+    """Everything resolve found in one Doc."""
+
+    actors: list[ActorMention] = field(default_factory=list)
+    places: list[PlaceMention] = field(default_factory=list)
+    by_token: dict[int, list[ActorMention]] = field(default_factory=dict)
+    place_by_token: dict[int, PlaceMention] = field(default_factory=dict)
+
+    def add_actor(self, mention: ActorMention, *tokens: int) -> None:
+        self.actors.append(mention)
+        for i in tokens:
+            bucket = self.by_token.setdefault(i, [])
+            if all(m.actor.code != mention.actor.code for m in bucket):
+                bucket.append(mention)
+
+    def add_place(self, mention: PlaceMention, token: int) -> None:
+        self.places.append(mention)
+        self.place_by_token[token] = mention
+
+
+def evidence(doc: Doc, article: Article, start: int, end: int, confidence: float = 1.0) -> Evidence:
+    span = doc[start:end]
+    return Evidence(
+        span=Span(article.id, span.start_char, span.end_char, span.text),
+        extractor=EXTRACTOR,
+        version=VERSION,
+        confidence=confidence,
+    )
+
+
+def heads(token: Token) -> tuple[int, ...]:
+    """The token and, for a name inside a bigger noun phrase, that phrase's head."""
+    heads = [token.i]
+    current = token
+    while current.dep_ == "compound" and current.head is not current:
+        current = current.head
+        heads.append(current.i)
+    return tuple(heads)
