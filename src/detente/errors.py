@@ -5,7 +5,9 @@
     │                       binary, not UTF-8, a JSON Lines row without text, a bad date)
     ├── ResourceError       bundled data or the spaCy model is missing or broken
     ├── StoreError          the database cannot be opened or migrated
-    └── EvalError           a gold file that is not of the task's format
+    ├── EvalError           a gold file that is not of the task's format
+    └── BatchError          a batch output folder that cannot be written or resumed, or a
+                            Ray cluster that cannot be reached
 
 The CLI catches DetenteError, prints its message on one line and exits non-zero; nothing
 else is caught there, so a bug still shows its traceback.
@@ -37,3 +39,7 @@ class StoreError(DetenteError):
 
 class EvalError(DetenteError):
     """A gold file is not of the format its task expects."""
+
+
+class BatchError(DetenteError):
+    """A batch run cannot start or go on (its output folder, its engine)."""
