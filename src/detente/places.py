@@ -143,3 +143,25 @@ def _acting(token: Token) -> bool:
     if dep == "conj" and token.head is not token:
         return _acting(token.head)
     return False
+
+
+def toponyms(result: Resolution, *, gazetteer: Gazetteer) -> list[PlaceMention]:
+    """Every place name of a resolved Doc with its gazetteer entry, in text order: the
+    place mentions, and the country and capital names that stand for a government
+    ("Moscow said") placed where they name. Nationality words ("Russian") are not
+    toponyms and are left out."""
+    out = list(result.places)
+    for mention in result.actors:
+        if mention.actor.kind != "state" or not mention.actor.country:
+            continue
+        text = mention.evidence.span.text.removesuffix("'s").strip()
+        found = gazetteer.candidates(text)
+        if not found:
+            continue
+        if mention.metonym:
+            place = gazetteer.resolve(text, country=mention.actor.country) or found[0]
+        else:
+            place = gazetteer.country(mention.actor.country) or found[0]
+        out.append(PlaceMention(place, mention.evidence))
+    out.sort(key=lambda m: m.evidence.span.start)
+    return out

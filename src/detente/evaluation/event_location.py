@@ -1,0 +1,203 @@
+"""Task `event-location`: which place in a sentence is where a marked event happened.
+
+Format: JSON Lines (Prodigy export, as in ahalterman/event_location): `text`, `spans`
+with one `VERB` span (the event) and zero or more `LOCATION` spans (where it happened),
+`_id` or `doc_id`. Some rows carry token indices in `start`/`end` instead of characters;
+a span whose `text` does not sit at its offsets is placed at the occurrence of that text
+nearest its `token_start`. A row without a VERB span is skipped and counted.
+
+Each sentence is parsed once (nlp.pipe), run through mentions and resolve, and
+`detente.location.event_location` chooses among its place names: those the resolver
+found and the GPE/LOC/FAC entities of the parse it could not place in the gazetteer.
+
+Metrics: `accuracy` counts a row right when the chosen span overlaps a gold LOCATION span,
+or when nothing is chosen and the row has none; `accuracy_exact` asks for the same
+offsets; both also split by rows with and without a gold location. Items at 0-based
+position i with i % 3 == 2 are the check part (never read while writing rules).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from detente.errors import EvalError
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+
+@dataclass(frozen=True)
+class LocationItem:
+    id: str
+    position: int
+    text: str
+    verb: tuple[int, int]
+    locations: tuple[tuple[int, int], ...]
+    hints: tuple[tuple[int, str, int], ...]  # spans to re-place: (index, text, token_start)
+
+
+def read_items(path: Path) -> tuple[list[LocationItem], int]:
+    """Rows with a VERB span, and how many rows had none."""
+    items: list[LocationItem] = []
+    skipped = 0
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EvalError(f"{path}: cannot be read as UTF-8 JSON Lines ({exc})") from exc
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            text = row["text"]
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise EvalError(
+                f"{path}:{number}: not an event-location row (JSON with `text` and `spans`)"
+            ) from exc
+        spans = row.get("spans") or []
+        verbs = [s for s in spans if s.get("label") == "VERB"]
+        if not verbs:
+            skipped += 1
+            continue
+        ordered = [verbs[0], *[s for s in spans if s.get("label") == "LOCATION"]]
+        offsets: list[tuple[int, int]] = []
+        hints: list[tuple[int, str, int]] = []
+        for k, span in enumerate(ordered):
+            start, end = int(span["start"]), int(span["end"])
+            wanted = span.get("text")
+            if wanted and text[start:end] != wanted:
+                hints.append((k, wanted, int(span.get("token_start", 0))))
+            offsets.append((start, end))
+        items.append(
+            LocationItem(
+                id=str(row.get("_id") or row.get("doc_id") or number),
+                position=len(items) + skipped,
+                text=text,
+                verb=offsets[0],
+                locations=tuple(offsets[1:]),
+                hints=tuple(hints),
+            )
+        )
+    if not items:
+        raise EvalError(f"{path}: no row with a VERB span: not an event-location file")
+    return items, skipped
+
+
+def _fix(item: LocationItem, doc: Any) -> LocationItem:
+    """Place spans given by token index at the occurrence of their text nearest it."""
+    if not item.hints:
+        return item
+    offsets = [item.verb, *item.locations]
+    for k, wanted, token_start in item.hints:
+        best: tuple[int, int] | None = None
+        at = item.text.find(wanted)
+        while at >= 0:
+            span = doc.char_span(at, at + 1, alignment_mode="expand")
+            token = span[0].i if span is not None and len(span) else 0
+            if best is None or abs(token - token_start) < best[0]:
+                best = (abs(token - token_start), at)
+            at = item.text.find(wanted, at + 1)
+        if best is not None:
+            offsets[k] = (best[1], best[1] + len(wanted))
+    return LocationItem(item.id, item.position, item.text, offsets[0], tuple(offsets[1:]), ())
+
+
+def place_spans(doc: Any, result: Any, *, gazetteer: Any) -> dict[int, tuple[int, int]]:
+    """Head token -> (start, end) characters of every place name in the Doc: the resolved
+    toponyms and the place entities the gazetteer did not know."""
+    from detente.places import toponyms
+
+    out: dict[int, tuple[int, int]] = {}
+    for mention in toponyms(result, gazetteer=gazetteer):
+        span = doc.char_span(
+            mention.evidence.span.start, mention.evidence.span.end, alignment_mode="expand"
+        )
+        if span is not None and len(span):
+            out[span.root.i] = (span.start_char, span.end_char)
+    for ent in doc.ents:
+        if ent.label_ in PLACE_LABELS and ent.root.i not in out:
+            start = ent.start + (1 if ent[0].pos_ == "DET" and len(ent) > 1 else 0)
+            out[ent.root.i] = (doc[start].idx, ent.end_char)
+    return out
+
+
+def _right(chosen: tuple[int, int] | None, gold: Sequence[tuple[int, int]], *, exact: bool) -> bool:
+    if chosen is None:
+        return not gold
+    if exact:
+        return any(tuple(chosen) == tuple(g) for g in gold)
+    return any(chosen[0] < g[1] and g[0] < chosen[1] for g in gold)
+
+
+def score(rows: Sequence[tuple[LocationItem, tuple[int, int] | None]]) -> dict[str, Any]:
+    def share(subset: list, *, exact: bool) -> float:
+        if not subset:
+            return 0.0
+        return sum(_right(c, i.locations, exact=exact) for i, c in subset) / len(subset)
+
+    rows = list(rows)
+    with_gold = [r for r in rows if r[0].locations]
+    without = [r for r in rows if not r[0].locations]
+    return {
+        "items": len(rows),
+        "accuracy": share(rows, exact=False),
+        "accuracy_exact": share(rows, exact=True),
+        "with_location": {"items": len(with_gold), "accuracy": share(with_gold, exact=False)},
+        "without_location": {"items": len(without), "accuracy": share(without, exact=False)},
+    }
+
+
+def evaluate(
+    paths: Sequence[Path],
+    *,
+    extractor: Any = None,
+    nlp: Any = None,
+    batch_size: int = 64,
+    **_: Any,
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    from detente.location import event_location
+    from detente.pipeline import Extractor
+    from detente.resolve import Resolver
+    from detente.vocabulary import Article
+
+    extractor = extractor or Extractor(nlp=nlp)
+    resolver = Resolver(registry=extractor.registry, gazetteer=extractor.gazetteer)
+    predictions: list[dict[str, Any]] = []
+    metrics: dict[str, Any] = {"files": {}}
+    for path in paths:
+        items, skipped = read_items(Path(path))
+        rows: list[tuple[LocationItem, tuple[int, int] | None]] = []
+        pairs = ((i.text, i) for i in items)
+        for doc, item in extractor.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+            item = _fix(item, doc)
+            verb = doc.char_span(*item.verb, alignment_mode="expand")
+            chosen: tuple[int, int] | None = None
+            if verb is not None and len(verb):
+                result = resolver.resolve(doc, Article(id=item.id, text=item.text))
+                places = place_spans(doc, result, gazetteer=extractor.gazetteer)
+                chosen = event_location(verb.root, places)
+            rows.append((item, chosen))
+            predictions.append(
+                {
+                    "file": Path(path).name,
+                    "id": item.id,
+                    "start": chosen[0] if chosen else None,
+                    "end": chosen[1] if chosen else None,
+                    "text": item.text[chosen[0] : chosen[1]] if chosen else None,
+                    "gold": [item.text[s:e] for s, e in item.locations],
+                }
+            )
+        figures = score(rows)
+        figures["skipped_rows_without_verb"] = skipped
+        figures["parts"] = {
+            "dev (position % 3 != 2)": score([r for r in rows if r[0].position % 3 != 2]),
+            "check (position % 3 == 2)": score([r for r in rows if r[0].position % 3 == 2]),
+        }
+        metrics["files"][Path(path).name] = figures
+    return predictions, metrics
+
+
+__all__ = ["LocationItem", "evaluate", "place_spans", "read_items", "score"]

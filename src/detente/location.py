@@ -1,0 +1,283 @@
+"""The event's own location: which place named in a sentence is where the event happened.
+
+    where = event_location(trigger, places, nouns=[talks])   # one of `places`, or None
+
+`places` maps the head token of each place name in the Doc to whatever the caller keeps
+for it (a PlaceMention in the event stage, a span in the scorer). The choice reads the
+dependency parse only:
+
+1. a place in a locative phrase on the trigger or on its event nouns ("clashes erupted in
+   Aleppo", "talks in Istanbul", "the Istanbul talks"), however deep inside that phrase
+   ("in the bombardment of the Aziziyah district", "at Ciragan Palace in Istanbul");
+2. the place the event acts on, for verbs of taking, striking or moving over ground
+   (`TERRITORIAL`: "captured Gaza", "liberated the cities of Palmyra", "patrolled the
+   streets of Reynosa", "Gaza was shelled");
+3. a locative phrase on a verb that governs the trigger, unless that verb reports speech
+   ("In Vienna, thousands marched to celebrate ...");
+4. a sentence-initial or dateline-like "In X," phrase anywhere above the trigger.
+
+Never chosen: where the speaker stood ("said in Washington" when saying is not the
+event), a place that acts ("Moscow said"), the origin of a movement ("fled from Aleppo"),
+or a place merely mentioned in another clause (a relative or reported clause that does
+not hold the trigger). Ties go to the place nearest the trigger in the tree, then in the
+text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, TypeVar
+
+from detente.mentions import LOCATIVE_PREPS
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+T = TypeVar("T")
+
+# Verbs whose direct object (or passive subject) is the ground the event happens on.
+TERRITORIAL = frozenset(
+    {
+        "capture",
+        "seize",
+        "take",
+        "overrun",
+        "liberate",
+        "occupy",
+        "retake",
+        "recapture",
+        "storm",
+        "raid",
+        "attack",
+        "bomb",
+        "shell",
+        "strike",
+        "hit",
+        "invade",
+        "besiege",
+        "surround",
+        "encircle",
+        "enter",
+        "patrol",
+        "control",
+        "visit",
+        "tour",
+        "rock",
+        "target",
+        "blockade",
+        "flood",
+        "evacuate",
+        "clear",
+        "free",
+        "loot",
+        "burn",
+        "destroy",
+        "pound",
+        "bombard",
+        "reach",
+        "cross",
+        "hold",
+        "defend",
+        "lose",
+        "siege",
+        "infiltrate",
+        "ambush",
+        "torch",
+        "march",
+    }
+)
+# Verbs of saying: a place on them is where the speaker stood.
+REPORTING = frozenset(
+    {
+        "say",
+        "tell",
+        "announce",
+        "report",
+        "state",
+        "add",
+        "claim",
+        "declare",
+        "note",
+        "insist",
+        "confirm",
+        "deny",
+        "warn",
+        "write",
+        "quote",
+        "according",
+        "speak",
+        "explain",
+        "stress",
+        "argue",
+    }
+)
+# Prepositions that never give the event's location ("from" is an origin).
+NOT_LOCATIVE = frozenset({"from", "to", "with", "between", "against", "by", "for", "about"})
+# Dependencies that open another clause: a place inside belongs to that clause's event.
+CLAUSES = frozenset({"relcl", "ccomp", "acl", "advcl", "parataxis", "csubj", "xcomp"})
+# Dependencies that make a name act (a government, not a ground).
+ACTING = frozenset({"nsubj", "agent", "iobj", "dative", "poss", "appos"})
+# Nouns of place that a location name may sit under ("the town of Bakwa").
+EXTRA_LOCATIVE = frozenset({"during", "amid", "outside", "inside", "off", "along", "across"})
+
+
+def event_location(
+    trigger: Token,
+    places: Mapping[int, T],
+    *,
+    nouns: Iterable[Token] = (),
+) -> T | None:
+    """The place (a value of `places`) where the event of `trigger` happened, or None."""
+    ranked = rank_locations(trigger, places, nouns=nouns)
+    return ranked[0] if ranked else None
+
+
+def rank_locations(
+    trigger: Token,
+    places: Mapping[int, T],
+    *,
+    nouns: Iterable[Token] = (),
+) -> list[T]:
+    """The places of the trigger's sentence that may be its location, best first."""
+    sent = trigger.sent
+    anchors = [trigger, *nouns]
+    if trigger.pos_ in {"VERB", "AUX"}:
+        anchors += [c for c in trigger.children if c.dep_ in {"dobj", "nsubjpass"}]
+    scored: list[tuple[int, int, int, T]] = []
+    for i, value in places.items():
+        if not (sent.start <= i < sent.end):
+            continue
+        head = trigger.doc[i]
+        tier = _tier(head, trigger, anchors)
+        if tier is None:
+            continue
+        scored.append((tier, _tree_distance(head, trigger), abs(i - trigger.i), value))
+    scored.sort(key=lambda row: row[:3])
+    return [row[3] for row in scored]
+
+
+def _tier(place: Token, trigger: Token, anchors: list[Token]) -> int | None:
+    """1-4 as in the module docstring (lower is better), or None when ruled out."""
+    if place.dep_ in ACTING and not _under_locative(place, trigger):
+        return None
+    path = _path_to(place, anchors)
+    if path is not None:
+        anchor, steps = path
+        kinds = _kinds(steps, anchor)
+        if kinds is not None:
+            if "locative" in kinds:
+                return 1
+            if "ground" in kinds:
+                return 2
+    # A governing verb's locative phrase ("In Vienna, ... marched to celebrate").
+    governor = trigger.head
+    seen = 0
+    while governor is not trigger and seen < 6:
+        if governor.lemma_.lower() in REPORTING:
+            break
+        path = _path_to(place, [governor])
+        if path is not None:
+            kinds = _kinds(path[1], governor)
+            if kinds is not None and "locative" in kinds:
+                return 3
+        if governor.head is governor:
+            break
+        governor = governor.head
+        seen += 1
+    if _sentence_initial_in(place) and not _under_reporting(place, trigger):
+        return 4
+    return None
+
+
+def _path_to(place: Token, anchors: list[Token]) -> tuple[Token, list[Token]] | None:
+    """The tokens from `place` up to (not including) the first anchor among its ancestors."""
+    steps: list[Token] = []
+    current = place
+    ids = {a.i for a in anchors}
+    for _ in range(40):
+        if current.i in ids:
+            return current, steps
+        if current.head is current:
+            return None
+        steps.append(current)
+        current = current.head
+    return None
+
+
+def _kinds(steps: list[Token], anchor: Token) -> set[str] | None:
+    """What the path from a place up to its anchor passes through: a locative preposition
+    ("locative"), the object of a territorial verb ("ground"); None when it crosses a
+    clause boundary, an origin or a party preposition."""
+    kinds: set[str] = set()
+    for token in steps:
+        dep = token.dep_
+        if dep in CLAUSES:
+            return None
+        if dep == "prep":
+            word = token.lower_
+            if word in LOCATIVE_PREPS or word in EXTRA_LOCATIVE:
+                kinds.add("locative")
+            elif word in NOT_LOCATIVE and not kinds:
+                return None
+        elif dep == "npadvmod" and token.head.i == anchor.i:
+            kinds.add("locative")
+        elif dep in {"compound", "nmod", "amod"} and token.head.i == anchor.i:
+            if anchor.pos_ in {"NOUN", "PROPN"}:
+                kinds.add("locative")
+        elif dep in {"dobj", "nsubjpass", "pobj", "conj", "appos", "compound", "nmod"}:
+            pass
+    last = steps[-1] if steps else None
+    if last is not None and last.dep_ in {"dobj", "nsubjpass"}:
+        if anchor.lemma_.lower() in TERRITORIAL:
+            kinds.add("ground")
+    return kinds
+
+
+def _under_locative(place: Token, trigger: Token) -> bool:
+    """An appositive or possessive inside a locative phrase ("in Aleppo, Syria's ...")."""
+    current = place
+    for _ in range(6):
+        if current.head is current or current.head is trigger:
+            return False
+        current = current.head
+        if current.dep_ == "prep" and current.lower_ in LOCATIVE_PREPS:
+            return True
+    return False
+
+
+def _sentence_initial_in(place: Token) -> bool:
+    """A place in a phrase that opens the sentence ("In Vienna, ...")."""
+    sent = place.sent
+    current = place
+    for _ in range(4):
+        if current.dep_ == "prep" and current.lower_ in {"in", "at"}:
+            return current.i - sent.start <= 1
+        if current.head is current:
+            return False
+        current = current.head
+    return False
+
+
+def _under_reporting(place: Token, trigger: Token) -> bool:
+    current = place
+    for _ in range(40):
+        if current.head is current:
+            return False
+        current = current.head
+        if current is trigger:
+            return False
+        if current.lemma_.lower() in REPORTING and current.pos_ == "VERB":
+            return True
+    return False
+
+
+def _tree_distance(a: Token, b: Token) -> int:
+    up_a = [a, *a.ancestors]
+    up_b = {t.i: n for n, t in enumerate([b, *b.ancestors])}
+    for n, token in enumerate(up_a):
+        if token.i in up_b:
+            return n + up_b[token.i]
+    return 99
+
+
+__all__ = ["REPORTING", "TERRITORIAL", "event_location", "rank_locations"]
