@@ -115,7 +115,13 @@ def test_modal_may_is_not_a_month() -> None:
     assert values and not any(v.startswith("2025-05-02") for v in values)
 
 
-def test_no_anchor_keeps_durations_only() -> None:
+def test_no_anchor_marks_relative_dates_unanchored() -> None:
     tagger = TimeTagger()
-    values = tagger.tag("tomorrow, for 30 days", article_id="a", anchor=None)
-    assert [v.value for v in values] == ["P30D"]
+    values = tagger.tag("tomorrow, for 30 days, and on June 2", article_id="a", anchor=None)
+    got = [(v.value, v.precision) for v in values]
+    assert got == [
+        ("XXXX-XX-XX", "unanchored"),
+        ("P30D", "duration"),
+        ("XXXX-06-02", "unanchored"),
+    ]
+    assert values[0].evidence.confidence < 1.0

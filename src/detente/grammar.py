@@ -108,3 +108,11 @@ def line_starts(text: str) -> list[int]:
         if ch == "\n":
             starts.append(i + 1)
     return starts
+
+
+def tense_at(doc: object, offset: int) -> str:
+    """The clause tense at a character offset of a parsed Doc ("present" off the tokens)."""
+    span = doc.char_span(offset, offset + 1, alignment_mode="expand")  # type: ignore[attr-defined]
+    if span is None or len(span) == 0:
+        return "present"
+    return clause_tense(span[0])

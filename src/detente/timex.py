@@ -1,16 +1,25 @@
 """Temporal expressions: find them in text and normalize them the TimeML way.
 
 The tagger is rule-based, like HeidelTime: patterns find DATE, TIME, DURATION and SET
-expressions, and each is normalized relative to the document creation time (the article's
-publication date). A time of day also gets a real instant: the zone comes from the
-expression ("GMT", "UTC", "Kyiv time") or, for "local time" and bare hours, from the place
-the sentence is about (the caller passes a function that gives the time zone of a
-character offset). When an hour is given twice ("1:00 PM local time (1000 GMT)") the two
-must name the same instant; if they do not, the explicit UTC figure wins and the value's
-confidence drops.
+expressions with TimeML extents (determiners and modifiers such as "the past", "early",
+"about" belong to the expression; prepositions such as "in", "within", "over" do not), and
+each is normalized relative to the document creation time (the article's publication
+date). A time of day also gets a real instant: the zone comes from the expression ("GMT",
+"UTC", "Kyiv time") or, for "local time" and bare hours, from the place the sentence is
+about (the caller passes a function that gives the time zone of a character offset). When
+an hour is given twice ("1:00 PM local time (1000 GMT)") the two must name the same
+instant; if they do not, the explicit UTC figure wins and the value's confidence drops.
 
 Direction comes from tense: "Monday" in a clause about the future is the next Monday, in a
-report of the past the last one. The tense is supplied by the caller per offset.
+report of the past the last one (the anchor's own weekday is the anchor day itself: wire
+stories say "said Friday" on Friday). The tense is supplied by the caller per offset.
+
+Context: "the quarter" and "a year earlier" in financial news refer to the quarter last
+named in the article; the tagger keeps that reference as it reads.
+
+Bad input never raises: an impossible date ("February 30") or a year outside 1000-2999
+gives no value; without an anchor, relative expressions keep a TimeML underspecified value
+("XXXX-06-02", "PAST_REF") with precision "unanchored" and confidence 0.3.
 
 It relies only on the standard library (re, datetime, zoneinfo).
 """
@@ -19,14 +28,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from detente.vocabulary import Evidence, Span, TimeValue
 
 EXTRACTOR = "detente.timex"
-VERSION = "0.1.0"
+VERSION = "0.2.0"
+UNANCHORED_CONFIDENCE = 0.3
+YEAR_RANGE = (1000, 2999)
 
 MONTHS = {
     m: i
@@ -55,9 +66,7 @@ WEEKDAYS = {
         ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
     )
 }
-NUMBER_WORDS = {
-    "a": 1,
-    "an": 1,
+ONES = {
     "one": 1,
     "two": 2,
     "three": 3,
@@ -67,6 +76,8 @@ NUMBER_WORDS = {
     "seven": 7,
     "eight": 8,
     "nine": 9,
+}
+TEENS = {
     "ten": 10,
     "eleven": 11,
     "twelve": 12,
@@ -77,30 +88,78 @@ NUMBER_WORDS = {
     "seventeen": 17,
     "eighteen": 18,
     "nineteen": 19,
+}
+TENS = {
     "twenty": 20,
     "thirty": 30,
     "forty": 40,
     "fifty": 50,
     "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
     "ninety": 90,
+}
+NUMBER_WORDS: dict[str, int] = {
+    "a": 1,
+    "an": 1,
+    **ONES,
+    **TEENS,
+    **TENS,
     "hundred": 100,
+    "a hundred": 100,
+    "a dozen": 12,
+    "dozen": 12,
+    "a couple of": 2,
+    "couple of": 2,
+    # vague amounts: TimeML writes X for the number
     "several": 0,
+    "a few": 0,
     "few": 0,
+    "many": 0,
+    "some": 0,
 }
+ORDINALS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "thirteenth": 13,
+    "fourteenth": 14,
+    "fifteenth": 15,
+    "sixteenth": 16,
+    "seventeenth": 17,
+    "eighteenth": 18,
+    "nineteenth": 19,
+    "twentieth": 20,
+    "thirtieth": 30,
+}
+# unit -> (TimeML code, is a time unit (PT...), multiplier)
 UNITS = {
-    "second": ("S", True),
-    "minute": ("M", True),
-    "hour": ("H", True),
-    "day": ("D", False),
-    "week": ("W", False),
-    "month": ("M", False),
-    "year": ("Y", False),
-    "decade": ("DE", False),
-    "century": ("CE", False),
+    "second": ("S", True, 1),
+    "minute": ("M", True, 1),
+    "hour": ("H", True, 1),
+    "day": ("D", False, 1),
+    "night": ("D", False, 1),
+    "week": ("W", False, 1),
+    "month": ("M", False, 1),
+    "quarter": ("Q", False, 1),
+    "year": ("Y", False, 1),
+    "decade": ("Y", False, 10),
+    "century": ("Y", False, 100),
+    "centurie": ("Y", False, 100),
 }
+SEASONS = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
+PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
 UTC_NAMES = {"gmt", "utc", "z", "zulu"}
-# Zone abbreviations news uses, with fixed offsets; names of cities are looked up by the
-# caller's zone function ("Kyiv time").
+# Zone abbreviations news uses; names of cities are looked up by the caller ("Kyiv time").
 ZONE_ABBREVIATIONS = {
     "gmt": "UTC",
     "utc": "UTC",
@@ -116,13 +175,46 @@ ZONE_ABBREVIATIONS = {
     "pdt": "America/Los_Angeles",
     "trt": "Europe/Istanbul",
 }
+BOUNDS = {
+    "at least": "minimum",
+    "no less than": "minimum",
+    "more than": "minimum",
+    "up to": "maximum",
+    "at most": "maximum",
+    "no more than": "maximum",
+    "less than": "maximum",
+    "about": "approximate",
+    "around": "approximate",
+    "nearly": "approximate",
+    "almost": "approximate",
+    "roughly": "approximate",
+    "approximately": "approximate",
+}
+# Said of a duration but not part of its TimeML extent: the bound is kept.
+OUTSIDE_BOUNDS = {"within": "maximum", "over": None, "for": None, "in": None, "during": None}
 
-_NUM = r"(?:\d+(?:\.\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
-_UNIT = r"(?:second|minute|hour|day|week|month|year|decade|century)s?"
-_MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+
+def _alt(words: object) -> str:
+    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))  # type: ignore[attr-defined]
+
+
+_SPELLED = rf"(?:(?:{_alt(TENS)})(?:[\s-](?:{_alt(ONES)}))?|{_alt(TEENS)}|{_alt(ONES)})"
+_NUM = rf"(?:\d+(?:[.,]\d+)?|{_SPELLED}|{_alt(k for k in NUMBER_WORDS if not k.isalpha() or k not in ONES)})"
+_UNIT = r"(?:second|minute|hour|day|night|week|month|quarter|year|decade|centur(?:y|ie))s?"
+_MONTH = r"(?:" + _alt(MONTHS) + r")\b\.?"
+_CMONTH = (  # capitalised full month names and abbreviations: "May" but not "may"
+    r"(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?"
+)
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_YEAR = (
+    r"(?:(?<![\d$.,])(?:1[0-9]|20)\d\d(?![\d%]|[.,]\d|-\d)"
+    rf"|nineteen[\s-](?:{_SPELLED}|hundred)|two thousand(?:\s+and\s+{_SPELLED})?)"
+)
+_DAYNUM = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{_alt(ORDINALS)})"
+_MOD = r"(?:(?P<mod>early|mid|late|earlier|later|the end of|the beginning of|the start of|the middle of|the first half of|the second half of|the last half of|the rest of|sometime|end of|around)[\s-]+)?"
 _CLOCK = (
-    r"(?:(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>[ap]\.?\s?m\.?)"
+    r"(?:(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ampm>[ap]\.?\s?m\b\.?)"
     r"|(?P<h24>[01]?\d|2[0-3]):(?P<m24>[0-5]\d)"
     r"|(?P<mil>(?:[01]\d|2[0-3])[0-5]\d)(?=\s*(?:gmt|utc|hrs|hours|z\b|local))"
     r"|(?P<noon>noon|midday|midnight))"
@@ -130,126 +222,207 @@ _CLOCK = (
 _ZONE = (
     r"(?:\s*(?P<zone>local\s+time|gmt|utc|z(?=\W)|"
     + "|".join(k for k in ZONE_ABBREVIATIONS if k not in UTC_NAMES)
-    + r"|(?P<cityzone>[A-Z][a-z]+)\s+time))?"
+    + r"|(?P<cityzone>[A-Z][a-z]+)\s+time)\b)?"
 )
-
-BOUNDS = {
-    "at least": "minimum",
-    "no less than": "minimum",
-    "more than": "minimum",
-    "over": "minimum",
-    "up to": "maximum",
-    "at most": "maximum",
-    "no more than": "maximum",
-    "less than": "maximum",
-    "within": "maximum",
-    "about": "approximate",
-    "around": "approximate",
-    "nearly": "approximate",
-    "almost": "approximate",
-    "some": "approximate",
-    "roughly": "approximate",
-    "approximately": "approximate",
-}
-_BOUND = r"(?:(?P<bound>" + "|".join(sorted(BOUNDS, key=len, reverse=True)) + r")\s+)?"
+_BOUND = r"(?:(?P<bound>" + _alt(BOUNDS) + r")\s+)?"
+_OUT = r"(?:\b(?P<out>within|over|for|during)\s+)?"
+_REL = r"(?P<rel>this|last|next|past|coming|current|previous|following|present|this past|the past|the last|the next|the coming|the current|the previous|the following|the present)"
+_QUARTER_MODS = r"(?:latest|current|comparable|year-earlier|year-ago|year earlier|year ago|fiscal|recent|most recent|just-ended|just ended|previous|prior|preceding|same|flat|corresponding|final|calendar)"
 
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    # June 2, 2025 / 2 June 2025 / June 2 / 2 June
+    # June 2, 2025 / Sept. 30 / Friday, Oct. 13 / the 2nd of June
     (
         "md",
         re.compile(
-            rf"\b(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
-            rf"(?:,?\s+(?P<year>\d{{4}}))?\b",
+            rf"\b{_MOD}(?:(?P<wd>{_WEEKDAY}),?\s+)?(?P<month>{_MONTH})\s+(?P<day>{_DAYNUM})\b"
+            rf"(?:,?\s+(?P<year>{_YEAR}))?",
             re.I,
         ),
     ),
     (
         "dm",
         re.compile(
-            rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{_MONTH})"
-            rf"(?:,?\s+(?P<year>\d{{4}}))?\b",
+            rf"\b{_MOD}(?:(?P<wd>{_WEEKDAY}),?\s+)?(?:the\s+)?(?P<day>{_DAYNUM})\s+(?:of\s+)?"
+            rf"(?P<month>{_MONTH})(?:,?\s+(?P<year>{_YEAR}))?",
             re.I,
         ),
     ),
     ("iso", re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b")),
+    # [early] June [2025|last year|this year]; last April; each July (SET)
     (
-        "my",
+        "month",
         re.compile(
-            rf"\b(?:(?:early|mid|late)-?\s*)?(?P<month>{_MONTH})\s+(?P<year>\d{{4}})\b", re.I
+            rf"(?i:\b{_MOD}(?:(?P<rel>last|next|this|this past|each|every)\s+)?)"
+            rf"\b(?P<month>{_CMONTH})(?:,?\s+(?P<year>{_YEAR})"
+            rf"|(?i:\s+(?P<yrel>last|this|next)\s+year))?",
+        ),
+    ),
+    # [early] 1990, fiscal 1989, the end of 1990
+    (
+        "year",
+        re.compile(
+            rf"\b{_MOD}(?:(?P<fiscal>fiscal(?:\s+year)?|(?:the\s+)?year)\s+)?(?P<year>{_YEAR})\b",
+            re.I,
+        ),
+    ),
+    # the 1990s, the late '80s, the nineties, the 20th century
+    (
+        "decade",
+        re.compile(
+            r"\b(?:the\s+)?(?:(?P<mod>early|mid|late|last half of the|first half of the)[\s-]+)?"
+            r"(?:(?P<dec>(?:1[0-9]|20)\d0)'?s|'(?P<short>\d0)s"
+            r"|(?P<word>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))\b"
+            r"|\b(?:the\s+)?(?P<cent>\d{1,2})(?:st|nd|rd|th)\s+century\b",
+            re.I,
+        ),
+    ),
+    # [spring|summer|fall|winter] [of 1994]; this summer; last fall
+    (
+        "season",
+        re.compile(
+            rf"\b{_MOD}(?:(?P<rel>this past|this|last|next|the|coming|the coming|the past|the last|the next|the same)\s+)?"
+            rf"(?:(?P<early>early|late|mid)[\s-]+)?(?P<season>spring|summer|fall|autumn|winter)\b"
+            rf"(?:\s+(?:of\s+)?(?P<year>{_YEAR}))?",
+            re.I,
+        ),
+    ),
+    # third-quarter, the third quarter, the latest quarter, the year-earlier period
+    (
+        "quarter",
+        re.compile(
+            rf"\b(?:(?P<det>the|this|that|its|their|a|this year's|last year's|next year's|year-earlier|year-ago)\s+)?"
+            rf"(?P<mods>(?:{_QUARTER_MODS}[\s-]+)*)(?:(?P<qyear>(?:19|20)\d\d)\s+)?"
+            rf"(?:(?P<mods2>(?:{_QUARTER_MODS}[\s-]+)*))"
+            r"(?:(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+(?:fiscal[\s-]+)?)?"
+            r"(?P<q>quarter|period)s?\b(?!\s+(?:of|century|mile|percent|point))"
+            rf"(?:\s+(?:of\s+)?(?P<qyear2>(?:19|20)\d\d)\b|(?P<ago>\s+a\s+year\s+(?:ago|earlier)))?",
+            re.I,
         ),
     ),
     (
         "weekday",
         re.compile(
-            rf"\b(?:(?P<rel>last|next|this|on)\s+)?(?P<weekday>{_WEEKDAY})"
-            rf"(?:\s+(?P<part>morning|afternoon|evening|night))?\b",
+            rf"\b{_MOD}(?:(?P<rel>last|next|this|this coming|this past|on|each|every|the following|the previous)\s+)?"
+            rf"(?P<weekday>{_WEEKDAY})(?P<plural>s)?"
+            rf"(?:\s+(?P<part>morning|afternoon|evening|night)(?P<pplural>s)?)?\b",
             re.I,
         ),
     ),
     (
         "deictic",
         re.compile(
-            r"\b(?P<deictic>today|tomorrow|yesterday|tonight"
-            r"|the day after tomorrow|the day before yesterday)\b",
+            r"\b(?:(?P<mod>early|late|earlier|later)\s+)?(?P<deictic>today|tomorrow|yesterday|tonight"
+            r"|the day after tomorrow|the day before yesterday)"
+            r"(?:\s+(?P<part>morning|afternoon|evening|night))?\b",
+            re.I,
+        ),
+    ),
+    (
+        "part",
+        re.compile(
+            r"\b(?:(?P<mod>early|late|earlier|later|mid)[\s-]+)?"
+            r"(?P<rel>this|last|that|the)[\s-]+(?P<part>morning|afternoon|evening|night)\b",
             re.I,
         ),
     ),
     (
         "relunit",
         re.compile(
-            r"\b(?:(?P<mod>earlier|later)\s+)?(?P<rel>this|last|next|past|coming)"
-            r"\s+(?P<unit>week|month|year|weekend)\b",
+            rf"\b{_MOD}{_REL}\s+(?P<unit>week|month|year|weekend|decade|century|fiscal year)\b",
             re.I,
         ),
     ),
+    ("weekend", re.compile(r"\b(?P<rel>the)\s+weekend\b", re.I)),
+    # a year ago, two weeks earlier, about three days ago
     (
         "ago",
         re.compile(
-            rf"\b{_BOUND}(?P<num>{_NUM})\s+(?P<unit>{_UNIT})\s+(?P<dir>ago|later|earlier)\b", re.I
+            rf"\b{_BOUND}(?P<num>{_NUM})\s+(?P<unit>{_UNIT})(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|later|hence|from now)\b",
+            re.I,
         ),
     ),
-    ("inyear", re.compile(r"\b(?:in|since|by|until|of|during)\s+(?P<year>(?:19|20)\d{2})\b", re.I)),
+    # 30 days, the past two months, a 72-hour truce, the first nine months
     (
         "duration",
-        re.compile(rf"\b{_BOUND}(?P<num>{_NUM})[\s-](?P<unit>{_UNIT})(?:[\s-]long)?\b", re.I),
+        re.compile(
+            rf"{_OUT}(?P<t>\b{_BOUND}(?:(?:each\s+of\s+)?(?:the|its|their)\s+)?"
+            r"(?:(?P<dir>past|last|next|first|coming|following|latest|previous|final|remaining|initial|"
+            r"year-earlier|year-ago|preceding|ensuing|subsequent|latest|additional|further)\s+)?"
+            rf"(?P<num>{_NUM})(?:\s+(?:or\s+so|to\s+{_NUM}))?[\s-]+(?:more\s+|additional\s+|full\s+|trading\s+|business\s+|straight\s+|consecutive\s+)?"
+            rf"(?P<unit>{_UNIT})(?:[\s-](?:long|old))?\b(?:\s+or\s+so)?)",
+            re.I,
+        ),
+    ),
+    # for years, in recent months, the coming weeks, several more years
+    (
+        "vague",
+        re.compile(
+            r"(?:\b(?P<out>for|over|in)\s+)?(?P<t>\b(?:the\s+)?(?:(?P<rel>recent|coming|past|last|next|following|ensuing|early)\s+)?"
+            r"(?P<unit>days|weeks|months|years|decades|quarters|centuries))\b",
+            re.I,
+        ),
     ),
     ("clock", re.compile(rf"\b(?:at\s+)?{_CLOCK}{_ZONE}", re.I)),
     (
         "ref",
         re.compile(
-            r"\b(?P<ref>now|currently|at present|recently|soon|in the coming days"
-            r"|in recent days|in the past)\b",
+            r"\b(?P<ref>right now|just now|now|currently|at present|at the moment|these days|nowadays"
+            r"|recently|previously|formerly|lately|soon|as soon as possible|shortly|current|recent"
+            r"|in the coming days|in recent days|(?:in\s+)?the past|the\s+(?:near\s+|distant\s+)?future"
+            r"|the (?:near|short|long) term|a later date|later date)\b",
             re.I,
         ),
     ),
     (
         "set",
         re.compile(
-            r"\b(?P<set>daily|weekly|monthly|annually|every\s+(?:day|week|month|year)"
-            r"|each\s+(?:day|week|month|year))\b",
+            r"\b(?P<set>daily|weekly|monthly|annually|yearly|hourly|quarterly|nightly"
+            r"|(?:every|each|per)\s+(?:single\s+)?(?:day|week|month|year|quarter|hour|night))\b",
             re.I,
         ),
     ),
 ]
 REF_VALUES = {
     "now": "PRESENT_REF",
+    "right now": "PRESENT_REF",
+    "just now": "PRESENT_REF",
     "currently": "PRESENT_REF",
+    "current": "PRESENT_REF",
     "at present": "PRESENT_REF",
+    "at the moment": "PRESENT_REF",
+    "these days": "PRESENT_REF",
+    "nowadays": "PRESENT_REF",
     "recently": "PAST_REF",
-    "in recent days": "PAST_REF",
-    "in the past": "PAST_REF",
+    "recent": "PAST_REF",
+    "lately": "PAST_REF",
+    "previously": "PAST_REF",
+    "formerly": "PAST_REF",
+    "recent days": "PAST_REF",
+    "the past": "PAST_REF",
     "soon": "FUTURE_REF",
-    "in the coming days": "FUTURE_REF",
+    "shortly": "FUTURE_REF",
+    "as soon as possible": "FUTURE_REF",
+    "the coming days": "FUTURE_REF",
+    "future": "FUTURE_REF",
+    "term": "FUTURE_REF",
+    "later date": "FUTURE_REF",
 }
 SET_VALUES = {
     "day": "P1D",
+    "night": "P1D",
     "week": "P1W",
     "month": "P1M",
+    "quarter": "P1Q",
     "year": "P1Y",
+    "hour": "PT1H",
     "daily": "P1D",
+    "nightly": "P1D",
     "weekly": "P1W",
     "monthly": "P1M",
+    "quarterly": "P1Q",
     "annually": "P1Y",
+    "yearly": "P1Y",
+    "hourly": "PT1H",
 }
 
 
@@ -265,27 +438,77 @@ class _Hit:
 class _Clock:
     hour: int
     minute: int
-    zone: str | None  # an IANA name, "UTC", "local", or None when not said
+    zone: str | None  # an IANA name, "UTC", "local", "city:<name>", or None when not said
     start: int
     end: int
+
+
+@dataclass
+class _State:
+    """What the article has said so far that later expressions lean on."""
+
+    quarter: tuple[int, int] | None = None  # (year, quarter) last named
+    history: list[tuple[int, str]] = field(default_factory=list)
 
 
 ZoneOf = Callable[[int], str | None]
 TenseOf = Callable[[int], str]
 
 
+def spelled_number(words: str) -> int | None:
+    """ "twenty four" -> 24, "seven" -> 7, "12" -> 12; None when it is not a number."""
+    words = words.lower().strip()
+    if words.replace(",", "").isdigit():
+        return int(words.replace(",", ""))
+    parts = re.split(r"[\s-]+", words)
+    total = 0
+    for part in parts:
+        value = ONES.get(part) or TEENS.get(part) or TENS.get(part)
+        if value is None:
+            return None
+        total += value
+    return total
+
+
+def spelled_year(text: str) -> int | None:
+    """ "1996", "nineteen ninety-six", "two thousand", "two thousand and one" -> the year."""
+    text = text.lower().strip()
+    if text.isdigit():
+        return int(text)
+    if text.startswith("two thousand"):
+        rest = re.sub(r"^two thousand(?:\s+and)?\s*", "", text)
+        return 2000 + (spelled_number(rest) or 0 if rest else 0)
+    m = re.match(r"nineteen[\s-]+(.+)", text)
+    if m:
+        if m.group(1) == "hundred":
+            return 1900
+        n = spelled_number(m.group(1))
+        return 1900 + n if n is not None and n < 100 else None
+    return None
+
+
 def _number(word: str) -> float | None:
-    word = word.lower()
+    """A count; 0 stands for a vague amount ("several"), None for no number."""
+    word = re.sub(r"\s+", " ", word.lower())
     if word in NUMBER_WORDS:
-        return NUMBER_WORDS[word] or None
+        return NUMBER_WORDS[word]
     try:
-        return float(word)
+        return float(word.replace(",", ""))
     except ValueError:
-        return None
+        n = spelled_number(word)
+        return float(n) if n is not None else None
 
 
 def _fmt_num(n: float) -> str:
     return str(int(n)) if n == int(n) else str(n)
+
+
+def _day_number(text: str) -> int | None:
+    text = text.lower()
+    if text in ORDINALS:
+        return ORDINALS[text]
+    digits = re.match(r"\d+", text)
+    return int(digits.group()) if digits else None
 
 
 def _year_for(month: int, day: int, anchor: date, tense: str) -> int:
@@ -306,18 +529,50 @@ def _year_for(month: int, day: int, anchor: date, tense: str) -> int:
     return best
 
 
+def _month_year(month: int, anchor: date, tense: str, rel: str | None) -> int:
+    """The year of a bare month name: "last April" is the April before the anchor's month,
+    "next April" the one after; otherwise tense decides, and the nearest one wins."""
+    if rel in {"last", "this past"}:
+        return anchor.year if month < anchor.month else anchor.year - 1
+    if rel == "next":
+        return anchor.year if month > anchor.month else anchor.year + 1
+    if rel == "this":
+        return anchor.year
+    if tense == "past":
+        return anchor.year if month <= anchor.month else anchor.year - 1
+    if tense == "future":
+        return anchor.year if month >= anchor.month else anchor.year + 1
+    gap = month - anchor.month
+    if gap > 6:
+        return anchor.year - 1
+    if gap < -6:
+        return anchor.year + 1
+    return anchor.year
+
+
 def _weekday(anchor: date, weekday: int, rel: str | None, tense: str) -> date:
     delta = weekday - anchor.weekday()
-    if rel == "next" or (rel != "last" and tense == "future"):
+    if rel in {"next", "this coming", "the following"}:
         return anchor + timedelta(days=delta if delta > 0 else delta + 7)
-    if rel == "last" or tense == "past":
+    if rel in {"last", "this past", "the previous"}:
+        return anchor + timedelta(days=delta if delta < 0 else delta - 7)
+    if delta == 0:
+        return anchor  # "said Friday" in a story dated Friday
+    if tense == "future":
+        return anchor + timedelta(days=delta if delta > 0 else delta + 7)
+    if tense == "past":
         return anchor + timedelta(days=delta if delta < 0 else delta - 7)
     if rel == "this":
         return anchor + timedelta(days=delta)
-    # Present or unknown: the nearest such day.
+    # Present or unknown: the nearest such day, the past one on a tie (news reports).
     forward = delta if delta >= 0 else delta + 7
     back = forward - 7
-    return anchor + timedelta(days=forward if forward <= -back else back)
+    return anchor + timedelta(days=forward if forward < -back else back)
+
+
+def _week(day: date) -> str:
+    iso = day.isocalendar()
+    return f"{iso[0]}-W{iso[1]:02d}"
 
 
 def _clock(match: re.Match[str], start: int, end: int) -> _Clock:
@@ -332,7 +587,7 @@ def _clock(match: re.Match[str], start: int, end: int) -> _Clock:
         hour, minute = int(g["mil"][:2]), int(g["mil"][2:])
     else:
         hour, minute = (0, 0) if g["noon"].lower() == "midnight" else (12, 0)
-    zone_text = (g.get("zone") or "").lower()
+    zone_text = re.sub(r"\s+", " ", (g.get("zone") or "").lower())
     zone: str | None
     if not zone_text:
         zone = None
@@ -348,12 +603,17 @@ def _clock(match: re.Match[str], start: int, end: int) -> _Clock:
 
 
 def _zoneinfo(name: str | None) -> ZoneInfo | None:
+    """The zone of an IANA name; None for an unknown or malformed name (never raises)."""
     if not name:
         return None
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return None
+
+
+def _valid_year(year: int | None) -> bool:
+    return year is not None and YEAR_RANGE[0] <= year <= YEAR_RANGE[1]
 
 
 class TimeTagger:
@@ -376,47 +636,14 @@ class TimeTagger:
         self.city_zone = city_zone or (lambda _name: None)
 
     def tag(self, text: str, *, article_id: str, anchor: date | None) -> list[TimeValue]:
+        """Every temporal expression of `text`, normalized against `anchor` (the article's
+        publication date; None when it is unknown: relative values stay underspecified)."""
         hits = self._find(text)
+        state = _State()
         values: list[TimeValue] = []
         i = 0
         while i < len(hits):
-            hit = hits[i]
-            consumed = 1
-            value: TimeValue | None
-            if hit.kind in {"md", "dm", "iso", "weekday", "deictic"} and anchor is not None:
-                day, precision = self._day(hit, anchor)
-                clocks, consumed = self._following_clocks(text, hits, i)
-                if day is not None and clocks:
-                    end = clocks[-1].end
-                    value = self._time_value(text, article_id, hit.start, end, day, clocks)
-                elif day is not None:
-                    value = self._value(
-                        text, article_id, hit.start, hit.end, "DATE", day.isoformat(), precision
-                    )
-                    if hit.kind == "weekday" and hit.match.group("part"):
-                        part = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}[
-                            hit.match.group("part").lower()
-                        ]
-                        value = self._value(
-                            text,
-                            article_id,
-                            hit.start,
-                            hit.end,
-                            "TIME",
-                            f"{day.isoformat()}T{part}",
-                            "day",
-                        )
-                else:
-                    value = None
-            elif hit.kind == "clock" and anchor is not None:
-                first = self._clock_of(hit)
-                more, consumed = self._following_clocks(text, hits, i)
-                clocks = [first, *more] if first else more
-                value = self._time_value(
-                    text, article_id, hit.start, clocks[-1].end, anchor, clocks, precision="article"
-                )
-            else:
-                value = self._simple(text, article_id, hit, anchor)
+            value, consumed = self._normalize(text, article_id, hits, i, anchor, state)
             if value is not None:
                 values.append(value)
             i += consumed
@@ -428,22 +655,10 @@ class TimeTagger:
         hits: list[_Hit] = []
         for kind, pattern in PATTERNS:
             for m in pattern.finditer(text):
-                start, end = m.span()
-                if kind == "inyear":
-                    start = m.start("year")
-                if kind == "weekday" and (m.group("rel") or "").lower() == "on":
-                    start = m.start("weekday")
-                if kind == "clock":
-                    if not _is_clock(m):
-                        continue
-                    start = min(m.start(g) for g in ("h", "h24", "mil", "noon") if m.group(g))
-                if (
-                    kind == "md"
-                    and m.group("month").lower().rstrip(".") == "may"
-                    and not (m.group("year") or m.group("month")[0].isupper())
-                ):
+                span = _extent(kind, m)
+                if span is None:
                     continue
-                hits.append(_Hit(start, end, kind, m))
+                hits.append(_Hit(span[0], span[1], kind, m))
         # Longest leftmost wins; drop hits inside others.
         hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
         kept: list[_Hit] = []
@@ -463,9 +678,7 @@ class TimeTagger:
             gap = text[end : hits[j].start]
             if not re.fullmatch(r"\s*(?:,|at|\(|,\s*or|or)?\s*", gap, re.I):
                 break
-            clock = self._clock_of(hits[j])
-            if clock is None:
-                break
+            clock = _clock(hits[j].match, hits[j].start, hits[j].end)
             close = re.match(r"\s*\)", text[hits[j].end :])
             clock_end = hits[j].end + (close.end() if close and "(" in gap else 0)
             clocks.append(_Clock(clock.hour, clock.minute, clock.zone, clock.start, clock_end))
@@ -474,44 +687,107 @@ class TimeTagger:
             j += 1
         return clocks, consumed
 
-    def _clock_of(self, hit: _Hit) -> _Clock | None:
-        return _clock(hit.match, hit.start, hit.end) if hit.kind == "clock" else None
-
     # -- normalizing ---------------------------------------------------------------------
 
-    def _day(self, hit: _Hit, anchor: date) -> tuple[date | None, str]:
+    def _normalize(
+        self,
+        text: str,
+        article_id: str,
+        hits: list[_Hit],
+        i: int,
+        anchor: date | None,
+        state: _State,
+    ) -> tuple[TimeValue | None, int]:
+        hit = hits[i]
+        kind = hit.kind
+        make = _Maker(text, article_id, hit, anchor)
+        if kind in {"md", "dm", "iso", "weekday", "deictic"}:
+            if kind == "weekday" and _weekday_set(hit.match):
+                return make.set_weekday(hit.match), 1
+            day, unanchored = self._day(hit, anchor)
+            if day is None:
+                return make.uncertain_day(hit), 1
+            clocks, consumed = self._following_clocks(text, hits, i)
+            if clocks:
+                end = clocks[-1].end
+                return self._time_value(text, article_id, hit.start, end, day, clocks), consumed
+            part = hit.match.groupdict().get("part")
+            if part:
+                return make.value("TIME", f"{day.isoformat()}T{PARTS[part.lower()]}", "day"), 1
+            if kind == "deictic" and hit.match.group("deictic").lower() == "tonight":
+                return make.value("TIME", f"{day.isoformat()}TNI", "day"), 1
+            value = make.value("DATE", day.isoformat(), "day")
+            return (make.unanchored(value) if unanchored else value), 1
+        if kind == "clock":
+            first = _clock(hit.match, hit.start, hit.end)
+            more, consumed = self._following_clocks(text, hits, i)
+            clocks = [first, *more]
+            end = clocks[-1].end
+            # "10 p.m. Wednesday", "noon Thursday": the day follows the hour.
+            nxt = hits[i + consumed] if i + consumed < len(hits) else None
+            day: date | None = None
+            if (
+                nxt is not None
+                and nxt.kind in {"weekday", "deictic", "md", "dm"}
+                and re.fullmatch(r"\s*(?:on\s+|,\s*)?", text[end : nxt.start], re.I)
+                and anchor is not None
+            ):
+                day, _ = self._day(nxt, anchor)
+                if day is not None:
+                    end = nxt.end
+                    consumed += 1
+            if anchor is None:
+                return make.unanchored(
+                    make.value("TIME", _hhmm("XXXX-XX-XX", first), "hour")
+                ), consumed
+            value = self._time_value(
+                text,
+                article_id,
+                hit.start,
+                end,
+                day or anchor,
+                clocks,
+                precision="minute" if day else "article",
+            )
+            return value, consumed
+        return self._simple(make, hit, anchor, state), 1
+
+    def _day(self, hit: _Hit, anchor: date | None) -> tuple[date | None, bool]:
+        """The calendar day of a date hit and whether it is unanchored (None: no such day).
+
+        Without an anchor, only a date that names its year has a day."""
         m = hit.match
+        if anchor is None:
+            if hit.kind in {"md", "dm", "iso"} and m.group("year"):
+                year = spelled_year(m.group("year"))
+                return _safe_date(
+                    year, _month_of(m.group("month")), _day_number(m.group("day"))
+                ), False
+            return None, True
         tense = self.tense_of(hit.start)
-        try:
-            if hit.kind in {"md", "dm", "iso"}:
-                month_text = m.group("month")
-                month = (
-                    int(month_text)
-                    if month_text.isdigit()
-                    else MONTHS[month_text.lower().rstrip(".")]
-                )
-                day_n = int(m.group("day"))
-                year = (
-                    int(m.group("year"))
-                    if m.group("year")
-                    else _year_for(month, day_n, anchor, tense)
-                )
-                return date(year, month, day_n), "day"
-            if hit.kind == "weekday":
-                rel = (m.group("rel") or "").lower() or None
-                return _weekday(anchor, WEEKDAYS[m.group("weekday").lower()], rel, tense), "day"
-            word = m.group("deictic").lower()
-            offset = {
-                "today": 0,
-                "tonight": 0,
-                "tomorrow": 1,
-                "yesterday": -1,
-                "the day after tomorrow": 2,
-                "the day before yesterday": -2,
-            }[word]
-            return anchor + timedelta(days=offset), "day"
-        except (ValueError, KeyError):
-            return None, "day"
+        if hit.kind in {"md", "dm", "iso"}:
+            month = _month_of(m.group("month"))
+            day_n = _day_number(m.group("day"))
+            if m.group("year"):
+                year = spelled_year(m.group("year"))
+            elif month is not None and day_n is not None and 1 <= day_n <= 31:
+                year = _year_for(month, day_n, anchor, tense)
+            else:
+                year = None
+            return _safe_date(year, month, day_n), False
+        if hit.kind == "weekday":
+            rel = (m.group("rel") or "").lower() or None
+            return _weekday(anchor, WEEKDAYS[m.group("weekday").lower()], rel, tense), False
+        word = m.group("deictic").lower()
+        offset = {
+            "today": 0,
+            "tonight": 0,
+            "tomorrow": 1,
+            "yesterday": -1,
+            "the day after tomorrow": 2,
+            "the day before yesterday": -2,
+        }[word]
+        return anchor + timedelta(days=offset), False
 
     def _time_value(
         self,
@@ -526,6 +802,7 @@ class TimeTagger:
     ) -> TimeValue:
         """A TIME with a UTC instant; several clock readings are checked against each other."""
         local_zone = _zoneinfo(self.zone_of(start))
+        unknown_zone = False
         instants: list[tuple[datetime, ZoneInfo | timezone | None]] = []
         for c in clocks:
             tz: ZoneInfo | timezone | None
@@ -535,14 +812,16 @@ class TimeTagger:
                 tz = local_zone
             elif c.zone.startswith("city:"):
                 tz = _zoneinfo(self.city_zone(c.zone[5:]))
+                unknown_zone = unknown_zone or tz is None
             else:
                 tz = _zoneinfo(c.zone)
+                unknown_zone = unknown_zone or tz is None
             naive = datetime(day.year, day.month, day.day, c.hour, c.minute)
             instants.append((naive.replace(tzinfo=tz) if tz else naive, tz))
-        first_naive = datetime(day.year, day.month, day.day, clocks[0].hour, clocks[0].minute)
-        value = first_naive.strftime("%Y-%m-%dT%H:%M")
+        first = clocks[0]
+        value = _hhmm(day.isoformat(), first)
         aware = [(dt, tz) for dt, tz in instants if tz is not None]
-        confidence = 1.0
+        confidence = 0.5 if unknown_zone else 1.0
         instant = local = zone_name = None
         if aware:
             utc_readings = {dt.astimezone(UTC) for dt, _ in aware}
@@ -569,109 +848,493 @@ class TimeTagger:
         )
 
     def _simple(
-        self, text: str, article_id: str, hit: _Hit, anchor: date | None
+        self, make: _Maker, hit: _Hit, anchor: date | None, state: _State
     ) -> TimeValue | None:
         m = hit.match
+        g = m.groupdict()
         kind = hit.kind
         if kind == "duration":
-            n = _number(m.group("num"))
-            unit = m.group("unit").lower().rstrip("s")
-            if n is None or unit not in UNITS:
-                return None
-            code, is_time = UNITS[unit]
-            value = ("PT" if is_time else "P") + _fmt_num(n) + code
-            bound = BOUNDS.get((m.group("bound") or "").lower())
-            return self._value(
-                text, article_id, hit.start, hit.end, "DURATION", value, "duration", bound=bound
-            )
+            return _duration(make, m)
+        if kind == "vague":
+            return _vague(make, m)
         if kind == "ref":
-            return self._value(
-                text,
-                article_id,
-                hit.start,
-                hit.end,
-                "DATE",
-                REF_VALUES[m.group("ref").lower()],
-                "vague",
+            word = re.sub(
+                r"^(?:in\s+)?(?:the\s+)?(?:(?:near|distant|short|long)\s+)?", "", g["ref"].lower()
             )
+            word = re.sub(r"\s+", " ", word)
+            ref = REF_VALUES.get(word) or REF_VALUES.get(g["ref"].lower())
+            return make.value("DATE", ref, "vague") if ref else None
         if kind == "set":
-            word = m.group("set").lower().split()[-1]
-            return self._value(text, article_id, hit.start, hit.end, "SET", SET_VALUES[word], "set")
+            word = g["set"].lower().split()[-1]
+            return make.value("SET", SET_VALUES[word], "set")
+        if kind == "decade":
+            return _decade(make, m, anchor)
+        # Explicit years do not need the anchor.
+        if kind == "year":
+            year = spelled_year(g["year"])
+            if not _valid_year(year):
+                return make.uncertain(f"{g['year']}")
+            return make.value("DATE", f"{year:04d}", "year")
+        if kind == "month" and g.get("year"):
+            year = spelled_year(g["year"])
+            month = _month_of(g["month"])
+            if not _valid_year(year) or month is None:
+                return make.uncertain(g["month"])
+            return make.value("DATE", f"{year:04d}-{month:02d}", "month")
+        if kind == "season" and g.get("year"):
+            year = spelled_year(g["year"])
+            if not _valid_year(year):
+                return make.uncertain(g["season"])
+            return make.value("DATE", f"{year:04d}-{SEASONS[g['season'].lower()]}", "season")
         if anchor is None:
-            return None
-        if kind == "my":
-            month = MONTHS[m.group("month").lower().rstrip(".")]
-            return self._value(
-                text,
-                article_id,
-                hit.start,
-                hit.end,
-                "DATE",
-                f"{int(m.group('year')):04d}-{month:02d}",
-                "month",
-            )
-        if kind == "inyear":
-            return self._value(
-                text, article_id, hit.start, hit.end, "DATE", m.group("year"), "year"
-            )
-        if kind == "relunit":
-            return self._relunit(text, article_id, hit, anchor)
-        if kind == "ago":
-            n = _number(m.group("num"))
-            unit = m.group("unit").lower().rstrip("s")
-            if n is None or unit not in {"day", "week", "month", "year"}:
+            return make.unanchored_guess(kind, m)
+        tense = self.tense_of(hit.start)
+        if kind == "month":
+            month = _month_of(g["month"])
+            if month is None:
                 return None
-            sign = 1 if m.group("dir").lower() == "later" else -1
-            days = {"day": 1, "week": 7, "month": 30, "year": 365}[unit] * n * sign
-            when = anchor + timedelta(days=days)
-            value = {
-                "day": when.isoformat(),
-                "week": f"{when.isocalendar()[0]}-W{when.isocalendar()[1]:02d}",
-                "month": when.strftime("%Y-%m"),
-                "year": str(when.year),
-            }[unit]
-            return self._value(text, article_id, hit.start, hit.end, "DATE", value, unit)
+            rel = (g.get("rel") or "").lower() or None
+            if rel in {"each", "every"}:
+                return make.value("SET", f"XXXX-{month:02d}", "set")
+            yrel = (g.get("yrel") or "").lower()
+            if yrel:
+                year = anchor.year + {"last": -1, "this": 0, "next": 1}[yrel]
+            else:
+                year = _month_year(month, anchor, tense, rel)
+            return make.value("DATE", f"{year:04d}-{month:02d}", "month")
+        if kind == "season":
+            return _season(make, m, anchor, tense)
+        if kind == "quarter":
+            return _quarter(make, m, anchor, tense, state)
+        if kind == "weekend":
+            return make.value("DATE", _weekend(anchor, tense), "week")
+        if kind == "part":
+            rel = g["rel"].lower()
+            part = PARTS[g["part"].lower()]
+            day = anchor - timedelta(days=1) if rel == "last" else anchor
+            return make.value("TIME", f"{day.isoformat()}T{part}", "day")
+        if kind == "relunit":
+            return _relunit(make, m, anchor, tense)
+        if kind == "ago":
+            return _ago(make, m, anchor, state)
         return None
 
-    def _relunit(self, text: str, article_id: str, hit: _Hit, anchor: date) -> TimeValue:
-        m = hit.match
-        rel, unit = m.group("rel").lower(), m.group("unit").lower()
-        step = {"this": 0, "last": -1, "past": -1, "next": 1, "coming": 1}[rel]
-        if unit in {"week", "weekend"}:
-            when = anchor + timedelta(weeks=step)
-            iso = when.isocalendar()
-            value = f"{iso[0]}-W{iso[1]:02d}" + ("-WE" if unit == "weekend" else "")
-        elif unit == "month":
-            month_index = anchor.year * 12 + anchor.month - 1 + step
-            value = f"{month_index // 12:04d}-{month_index % 12 + 1:02d}"
-        else:
-            value = str(anchor.year + step)
-        return self._value(text, article_id, hit.start, hit.end, "DATE", value, unit)
 
-    def _value(
+def _hhmm(day: str, clock: _Clock) -> str:
+    return f"{day}T{clock.hour:02d}:{clock.minute:02d}"
+
+
+def _month_of(text: str | None) -> int | None:
+    if not text:
+        return None
+    if text.isdigit():
+        return int(text)
+    return MONTHS.get(text.lower().rstrip("."))
+
+
+def _safe_date(year: int | None, month: int | None, day: int | None) -> date | None:
+    """The date, or None for an impossible one ("February 30") or a year out of range."""
+    if not _valid_year(year) or month is None or day is None:
+        return None
+    try:
+        return date(year, month, day)  # type: ignore[arg-type]
+    except ValueError:
+        return None
+
+
+def _weekday_set(m: re.Match[str]) -> bool:
+    g = m.groupdict()
+    return bool(
+        (g.get("rel") or "").lower() in {"each", "every"} or g.get("plural") or g.get("pplural")
+    )
+
+
+def _weekend(anchor: date, tense: str) -> str:
+    if tense == "past" and anchor.weekday() < 5:
+        return _week(anchor - timedelta(weeks=1)) + "-WE"
+    return _week(anchor) + "-WE"
+
+
+def _extent(kind: str, m: re.Match[str]) -> tuple[int, int] | None:
+    """The TimeML extent of a match (prepositions left out), or None to drop it."""
+    g = m.groupdict()
+    start, end = m.span()
+    if "t" in g and g["t"] is not None:
+        start, end = m.span("t")
+    if kind == "weekday" and (g.get("rel") or "").lower() == "on":
+        start = m.start("weekday")
+    if kind == "clock":
+        if not any(g.get(k) for k in ("h", "h24", "mil", "noon")):
+            return None
+        start = min(m.start(k) for k in ("h", "h24", "mil", "noon") if g.get(k))
+    if kind == "ref":
+        word = g["ref"].lower()
+        if word.startswith("in "):
+            start = m.start("ref") + 3
+        if word in {"current", "recent"} and re.match(
+            r"[\s-]+(?:account|accounts|assets|liabilities|prices|dollars|events|law|rules|"
+            r"affairs|issue|ratio|members?)\b",
+            m.string[end:],
+            re.I,
+        ):
+            return None
+    if kind in {"md", "dm"}:
+        month = g["month"]
+        if (
+            month.lower().rstrip(".")
+            in {
+                "may",
+                "march",
+                "mar",
+                "jun",
+                "jan",
+                "dec",
+                "sep",
+                "oct",
+                "nov",
+                "aug",
+                "apr",
+                "feb",
+                "jul",
+                "sept",
+            }
+            and not month[0].isupper()
+        ):
+            return None
+        if _day_number(g["day"]) is None:
+            return None
+    if kind == "season":
+        if g["season"].lower() == "fall" and not (g.get("rel") or g.get("year") or g.get("mod")):
+            return None
+    if kind == "quarter":
+        mods = ((g.get("mods") or "") + (g.get("mods2") or "")).lower()
+        has_det = (g.get("det") or "").lower() in {"the", "this", "that", "its", "their"}
+        named = g.get("ord") or g.get("qyear") or g.get("qyear2")
+        if g["q"].lower() == "period":
+            if not (
+                named
+                or re.search(
+                    r"latest|year|comparable|same|corresponding|current|prior|previous",
+                    mods + (g.get("det") or "").lower(),
+                )
+            ):
+                return None
+        elif not (named or mods.strip() or has_det or (g.get("det") or "").endswith("'s")):
+            return None
+        if (g.get("det") or "").lower() == "a" and not (named or mods.strip()):
+            return None
+    if kind == "year":
+        text = m.group("year")
+        if text.isdigit() and not (g.get("mod") or g.get("fiscal")):
+            # "1,990" and "$1990" are excluded by the pattern; also "1990 people"? keep.
+            pass
+    if kind == "vague" and not (g.get("out") or g.get("rel")):
+        return None
+    if kind == "ago":
+        unit = g["unit"].lower().rstrip("s")
+        if g["dir"].lower() in {"earlier", "later"} and unit not in {"year", "month"}:
+            end = m.end("unit")  # "three days later": the duration only
+    return start, end
+
+
+@dataclass(frozen=True)
+class _Maker:
+    """Builds TimeValues for one hit."""
+
+    text: str
+    article_id: str
+    hit: _Hit
+    anchor: date | None
+
+    def value(
         self,
-        text: str,
-        article_id: str,
-        start: int,
-        end: int,
         type_: str,
         value: str,
         precision: str,
         *,
         bound: str | None = None,
+        confidence: float = 1.0,
+        end: int | None = None,
     ) -> TimeValue:
         return TimeValue(
             type=type_,
             value=value,
-            evidence=_evidence(text, article_id, start, end, 1.0),
+            evidence=_evidence(
+                self.text, self.article_id, self.hit.start, end or self.hit.end, confidence
+            ),
             bound=bound,
             precision=precision,
         )
 
+    def unanchored(self, value: TimeValue) -> TimeValue:
+        """The same value marked: no publication date to anchor it on."""
+        return TimeValue(
+            type=value.type,
+            value=value.value,
+            evidence=_evidence(
+                self.text,
+                self.article_id,
+                value.evidence.span.start,
+                value.evidence.span.end,
+                UNANCHORED_CONFIDENCE,
+            ),
+            bound=value.bound,
+            precision="unanchored",
+        )
 
-def _is_clock(m: re.Match[str]) -> bool:
+    def uncertain(self, _what: str) -> TimeValue:
+        """An expression that looks temporal but names no possible date."""
+        return self.value("DATE", "XXXX-XX-XX", "uncertain", confidence=0.0)
+
+    def uncertain_day(self, hit: _Hit) -> TimeValue:
+        m = hit.match
+        if self.anchor is None and hit.kind in {"md", "dm"} and not m.group("year"):
+            month = _month_of(m.group("month"))
+            day_n = _day_number(m.group("day"))
+            if month and day_n and _safe_date(2000, month, day_n):
+                return self.unanchored(self.value("DATE", f"XXXX-{month:02d}-{day_n:02d}", "day"))
+        if self.anchor is None and hit.kind in {"weekday", "deictic"}:
+            ref = "XXXX-XX-XX"
+            return self.unanchored(self.value("DATE", ref, "day"))
+        return self.uncertain(hit.match.group(0))
+
+    def unanchored_guess(self, kind: str, m: re.Match[str]) -> TimeValue | None:
+        g = m.groupdict()
+        if kind == "month":
+            month = _month_of(g["month"])
+            return (
+                self.unanchored(self.value("DATE", f"XXXX-{month:02d}", "month")) if month else None
+            )
+        if kind == "season":
+            return self.unanchored(
+                self.value("DATE", f"XXXX-{SEASONS[g['season'].lower()]}", "season")
+            )
+        if kind == "ago":
+            return self.unanchored(self.value("DATE", "PAST_REF", "vague"))
+        if kind in {"relunit", "quarter", "weekend", "part"}:
+            return self.unanchored(self.value("DATE", "XXXX", "vague"))
+        return None
+
+    def set_weekday(self, m: re.Match[str]) -> TimeValue:
+        wd = WEEKDAYS[m.group("weekday").lower()] + 1
+        part = m.group("part")
+        suffix = "T" + PARTS[part.lower()] if part else ""
+        return self.value("SET", f"XXXX-WXX-{wd}{suffix}", "set")
+
+
+def _duration(make: _Maker, m: re.Match[str]) -> TimeValue | None:
     g = m.groupdict()
-    return bool(g.get("h") or g.get("h24") or g.get("mil") or g.get("noon"))
+    n = _number(g["num"])
+    unit = g["unit"].lower()
+    unit = unit[:-1] if unit.endswith("s") and unit[:-1] in UNITS else unit
+    if n is None or unit not in UNITS:
+        return None
+    code, is_time, factor = UNITS[unit]
+    if unit == "quarter" and g["num"].lower() in {"a", "an", "one"}:
+        return None  # "a quarter" is a share more often than three months
+    amount = "X" if n == 0 else _fmt_num(n * factor)
+    value = ("PT" if is_time else "P") + amount + code
+    bound = BOUNDS.get((g.get("bound") or "").lower()) or OUTSIDE_BOUNDS.get(
+        (g.get("out") or "").lower()
+    )
+    return make.value("DURATION", value, "duration", bound=bound)
+
+
+def _vague(make: _Maker, m: re.Match[str]) -> TimeValue | None:
+    g = m.groupdict()
+    unit = g["unit"].lower()[:-1]
+    unit = "century" if unit == "centurie" else unit
+    rel = (g.get("rel") or "").lower()
+    if rel == "recent":
+        return make.value("DATE", "PAST_REF", "vague")
+    if rel == "coming" and unit in {"month", "year", "quarter"}:
+        return make.value("DATE", "FUTURE_REF", "vague")
+    code, is_time, _ = UNITS[unit]
+    return make.value("DURATION", ("PT" if is_time else "P") + "X" + code, "duration")
+
+
+def _decade(make: _Maker, m: re.Match[str], anchor: date | None) -> TimeValue | None:
+    g = m.groupdict()
+    if g.get("cent"):
+        century = int(g["cent"])
+        return make.value("DATE", f"{century - 1:02d}", "century") if 1 <= century <= 30 else None
+    if g.get("dec"):
+        return make.value("DATE", g["dec"][:3], "decade")
+    words = {
+        "twenties": 2,
+        "thirties": 3,
+        "forties": 4,
+        "fifties": 5,
+        "sixties": 6,
+        "seventies": 7,
+        "eighties": 8,
+        "nineties": 9,
+    }
+    digit = int(g["short"][0]) if g.get("short") else words[g["word"].lower()]
+    century = (anchor.year // 100) if anchor else 19
+    if anchor and digit * 10 > anchor.year % 100:
+        century -= 1
+    return make.value("DATE", f"{century:02d}{digit}", "decade")
+
+
+def _season(make: _Maker, m: re.Match[str], anchor: date, tense: str) -> TimeValue:
+    g = m.groupdict()
+    code = SEASONS[g["season"].lower()]
+    rel = (g.get("rel") or "").lower()
+    start_month = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[code]
+    if rel in {"last", "the last", "the past"}:
+        year = anchor.year - 1
+    elif rel in {"next", "the next", "coming", "the coming"}:
+        year = anchor.year + 1 if start_month <= anchor.month else anchor.year
+    elif rel == "this past":
+        year = anchor.year if start_month < anchor.month else anchor.year - 1
+    elif tense == "past" and start_month > anchor.month:
+        year = anchor.year - 1
+    else:
+        year = anchor.year
+    return make.value("DATE", f"{year:04d}-{code}", "season")
+
+
+def _quarter(make: _Maker, m: re.Match[str], anchor: date, tense: str, state: _State) -> TimeValue:
+    g = m.groupdict()
+    words = " ".join(filter(None, [g.get("det"), g.get("mods"), g.get("mods2")])).lower()
+    is_set = m.group(0).lower().rstrip().endswith("quarters") and not g.get("det")
+    ord_text = (g.get("ord") or "").lower()
+    number = {
+        "first": 1,
+        "second": 2,
+        "third": 3,
+        "fourth": 4,
+        "1st": 1,
+        "2nd": 2,
+        "3rd": 3,
+        "4th": 4,
+    }.get(ord_text)
+    year_text = g.get("qyear") or g.get("qyear2")
+    current = (anchor.year, (anchor.month - 1) // 3 + 1)
+    if year_text:
+        year = int(year_text)
+        if number is None:
+            number = state.quarter[1] if state.quarter else None
+    elif "next year's" in words:
+        year = anchor.year + 1
+    elif number is not None:
+        year = anchor.year
+        if tense == "future" and number < current[1]:
+            year += 1
+    elif "current" in words or words.strip() == "this":
+        year, number = current
+    elif state.quarter is not None:
+        year, number = state.quarter
+    else:  # the quarter just reported: the one before the article's
+        index = current[0] * 4 + current[1] - 2
+        year, number = index // 4, index % 4 + 1
+    if number is not None and not (
+        "year-earlier" in words
+        or "year-ago" in words
+        or "year earlier" in words
+        or "year ago" in words
+        or "last year's" in words
+        or g.get("ago")
+    ):
+        state.quarter = (year, number)
+    if re.search(r"year[- ](?:earlier|ago)|last year's|comparable|corresponding", words) or g.get(
+        "ago"
+    ):
+        if not year_text and "next year's" not in words:
+            year -= 1
+    if is_set and number is not None:
+        return make.value("SET", f"XXXX-Q{number}", "set")
+    if number is None:
+        return make.value("DATE", f"{year:04d}", "year")
+    return make.value("DATE", f"{year:04d}-Q{number}", "quarter")
+
+
+def _relunit(make: _Maker, m: re.Match[str], anchor: date, tense: str) -> TimeValue:
+    g = m.groupdict()
+    rel = g["rel"].lower().replace("the ", "")
+    unit = g["unit"].lower()
+    step = {
+        "this": 0,
+        "current": 0,
+        "present": 0,
+        "last": -1,
+        "past": -1,
+        "this past": -1,
+        "previous": -1,
+        "next": 1,
+        "coming": 1,
+        "following": 1,
+    }[rel]
+    if unit in {"week", "weekend"}:
+        value = _week(anchor + timedelta(weeks=step)) + ("-WE" if unit == "weekend" else "")
+        precision = "week"
+    elif unit == "month":
+        month_index = anchor.year * 12 + anchor.month - 1 + step
+        value = f"{month_index // 12:04d}-{month_index % 12 + 1:02d}"
+        precision = "month"
+    elif unit == "decade":
+        value = str(anchor.year // 10 + step)
+        precision = "decade"
+    elif unit == "century":
+        value = f"{anchor.year // 100 + step:02d}"
+        precision = "century"
+    else:
+        value = str(anchor.year + step)
+        precision = "year"
+    return make.value("DATE", value, precision)
+
+
+def _ago(make: _Maker, m: re.Match[str], anchor: date, state: _State) -> TimeValue | None:
+    g = m.groupdict()
+    n = _number(g["num"])
+    unit = g["unit"].lower()
+    unit = unit[:-1] if unit.endswith("s") else unit
+    unit = "century" if unit == "centurie" else unit
+    direction = g["dir"].lower()
+    if n is None or unit not in UNITS:
+        return None
+    if direction in {"earlier", "later"} and unit not in {"year", "month"}:
+        return _duration(make, m)  # "three days later": how long, said of another event
+    if n == 0:
+        return make.value(
+            "DATE", "PAST_REF" if direction in {"ago", "earlier"} else "FUTURE_REF", "vague"
+        )
+    sign = 1 if direction in {"later", "hence", "from now"} else -1
+    if unit == "year" and n == 1 and direction in {"ago", "earlier"} and state.quarter:
+        # "a year ago" beside a quarter's figures: the same quarter a year before
+        sentence_start = max(make.text.rfind(". ", 0, make.hit.start), 0)
+        if re.search(r"quarter|period", make.text[sentence_start : make.hit.start], re.I):
+            year, number = state.quarter
+            return make.value("DATE", f"{year - 1:04d}-Q{number}", "quarter")
+    if unit in {"second", "minute", "hour"}:
+        return make.value("DATE", anchor.isoformat(), "day")
+    days = (
+        {
+            "day": 1,
+            "night": 1,
+            "week": 7,
+            "month": 30.44,
+            "quarter": 91.3,
+            "year": 365.25,
+            "decade": 3652.5,
+            "century": 36525,
+        }[unit]
+        * n
+        * sign
+    )
+    when = anchor + timedelta(days=round(days))
+    value = {
+        "day": when.isoformat(),
+        "night": when.isoformat(),
+        "week": _week(when),
+        "month": when.strftime("%Y-%m"),
+        "quarter": f"{when.year}-Q{(when.month - 1) // 3 + 1}",
+        "year": str(when.year),
+        "decade": str(when.year // 10),
+        "century": f"{when.year // 100:02d}",
+    }[unit]
+    return make.value("DATE", value, unit)
 
 
 def _evidence(text: str, article_id: str, start: int, end: int, confidence: float) -> Evidence:
