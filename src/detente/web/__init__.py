@@ -1,0 +1,1 @@
+"""Static assets of the web page (HTML, JS, CSS, country shapes); no Python here."""
