@@ -334,11 +334,17 @@ def test_negotiation_is_stored_and_read_back(db: Path) -> None:
     assert store.positions(party="rus") == [reading.positions[1]]
 
 
-def test_the_negotiation_migration_applies_to_a_0001_database(db: Path) -> None:
-    Store(db, migrations=MIGRATIONS[:1]).add_reading(build_reading())
+def test_later_migrations_apply_to_a_0001_database_and_index_its_articles(db: Path) -> None:
+    Store(db, migrations=MIGRATIONS[:1]).close()
+    with sqlite3.connect(db) as conn:  # an article stored by a detente of schema 0001
+        conn.execute(
+            "INSERT INTO articles (id, title, text, text_hash, ingested_at) "
+            "VALUES ('a1', 'Talks', 'Delegations met in Istanbul.', 'h', '2025-06-01')"
+        )
     store = Store(db)
-    assert store.applied == ["0002_negotiation"]
+    assert store.applied == ["0002_negotiation", "0003_fusion"]
     assert store.counts().articles == 1 and store.counts().negotiation == 0
+    assert [hit.article_id for hit in store.search("istanbul")] == ["a1"]
 
 
 def test_a_url_password_never_shows_in_messages() -> None:

@@ -200,9 +200,83 @@ def _negotiation(conn: Connection) -> None:
     md.tables["negotiation"].create(conn)
 
 
+def _fusion(conn: Connection) -> None:
+    """Fused events (one real-world event told by many articles) in tables of their own, so
+    the per-article events stay as read; a covering index for actor and dyad queries; and
+    on SQLite a full-text index over article titles and texts (filled from those stored)."""
+    md = sa.MetaData()
+    sa.Table("articles", md, sa.Column("id", sa.String(200), primary_key=True))
+    sa.Table("events", md, sa.Column("id", sa.String(200), primary_key=True))
+    sa.Table(
+        "fused_events",
+        md,
+        sa.Column("id", sa.String(200), primary_key=True),
+        sa.Column("type", sa.String(20), nullable=False, index=True),
+        sa.Column("actor_key", sa.Text, nullable=False),  # sorted source+target codes, "|"
+        sa.Column("event_date", sa.Date, index=True),  # the best-supported day
+        sa.Column("date_from", sa.Date),
+        sa.Column("date_to", sa.Date),
+        sa.Column("place_id", sa.String(200), index=True),
+        sa.Column("place_name", sa.Text),
+        sa.Column("lat", sa.Float),
+        sa.Column("lon", sa.Float),
+        sa.Column("round_ordinal", sa.Integer, index=True),
+        sa.Column("status", sa.String(20)),
+        sa.Column("articles", sa.Integer, nullable=False),
+        sa.Column("outlets", sa.Integer, nullable=False),
+        sa.Column("confidence", sa.Float, nullable=False),
+        sa.Column("json", sa.Text, nullable=False),
+    )
+    sa.Table(
+        "fused_members",
+        md,
+        sa.Column(
+            "event_id",
+            sa.String(200),
+            sa.ForeignKey("events.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column("fused_id", sa.String(200), nullable=False, index=True),
+        sa.Column(
+            "article_id",
+            sa.String(200),
+            sa.ForeignKey("articles.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        sa.Column("outlet", sa.Text),
+        sa.Column("type", sa.String(20), nullable=False),
+        sa.Column("actor_key", sa.Text, nullable=False),
+        sa.Column("negated", sa.Boolean, nullable=False),
+        sa.Column("day", sa.Date),
+        sa.Column("place_id", sa.String(200)),
+        sa.Column("round_ordinal", sa.Integer),
+        sa.Index("ix_fused_members_match", "type", "actor_key", "day"),
+    )
+    sa.Table(
+        "fused_actors",
+        md,
+        sa.Column("fused_id", sa.String(200), primary_key=True),
+        sa.Column("role", sa.String(8), primary_key=True),  # source, target
+        sa.Column("code", sa.String(200), primary_key=True),
+        sa.Index("ix_fused_actors_code", "code", "fused_id"),
+    )
+    md.create_all(conn)
+    conn.exec_driver_sql("CREATE INDEX ix_event_actors_code_event ON event_actors (code, event_id)")
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(
+            "CREATE VIRTUAL TABLE articles_fts USING fts5(article_id UNINDEXED, title, text)"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO articles_fts (article_id, title, text) "
+            "SELECT id, coalesce(title, ''), text FROM articles"
+        )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _initial),
     Migration("0002_negotiation", _negotiation),
+    Migration("0003_fusion", _fusion),
 )
 
 
@@ -232,24 +306,42 @@ def pending_migrations(
 def migrate(engine: Engine, migrations: Sequence[Migration] = MIGRATIONS) -> list[str]:
     """Apply the pending steps, each in one transaction; return the names applied.
 
+    Safe when several processes open the same new database at once: each step runs in a
+    write transaction (SQLite BEGIN IMMEDIATE, a PostgreSQL advisory lock) that checks
+    again whether another process has applied it meanwhile.
+
     Raises StoreError naming the step that failed; that step is rolled back and the steps
     before it stay applied.
     """
     _check_unique(migrations)
-    with engine.begin() as conn:
+    writer = engine.execution_options(detente_write=True)
+    with writer.begin() as conn:
+        _lock(conn)
         _bookkeeping.create_all(conn)
     with engine.connect() as conn:
         pending = pending_migrations(conn, migrations)
     applied: list[str] = []
     for migration in pending:
-        _apply_one(engine, migration)
-        applied.append(migration.name)
+        if _apply_one(writer, migration):
+            applied.append(migration.name)
     return applied
 
 
-def _apply_one(engine: Engine, migration: Migration) -> None:
+_PG_LOCK = 0x6465746E  # an arbitrary key for pg_advisory_xact_lock: one migrator at a time
+
+
+def _lock(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK})
+
+
+def _apply_one(engine: Engine, migration: Migration) -> bool:
+    """Apply one step unless another process did it first; True if this call applied it."""
     try:
         with engine.begin() as conn:
+            _lock(conn)
+            if migration.name in applied_migrations(conn):
+                return False
             migration.apply(conn)
             conn.execute(
                 schema_migrations.insert().values(
@@ -261,6 +353,7 @@ def _apply_one(engine: Engine, migration: Migration) -> None:
             f"migration {migration.name} failed and was rolled back: {exc.__class__.__name__}: "
             f"{_first_line(exc)}"
         ) from exc
+    return True
 
 
 def _check_unique(migrations: Sequence[Migration]) -> None:

@@ -43,6 +43,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from detente.errors import InputError, StoreError
+from detente.fuse import (
+    FUSED_TABLES,
+    FusedEvent,
+    fuse_article,
+    fused_actors,
+    fused_events,
+    fused_from_json,
+    fused_members,
+)
 from detente.migrations import MIGRATIONS, Migration, migrate
 from detente.read import Published, read_articles, text_hash
 from detente.vocabulary import (
@@ -64,6 +73,7 @@ __all__ = [
     "Added",
     "Counts",
     "IngestReport",
+    "SearchHit",
     "Store",
     "StoredArticle",
     "StoredEvent",
@@ -75,6 +85,7 @@ __all__ = [
 
 DEFAULT_DB = "detente.db"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 120_000  # how long a writer waits for another process's transaction
 
 # The current schema, as the migrations leave it. tests/test_store.py checks they agree.
 metadata = sa.MetaData()
@@ -195,7 +206,9 @@ negotiation = sa.Table(
     sa.Column("confidence", sa.Float, nullable=False),
     sa.Column("json", sa.Text, nullable=False),
 )
-TABLES: tuple[sa.Table, ...] = (articles, mentions, events, event_actors, evidence, negotiation)
+TABLES: tuple[sa.Table, ...] = (
+    articles, mentions, events, event_actors, evidence, negotiation, *FUSED_TABLES,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -218,6 +231,9 @@ class Counts:
     event_actors: int
     evidence: int
     negotiation: int
+    fused_events: int = 0
+    fused_members: int = 0
+    fused_actors: int = 0
 
 
 @dataclass(frozen=True)
@@ -242,6 +258,17 @@ class StoredArticle:
     ingested_at: str
 
 
+@dataclass(frozen=True)
+class SearchHit:
+    """An article that matches a full-text search, best match first."""
+
+    article_id: str
+    title: str | None
+    published: str | None
+    outlet: str | None
+    url: str | None
+
+
 class Store:
     """A detente database. `target`: a file path, ":memory:", or an SQLAlchemy URL.
 
@@ -258,6 +285,7 @@ class Store:
     ) -> None:
         self.target = _shown_target(target)
         self.engine = _make_engine(target, create=create)
+        self._writer = self.engine.execution_options(detente_write=True)
         try:
             self.applied = migrate(self.engine, migrations)
         except SQLAlchemyError as exc:
@@ -288,7 +316,7 @@ class Store:
         article = reading.article
         _check_reading(reading)
         try:
-            with self.engine.begin() as conn:
+            with self._writer.begin() as conn:
                 if not _insert_article(conn, article):
                     _check_same_text(conn, article)
                     return Added(article.id, new=False)
@@ -297,6 +325,8 @@ class Store:
                 for event in reading.events:
                     _insert_event(conn, event)
                 _insert_many(conn, negotiation, list(_negotiation_rows(reading)))
+                _index_text(conn, article)
+                fuse_article(conn, article.id)
         except SQLAlchemyError as exc:
             raise StoreError(
                 f"{self.target}: could not store article {article.id} ({_first_line(exc)}); "
@@ -304,19 +334,32 @@ class Store:
             ) from exc
         return Added(article.id, new=True, events=len(reading.events), mentions=len(mention_rows))
 
+    def stored_hash(self, article_id: str) -> str | None:
+        """The text hash stored for this article id, or None if it is not stored (lets an
+        interrupted ingest skip what it already stored without extracting it again)."""
+        query = sa.select(articles.c.text_hash).where(articles.c.id == article_id)
+        with self._read() as conn:
+            return conn.execute(query).scalar_one_or_none()
+
     # -- reading -------------------------------------------------------------------------
 
     def events(
         self,
         *,
         actor: str | None = None,
+        dyad: tuple[str, str] | None = None,
         type: str | None = None,
+        place: str | None = None,
+        round: int | None = None,
         since: date | None = None,
         until: date | None = None,
+        limit: int | None = None,
     ) -> list[StoredEvent]:
         """Events, oldest first, filtered by actor (an actor code or country code among
-        sources, targets and host; case-insensitive), PLOVER type, and date range
-        (inclusive; the event's date, else its article's publication date)."""
+        sources, targets and host; case-insensitive), dyad (two actors, both in the event,
+        either direction), PLOVER type, place (place id or name), round of talks (its
+        ordinal), and date range (inclusive; the event's date, else its article's
+        publication date)."""
         filed = sa.func.coalesce(events.c.event_date, articles.c.published_date)
         query = (
             sa.select(
@@ -331,6 +374,23 @@ class Store:
         )
         if actor:
             query = query.where(events.c.id.in_(_events_with_actor(actor)))
+        if dyad:
+            first, second = dyad
+            query = query.where(
+                events.c.id.in_(_events_with_actor(first)),
+                events.c.id.in_(_events_with_actor(second)),
+            )
+        if place:
+            query = query.where(
+                sa.or_(
+                    events.c.place_id == place,
+                    sa.func.lower(events.c.place_name) == place.lower(),
+                )
+            )
+        if round is not None:
+            query = query.where(events.c.id.in_(_events_of_round(round)))
+        if limit is not None:
+            query = query.limit(limit)
         if type:
             query = query.where(sa.func.upper(events.c.type) == type.upper())
         if since is not None:
@@ -339,6 +399,79 @@ class Store:
             query = query.where(filed <= until)
         with self._read() as conn:
             return [_stored_event(row) for row in conn.execute(query)]
+
+    def fused(
+        self,
+        *,
+        actor: str | None = None,
+        dyad: tuple[str, str] | None = None,
+        type: str | None = None,
+        place: str | None = None,
+        round: int | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        limit: int | None = None,
+    ) -> list[FusedEvent]:
+        """Fused events (one per real-world event, with all its sources), oldest first,
+        filtered as `events` filters (actor and dyad by actor code among sources and
+        targets)."""
+        query = sa.select(fused_events.c.json).order_by(
+            fused_events.c.event_date.is_(None), fused_events.c.event_date, fused_events.c.id
+        )
+        for code in [actor] if actor else list(dyad or ()):
+            query = query.where(fused_events.c.id.in_(_fused_with_actor(code)))
+        if type:
+            query = query.where(sa.func.upper(fused_events.c.type) == type.upper())
+        if place:
+            query = query.where(
+                sa.or_(
+                    fused_events.c.place_id == place,
+                    sa.func.lower(fused_events.c.place_name) == place.lower(),
+                )
+            )
+        if round is not None:
+            query = query.where(fused_events.c.round_ordinal == round)
+        if since is not None:
+            query = query.where(fused_events.c.event_date >= since)
+        if until is not None:
+            query = query.where(fused_events.c.event_date <= until)
+        if limit is not None:
+            query = query.limit(limit)
+        with self._read() as conn:
+            return [fused_from_json(text) for text in conn.execute(query).scalars()]
+
+    def search(self, text: str, *, limit: int = 20) -> list[SearchHit]:
+        """Articles whose title or text match `text`, best first: SQLite FTS5 (its query
+        syntax: words, "a phrase", OR, prefix*), PostgreSQL full-text search (websearch
+        syntax), elsewhere a case-insensitive substring match."""
+        if not text.strip():
+            return []
+        cols = (articles.c.id, articles.c.title, articles.c.published, articles.c.outlet,
+                articles.c.url)  # fmt: skip
+        dialect = self.engine.dialect.name
+        if dialect == "sqlite":
+            fts = sa.table("articles_fts", sa.column("article_id"), sa.column("rank"))
+            match = sa.text("articles_fts MATCH :q").bindparams(q=_fts_query(text))
+            query = (
+                sa.select(*cols)
+                .join(fts, fts.c.article_id == articles.c.id)
+                .where(match)
+                .order_by(fts.c.rank)
+            )
+        elif dialect == "postgresql":
+            document = sa.func.to_tsvector(
+                "english", sa.func.coalesce(articles.c.title, "") + " " + articles.c.text
+            )
+            wanted = sa.func.websearch_to_tsquery("english", text)
+            query = (
+                sa.select(*cols)
+                .where(document.bool_op("@@")(wanted))
+                .order_by(sa.func.ts_rank(document, wanted).desc(), articles.c.id)
+            )
+        else:
+            query = sa.select(*cols).where(articles.c.text.ilike(f"%{text}%"))
+        with self._read() as conn:
+            return [SearchHit(*row) for row in conn.execute(query.limit(limit))]
 
     def articles(self) -> list[StoredArticle]:
         """Every stored article, by publication date then id."""
@@ -425,7 +558,7 @@ def _make_engine(target: str | Path, *, create: bool) -> Engine:
         _check_sqlite_path(path, create=create)
         engine = sa.create_engine(f"sqlite:///{path}")
     if engine.dialect.name == "sqlite":
-        _transactional_sqlite(engine)
+        _transactional_sqlite(engine, wal=text != ":memory:" and "://" not in text)
     return engine
 
 
@@ -447,24 +580,33 @@ def _check_sqlite_path(path: Path, *, create: bool) -> None:
         raise StoreError(f"{path}: is not a SQLite database; give another --db path")
 
 
-def _transactional_sqlite(engine: Engine) -> None:
-    """Make SQLite transactions real (DDL included) and enforce foreign keys.
+def _transactional_sqlite(engine: Engine, *, wal: bool) -> None:
+    """Make SQLite transactions real (DDL included), enforce foreign keys, and let several
+    processes share one file.
 
     Python 3.11's sqlite3 does not BEGIN before DDL, so a failing migration would leave
     half its tables behind; we turn its own transaction handling off and emit BEGIN
-    ourselves (the recipe in SQLAlchemy's SQLite dialect notes).
+    ourselves (the recipe in SQLAlchemy's SQLite dialect notes). Writers (connections with
+    the `detente_write` execution option) BEGIN IMMEDIATE: they take the write lock first
+    and wait for it (busy_timeout), instead of failing when a read lock cannot be upgraded.
+    A file database runs in WAL mode, so readers never block the writer.
     """
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
+        if wal:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN")
+        immediate = conn.get_execution_options().get("detente_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def _open_problem(target: str, exc: SQLAlchemyError) -> str:
@@ -495,10 +637,11 @@ def _insert_article(conn: Connection, article: Article) -> bool:
     """Insert-or-ignore the article row; True if it was new."""
     row = _article_row(article)
     dialect = conn.dialect.name
-    if dialect == "sqlite":
-        stmt = sqlite.insert(articles).values(row).on_conflict_do_nothing()
-    elif dialect == "postgresql":
-        stmt = postgresql.insert(articles).values(row).on_conflict_do_nothing()
+    if dialect in ("sqlite", "postgresql"):
+        # RETURNING rather than rowcount: psycopg reports rowcount -1 here
+        insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
+        stmt = insert(articles).values(row).on_conflict_do_nothing().returning(articles.c.id)
+        return conn.execute(stmt).first() is not None
     else:
         exists = conn.execute(sa.select(articles.c.id).where(articles.c.id == article.id))
         if exists.first() is not None:
@@ -512,11 +655,15 @@ def _check_same_text(conn: Connection, article: Article) -> None:
         sa.select(articles.c.text_hash).where(articles.c.id == article.id)
     ).scalar_one()
     if stored != text_hash(article.text):
-        raise InputError(
-            article.source or article.id,
-            f"article id {article.id!r} is already stored with a different text; "
-            "give this text its own id (or drop the id to use a content hash)",
-        )
+        raise _changed_text_error(article)
+
+
+def _changed_text_error(article: Article) -> InputError:
+    return InputError(
+        article.source or article.id,
+        f"article id {article.id!r} is already stored with a different text; "
+        "give this text its own id (or drop the id to use a content hash)",
+    )
 
 
 def _article_row(article: Article) -> dict[str, Any]:
@@ -715,13 +862,38 @@ def _evidence_rows(event: Event) -> Iterator[dict[str, Any]]:
 # -- reading helpers -----------------------------------------------------------------------
 
 
-def _events_with_actor(actor: str) -> sa.Select[Any]:
-    key = actor.upper()
-    return sa.select(event_actors.c.event_id).where(
-        sa.or_(
-            sa.func.upper(event_actors.c.code) == key,
-            sa.func.upper(event_actors.c.country) == key,
+def _fts_query(text: str) -> str:
+    """FTS5 query syntax when the text uses it; otherwise every word quoted (so that
+    punctuation such as "U.S." or "-" is not read as query syntax)."""
+    if any(token in text for token in ('"', " OR ", " AND ", " NOT ", "*")):
+        return text
+    words = re.findall(r"\w+", text)
+    return " ".join(f'"{w}"' for w in words) or '""'
+
+
+def _index_text(conn: Connection, article: Article) -> None:
+    if conn.dialect.name == "sqlite":
+        conn.execute(
+            sa.text("INSERT INTO articles_fts (article_id, title, text) VALUES (:i, :t, :x)"),
+            {"i": article.id, "t": article.title or "", "x": article.text},
         )
+
+
+def _fused_with_actor(actor: str) -> sa.Select[Any]:
+    return sa.select(fused_actors.c.fused_id).where(fused_actors.c.code == actor.upper())
+
+
+def _events_of_round(ordinal: int) -> sa.Select[Any]:
+    """Events of the round of talks with this ordinal (as fusion recorded it)."""
+    return sa.select(fused_members.c.event_id).where(fused_members.c.round_ordinal == ordinal)
+
+
+def _events_with_actor(actor: str) -> sa.Select[Any]:
+    """Ids of events with this actor or country code (as given or upper-cased; compared
+    without functions on the column so that the code and country indexes serve)."""
+    keys = sorted({actor, actor.upper()})
+    return sa.select(event_actors.c.event_id).where(
+        sa.or_(event_actors.c.code.in_(keys), event_actors.c.country.in_(keys))
     )
 
 
@@ -825,15 +997,26 @@ def ingest(
     notify = on_item or (lambda item: None)
     errors: list[InputError] = []
 
+    new = unchanged = stored_events = 0
+
     def good_articles() -> Iterator[Article]:
+        nonlocal unchanged
         for item in read_articles(paths, published=published):
             if isinstance(item, InputError):
                 errors.append(item)
                 notify(item)
+                continue
+            stored = store.stored_hash(item.id)
+            if stored is None:
+                yield item  # new: extract and store it
+            elif stored == text_hash(item.text):
+                unchanged += 1  # stored by an earlier (perhaps interrupted) run: skip
+                notify(Added(item.id, new=False))
             else:
-                yield item
+                err = _changed_text_error(item)
+                errors.append(err)
+                notify(err)
 
-    new = unchanged = stored_events = 0
     for reading in extractor.extract_many(good_articles(), batch_size=batch_size):
         try:
             added = store.add_reading(reading)
