@@ -16,6 +16,8 @@ actors of a verb's subject and objects.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -69,7 +71,9 @@ class Resolver:
                 cand.label in {"GPE", "NORP"}
                 and self.registry.country(text) is None
                 and (self.registry.nationality(text))
-            ):
+            ) or (cand.label in {"GPE", "NORP"} and self._names_body(doc, cand)):
+                # "Ukrainian negotiators"; a country name before or owning an agent noun:
+                # "Mozambique government", "Ivory Coast rebels", "Belarus's rulers".
                 self._nationality(doc, article, cand, result, taken)
             elif cand.label in {"GPE", "LOC", "FAC"}:
                 self.places.resolve_name(doc, article, cand, result, taken)
@@ -91,6 +95,9 @@ class Resolver:
                     )
                     taken.add(token.i)
         self._pronouns(doc, article, result, taken)
+        _capitals_as_governments(result)
+        self._pairs(doc, article, result)
+        self.places.finish(doc, result)  # context, "City, State", one sense per document
         result.actors.sort(key=lambda m: m.evidence.span.start)
         result.places.sort(key=lambda m: m.evidence.span.start)
         return result
@@ -108,6 +115,7 @@ class Resolver:
         people: dict[str, Actor],
     ) -> None:
         start, end = chain
+        start = _with_leading_title(doc, start, end, self._title)
         tokens = list(doc[start:end])
         whole = doc[start:end].text
         if self._country_of_word(whole) or self.registry.capital(whole):
@@ -306,7 +314,7 @@ class Resolver:
         anchor = token
         while anchor.dep_ in {"conj", "cc"} and anchor.head is not anchor:
             anchor = anchor.head
-        noun = anchor.head if anchor.dep_ in {"amod", "compound", "nmod"} else token
+        noun = anchor.head if anchor.dep_ in {"amod", "compound", "nmod", "poss"} else token
         if noun.pos_ not in {"NOUN", "PROPN"} or noun.i in taken:
             noun = token
         agent_words = " ".join(
@@ -377,6 +385,59 @@ class Resolver:
             if speaker:
                 taken.add(token.i)
 
+    def _names_body(self, doc: Doc, cand: Candidate) -> bool:
+        """A country name that qualifies an agent noun after it ("Mozambique government",
+        "Russia's rulers"): the pair names that country's body, not a place."""
+        head = doc[cand.head]
+        text = doc[cand.start : cand.end].text.removesuffix("'s")
+        if head.dep_ not in {"compound", "poss", "nmod", "amod"} or head.head.i < cand.end:
+            return False
+        noun = head.head
+        if noun.pos_ not in {"NOUN", "PROPN"} or noun.ent_type_ in {"GPE", "LOC", "FAC"}:
+            return False
+        if self.registry.country(text) is None:
+            return False
+        return self.registry.agent(noun.text) is not None
+
+    def _pairs(self, doc: Doc, article: Article, result: Resolution) -> None:
+        """ "both countries", "the two delegations", "the two sides": the last two states
+        named before the phrase (their governments for delegations and sides)."""
+        for token in doc:
+            if token.tag_ != "NNS" or token.lemma_.lower() not in _PAIR_NOUNS:
+                continue
+            if token.i in result.by_token:
+                continue
+            if not any(
+                c.lower_ == "both" or (c.dep_ == "nummod" and c.lower_ in {"two", "2"})
+                for c in token.children
+            ):
+                continue
+            countries: list[str] = []
+            for m in sorted(result.actors, key=lambda m: m.evidence.span.start, reverse=True):
+                if m.evidence.span.end > token.idx:
+                    continue
+                code = m.actor.country
+                # states and their bodies only: not a ministry, an outlet or a person
+                if code and len(code) == 3 and m.actor.kind == "state" and code not in countries:
+                    countries.append(code)
+                if len(countries) == 2:
+                    break
+            if len(countries) < 2:
+                continue
+            sector = _PAIR_NOUNS[token.lemma_.lower()]
+            start = min(c.i for c in token.subtree if c.i <= token.i)
+            for code in reversed(countries):
+                actor = Actor(
+                    code=f"{code}{sector or ''}",
+                    name=self._country_name(code),
+                    kind="state",
+                    country=code,
+                    sector=sector,
+                )
+                result.add_actor(
+                    ActorMention(actor, evidence(doc, article, start, token.i + 1, 0.8)), token.i
+                )
+
     # -- places ---------------------------------------------------------------------------
 
     # -- helpers --------------------------------------------------------------------------
@@ -399,6 +460,56 @@ class Resolver:
 
     def _country_name(self, code: str) -> str:
         return country_name(self.registry, code)
+
+
+# Plural nouns that, with "both" or "the two", stand for the two parties last named.
+_PAIR_NOUNS: dict[str, str | None] = {
+    "country": None,
+    "nation": None,
+    "state": None,
+    "side": "GOV",
+    "delegation": "GOV",
+    "government": "GOV",
+    "party": "GOV",
+    "leader": "GOV",
+    "president": "GOV",
+    "capital": "GOV",
+}
+
+
+def _capitals_as_governments(result: Resolution) -> None:
+    """A capital standing for its state ("Moscow said") is that state's government."""
+    for index, mention in enumerate(result.actors):
+        actor = mention.actor
+        if not mention.metonym or actor.sector is not None or not actor.country:
+            continue
+        governing = replace(actor, code=f"{actor.country}GOV", sector="GOV")
+        new = replace(mention, actor=governing)
+        result.actors[index] = new
+        for bucket in result.by_token.values():
+            for j, m in enumerate(bucket):
+                if m is mention:
+                    bucket[j] = new
+
+
+def _with_leading_title(doc: Doc, start: int, end: int, title_of: Callable[[str], object]) -> int:
+    """Move the start of a name left over a lower-case title and a nationality that
+    modify it ("U.S. negotiator Paul Nitze", "Russian envoy Kirill Dmitriev")."""
+    if not any(t.ent_type_ == "PERSON" for t in doc[start:end]):
+        return start
+    j = start
+    while j > 0 and doc[j - 1].dep_ in {"compound", "amod", "nmod"} and (
+        start <= doc[j - 1].head.i < end or j <= doc[j - 1].head.i < end
+    ) and not doc[j - 1].is_punct:
+        j -= 1
+    if j == start:
+        return start
+    words = [t.text for t in doc[j:start]]
+    # The words taken must end in a title; a nationality or country may come before it.
+    for k in range(len(words)):
+        if title_of(" ".join(words[k:])) is not None:
+            return j if k <= 1 else start
+    return start
 
 
 def _title_case(words: str) -> str:
