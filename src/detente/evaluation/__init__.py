@@ -29,6 +29,18 @@ def _plover_dyads(paths: Sequence[Path], **options: Any) -> tuple[list[dict], di
     return plover_dyads.evaluate(paths, **options)
 
 
+def _geo(paths: Sequence[Path], **options: Any) -> tuple[list[dict], dict]:
+    from detente.evaluation import geo
+
+    return geo.evaluate(paths, **options)
+
+
+def _event_location(paths: Sequence[Path], **options: Any) -> tuple[list[dict], dict]:
+    from detente.evaluation import event_location
+
+    return event_location.evaluate(paths, **options)
+
+
 def _actors(paths: Sequence[Path], **options: Any) -> tuple[list[dict], dict]:
     from detente.evaluation import actors
 
@@ -47,13 +59,24 @@ def _seed(paths: Sequence[Path], **options: Any) -> tuple[list[dict], dict]:
     return seed.evaluate(paths, **options)
 
 
+def _timex(paths: Sequence[Path], **options: Any) -> tuple[list[dict], dict]:
+    from detente.evaluation import timex
+
+    return timex.evaluate(paths, **options)
+
+
 # Task name -> evaluate(paths, *, extractor=None, **options) -> (predictions, metrics).
 TASKS: dict[str, Callable[..., tuple[list[dict[str, Any]], dict[str, Any]]]] = {
     "plover-dyads": _plover_dyads,
     "actors": _actors,
     "plover-gsr": _plover_gsr,
+    "geo": _geo,
+    "event-location": _event_location,
     "seed": _seed,
+    "timex": _timex,
 }
+# Tasks whose paths may also be folders of gold files.
+FOLDER_TASKS = frozenset({"timex"})
 
 
 def run_task(
@@ -73,7 +96,7 @@ def run_task(
     if not paths:
         raise EvalError(f"task {task!r} needs at least one gold file")
     for path in paths:
-        if not Path(path).is_file():
+        if not (Path(path).is_file() or (task in FOLDER_TASKS and Path(path).is_dir())):
             raise EvalError(f"{path}: no such gold file for task {task!r}")
     predictions, metrics = TASKS[task]([Path(p) for p in paths], extractor=extractor, **options)
     out_dir = Path(out_dir)
