@@ -190,10 +190,13 @@ def test_bad_inputs_one_line_each_others_stored_exit_nonzero(
     paths = [*sorted({p for p, _ in bad}), news]
     result = run(runner, "ingest", *paths, "--db", db)
     assert result.exit_code == 1
-    lines = result.stderr.splitlines()
+    lines = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
     assert len(lines) == len(bad)
     for _, source in bad:
         assert any(line.startswith(f"error: {source}: ") for line in lines), source
+    summary = [line for line in result.stderr.splitlines() if line.startswith("skipped ")]
+    assert sum(int(line.split()[1].rstrip(":")) for line in summary) == len(bad)
+    assert "skipped 1: looks like a binary file" in summary
     # the good articles: three in news/, and row 1 of rows.jsonl
     assert "articles: 4 new, 0 unchanged; events stored: 3; errors: 8" in result.stdout
     assert "Traceback" not in result.output

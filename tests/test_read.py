@@ -207,7 +207,7 @@ def test_empty_folder_and_empty_jsonl(tmp_path: Path) -> None:
     (tmp_path / "e.jsonl").write_text("\n\n")
     _, errors = split(list(read_articles([tmp_path / "empty", tmp_path / "e.jsonl"])))
     assert [e.problem.split(";")[0] for e in errors] == [
-        "folder holds no .txt or .jsonl files",
+        "folder holds no .txt, .jsonl, .csv, .html or feed files",
         "is empty",
     ]
 
@@ -237,3 +237,111 @@ def test_a_lone_path_is_one_input(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(TEXT)
     assert [a.text for a in read_articles(tmp_path / "a.txt")] == [TEXT]
     assert [a.text for a in read_articles(str(tmp_path))] == [TEXT]
+
+
+# -- CSV, HTML, feeds, globs ---------------------------------------------------------------
+
+
+def test_csv_rows_are_articles_and_bad_rows_are_reported(tmp_path: Path) -> None:
+    path = tmp_path / "wire.csv"
+    path.write_text(
+        "id,title,published,outlet,text,extra\n"
+        '1,Talks,2025-06-01,Wire,"Ukraine and Russia met, again.",x\n'
+        "2,Bad date,June first,Wire,Some text,\n"
+        "3,No text,2025-06-01,Wire,,\n"
+        "4,Too many,2025-06-01,Wire,Text,x,y\n",
+        encoding="utf-8",
+    )
+    articles, errors = split(list(read_articles([path])))
+    assert [(a.id, a.title, a.published, a.outlet) for a in articles] == [
+        ("1", "Talks", date(2025, 6, 1), "Wire")
+    ]
+    assert articles[0].text == "Ukraine and Russia met, again."
+    assert [e.source for e in errors] == [f"{path}:3", f"{path}:4", f"{path}:5"]
+
+
+def test_tsv_and_a_csv_without_a_text_column(tmp_path: Path) -> None:
+    tsv = tmp_path / "a.tsv"
+    tsv.write_text("title\ttext\nT\tHello there.\n", encoding="utf-8")
+    bad = tmp_path / "b.csv"
+    bad.write_text("title,body\nT,Hello\n", encoding="utf-8")
+    articles, errors = split(list(read_articles([tsv, bad])))
+    assert [a.text for a in articles] == ["Hello there."]
+    assert len(errors) == 1 and "no `text` column" in errors[0].problem
+
+
+PAGE = """<!doctype html><html lang="en-GB"><head><title>Talks | Wire</title>
+<meta property="og:site_name" content="Example Wire">
+<meta property="article:published_time" content="2025-06-02T10:00:00+03:00">
+<link rel="canonical" href="https://example.org/talks"><script>var menu = 1;</script></head>
+<body><nav>Home World Sport</nav><article><h1>Talks resume</h1>
+<p>Ukraine and Russia met in Istanbul on June 2.</p><p>Turkey hosted the <b>talks</b>.</p>
+</article><footer>Copyright and cookies</footer></body></html>"""
+
+
+def test_html_page_main_text_and_metadata(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(PAGE, encoding="utf-8")
+    article = read_article(path)
+    assert "Ukraine and Russia met in Istanbul on June 2." in article.text
+    assert "Turkey hosted the talks." in article.text
+    assert "Home World" not in article.text and "cookies" not in article.text
+    assert "menu" not in article.text
+    assert article.published == datetime(2025, 6, 2, 10, tzinfo=timezone(timedelta(hours=3)))
+    assert (article.outlet, article.url) == ("Example Wire", "https://example.org/talks")
+    assert article.language == "en"
+
+
+def test_an_html_page_without_text_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "empty.html"
+    path.write_text("<html><head><script>x()</script></head><body></body></html>")
+    _, errors = split(list(read_articles([path])))
+    assert len(errors) == 1 and "no main text" in errors[0].problem
+
+
+RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>Wire Feed</title>
+<item><title>Talks</title><link>https://e.org/1</link>
+<pubDate>Mon, 02 Jun 2025 10:00:00 GMT</pubDate>
+<description>&lt;p&gt;Ukraine and Russia met in Istanbul.&lt;/p&gt;</description></item>
+<item><title>Nothing</title></item></channel></rss>"""
+
+ATOM = """<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">
+<title>Atom Wire</title><id>urn:x</id><updated>2025-06-03T00:00:00Z</updated>
+<entry><title>Ceasefire</title><id>urn:1</id><link href="https://e.org/2"/>
+<updated>2025-06-03T08:00:00Z</updated>
+<content type="html">&lt;p&gt;Both sides agreed a ceasefire.&lt;/p&gt;</content></entry></feed>"""
+
+
+def test_rss_and_atom_entries_are_articles(tmp_path: Path) -> None:
+    (tmp_path / "a.rss").write_text(RSS, encoding="utf-8")
+    (tmp_path / "b.atom").write_text(ATOM, encoding="utf-8")
+    articles, errors = split(list(read_articles([tmp_path / "a.rss", tmp_path / "b.atom"])))
+    assert [(a.title, a.outlet, a.url) for a in articles] == [
+        ("Talks", "Wire Feed", "https://e.org/1"),
+        ("Ceasefire", "Atom Wire", "https://e.org/2"),
+    ]
+    assert articles[0].text == "Ukraine and Russia met in Istanbul."
+    assert articles[0].published == datetime(2025, 6, 2, 10, tzinfo=UTC)
+    assert [e.source for e in errors] == [f"{tmp_path / 'a.rss'}#2"]
+
+
+def test_a_file_that_is_not_a_feed(tmp_path: Path) -> None:
+    path = tmp_path / "x.xml"
+    path.write_text("not xml at all", encoding="utf-8")
+    _, errors = split(list(read_articles([path])))
+    assert len(errors) == 1 and "not an RSS or Atom feed" in errors[0].problem
+
+
+def test_globs_and_folders_read_every_kind(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.txt").write_text("One.", encoding="utf-8")
+    (tmp_path / "sub" / "a.meta.json").write_text('{"title": "A"}', encoding="utf-8")
+    (tmp_path / "b.csv").write_text("text\nTwo.\n", encoding="utf-8")
+    (tmp_path / "c.html").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "d.rss").write_text(RSS, encoding="utf-8")
+    from_folder, _ = split(list(read_articles([tmp_path])))
+    assert len(from_folder) == 4
+    from_glob, _ = split(list(read_articles([str(tmp_path / "**" / "*.txt")])))
+    assert [(a.text, a.title) for a in from_glob] == [("One.", "A")]
+    _, errors = split(list(read_articles([str(tmp_path / "*.nothing")])))
+    assert len(errors) == 1 and "no file matches" in errors[0].problem

@@ -146,41 +146,54 @@ def extract(article: str, published: Published | None, fmt: str) -> None:
 def ingest_command(
     paths: tuple[str, ...], db: str, published: Published | None, batch_size: int
 ) -> None:
-    """Read, extract and store articles (.txt with .meta.json sidecars, .jsonl, folders).
+    """Read, extract and store articles: .txt (with .meta.json sidecars), .jsonl, .csv,
+    .html pages, .rss/.atom feeds, folders and quoted globs ("news/**/*.jsonl").
 
-    Bad inputs are reported one per line and skipped; the others are stored. Re-ingesting
-    an article already stored changes nothing. Exits 1 if any input failed.
+    Bad inputs are reported one per line and skipped, with a summary of why at the end;
+    the others are stored (one transaction per article) and fused with the events other
+    articles told. Re-ingesting changes nothing, and an interrupted ingest resumes where it
+    stopped: stored articles are not extracted again. Exits 1 if any input failed.
 
     \b
     Example:
       detente ingest news/ article.txt --db detente.db
     """
+    import time
+
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     console = Console(stderr=True)
+    started = time.perf_counter()
     with (
         reported(),
         Store(db) as store,
         Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
-            TextColumn("{task.completed} articles"),
+            TextColumn("{task.fields[new]} new, {task.fields[unchanged]} unchanged,"),
+            TextColumn("{task.fields[skipped]} skipped"),
+            TextColumn("[{task.fields[rate]:.1f} articles/s]"),
             TimeElapsedColumn(),
             console=console,
             disable=not console.is_terminal,
             transient=True,
         ) as progress,
     ):
-        task = progress.add_task("ingesting", total=None)
+        task = progress.add_task("ingesting", total=None, new=0, unchanged=0, skipped=0, rate=0.0)
+        tally = {"new": 0, "unchanged": 0, "skipped": 0}
 
         def on_item(item: Added | InputError) -> None:
             if isinstance(item, InputError):
+                tally["skipped"] += 1
                 progress.console.print(
                     f"error: {item}", markup=False, highlight=False, soft_wrap=True
                 )
             else:
-                progress.advance(task)
+                tally["new" if item.new else "unchanged"] += 1
+            done = tally["new"] + tally["unchanged"]
+            rate = done / max(time.perf_counter() - started, 1e-9)
+            progress.update(task, completed=done, rate=rate, **tally)
 
         report = ingest(
             paths,
@@ -194,6 +207,8 @@ def ingest_command(
         f"articles: {report.new} new, {report.unchanged} unchanged; "
         f"events stored: {report.events}; errors: {len(report.errors)}"
     )
+    for reason, count in report.skipped():
+        click.echo(f"skipped {count}: {reason}", err=True)
     if report.errors:
         sys.exit(1)
 

@@ -1,4 +1,5 @@
-"""Read inputs into Articles: text files with sidecars, JSON Lines, folders.
+"""Read inputs into Articles: text files with sidecars, JSON Lines, CSV, HTML pages,
+RSS/Atom feeds, folders and globs.
 
     for item in read_articles(["news/", "wire.jsonl"]):
         if isinstance(item, InputError):
@@ -11,10 +12,22 @@ Inputs
   `published`, `title`, `url`, `outlet`, `language` and `id`.
 - `NAME.jsonl`: one article per line, `{"id"?, "title", "published", "url", "outlet",
   "text"}`. Blank lines are skipped.
-- a folder: every `*.txt` and `*.jsonl` under it, recursively, in sorted order
+- `NAME.csv` / `NAME.tsv`: a header row, then one article per row, with the columns of
+  the JSON Lines rows (`text` required; unknown columns ignored).
+- `NAME.html` / `NAME.htm`: a web page; its main text and metadata (title, publication
+  date, site name, canonical URL, language) come from detente.webpage.
+- `NAME.rss` / `NAME.atom` / `NAME.xml`: a feed (feedparser); each entry is an article
+  (its content, else its summary, as text; its title, link and date; the feed's title as
+  outlet).
+- a folder: every file of those kinds under it, recursively, in sorted order
   (`*.meta.json` sidecars are read with their text, never on their own).
+- a glob (`news/**/*.jsonl`, quoted so the shell leaves it alone): every match, sorted.
 - `-`: the text of one article on standard input.
 Any other file suffix is read as plain text.
+
+Streaming: rows of JSON Lines and CSV files are read one at a time, so memory stays flat
+however large a file is; a folder or glob holds only the list of its file names. A feed
+or an HTML page is parsed whole (they are small).
 
 Why a stream of `Article | InputError` rather than exceptions: a batch of 10,000 inputs
 with three broken files should read the other 9,997 and tell the caller exactly which
@@ -27,11 +40,14 @@ reading the same input twice gives the same Article and the store can skip it.
 
 from __future__ import annotations
 
+import csv
+import glob
 import hashlib
 import json
 import sys
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +67,12 @@ __all__ = [
 Published = date | datetime
 TEXT_SUFFIXES: tuple[str, ...] = (".txt",)
 JSONL_SUFFIXES: tuple[str, ...] = (".jsonl",)
+CSV_SUFFIXES: tuple[str, ...] = (".csv", ".tsv")
+HTML_SUFFIXES: tuple[str, ...] = (".html", ".htm")
+FEED_SUFFIXES: tuple[str, ...] = (".rss", ".atom", ".xml")
+READ_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES + CSV_SUFFIXES + HTML_SUFFIXES + FEED_SUFFIXES
+MAX_FIELD = 50_000_000  # longest CSV field accepted (csv's default of 128 KiB is too small)
+_GLOB_CHARS = frozenset("*?[")
 SIDECAR_SUFFIX = ".meta.json"
 STDIN = "-"
 _BINARY_PROBE = 8192
@@ -126,8 +148,23 @@ def _read_all(
     for path in paths:
         if path == STDIN:
             yield _read_stdin(override)
+        elif not Path(path).exists() and _GLOB_CHARS & set(str(path)):
+            yield from _read_glob(str(path), override)
         else:
             yield from _read_path(Path(path), override)
+
+
+def _read_glob(pattern: str, override: Published | None) -> Iterator[Article | InputError]:
+    matches = sorted(glob.iglob(pattern, recursive=True))
+    if not matches:
+        yield InputError(pattern, "no file matches this pattern; check it")
+    for match in matches:
+        path = Path(match)
+        if path.is_dir():
+            continue
+        if path.name.endswith(SIDECAR_SUFFIX):
+            continue  # read with its text file
+        yield from _read_path(path, override)
 
 
 def _read_path(path: Path, override: Published | None) -> Iterator[Article | InputError]:
@@ -141,18 +178,22 @@ def _read_path(path: Path, override: Published | None) -> Iterator[Article | Inp
         )
     elif path.suffix.lower() in JSONL_SUFFIXES:
         yield from _read_jsonl(path, override)
+    elif path.suffix.lower() in CSV_SUFFIXES:
+        yield from _read_csv(path, override)
+    elif path.suffix.lower() in HTML_SUFFIXES:
+        yield _read_html_file(path, override)
+    elif path.suffix.lower() in FEED_SUFFIXES:
+        yield from _read_feed(path, override)
     else:
         yield _read_text_file(path, override)
 
 
 def _read_folder(folder: Path, override: Published | None) -> Iterator[Article | InputError]:
     files = sorted(
-        p
-        for p in folder.rglob("*")
-        if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES + JSONL_SUFFIXES
+        p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in READ_SUFFIXES
     )
     if not files:
-        yield InputError(str(folder), "folder holds no .txt or .jsonl files")
+        yield InputError(str(folder), "folder holds no .txt, .jsonl, .csv, .html or feed files")
     for path in files:
         yield from _read_path(path, override)
 
@@ -308,3 +349,138 @@ def _optional_id(meta: dict[str, Any], source: str) -> str | None:
     if isinstance(value, str | int) and not isinstance(value, bool):
         return str(value)
     raise InputError(source, f"`id` must be a string or a number, not {type(value).__name__}")
+
+
+def _read_csv(path: Path, override: Published | None) -> Iterator[Article | InputError]:
+    """One article per row, streamed; a bad row is reported and the next one read."""
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    csv.field_size_limit(MAX_FIELD)
+    try:
+        with path.open("rb") as probe:
+            if b"\x00" in probe.read(_BINARY_PROBE):
+                yield InputError(str(path), "looks like a binary file (NUL bytes); give CSV text")
+                return
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle, delimiter=delimiter)
+            if reader.fieldnames is None:
+                yield InputError(str(path), "is empty; give a header row with a `text` column")
+                return
+            if "text" not in reader.fieldnames:
+                yield InputError(
+                    str(path), "has no `text` column; name the article text column `text`"
+                )
+                return
+            rows = 0
+            while True:
+                line = reader.line_num + 1
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as exc:
+                    yield InputError(f"{path}:{line}", f"is not valid CSV ({exc}); fix the row")
+                    continue
+                rows += 1
+                yield _read_csv_row(row, f"{path}:{line}", override)
+    except UnicodeDecodeError as exc:
+        yield InputError(str(path), f"is not valid UTF-8 (byte {exc.start}); re-save it as UTF-8")
+        return
+    except OSError as exc:
+        yield InputError(str(path), f"cannot be read ({exc.strerror}); check permissions")
+        return
+    if rows == 0:
+        yield InputError(str(path), "has a header but no rows; add one article per row")
+
+
+def _read_csv_row(
+    row: dict[str | None, Any], source: str, override: Published | None
+) -> Article | InputError:
+    if None in row:  # more cells than header columns
+        return InputError(source, "row has more cells than the header has columns; fix it")
+    text = row.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return InputError(source, "row has no `text` (or it is empty); add the article text")
+    meta = {k: v for k, v in row.items() if k != "text" and v not in (None, "")}
+    return _make_article(text, meta, source=source, override=override)
+
+
+def _read_html_file(path: Path, override: Published | None) -> Article | InputError:
+    from detente.webpage import extract_page
+
+    source = str(path)
+    try:
+        page = extract_page(_decode(_read_bytes(path), source))
+    except InputError as err:
+        return err
+    if not page.text.strip():
+        return InputError(
+            source, "holds no main text that could be extracted; give the article page"
+        )
+    meta = {"title": page.title, "url": page.url, "outlet": page.outlet,
+            "language": page.language}  # fmt: skip
+    published = _loose_published(page.published)
+    article = _make_article(page.text, meta, source=source, override=override)
+    if isinstance(article, Article) and override is None and published is not None:
+        return replace(article, published=published)
+    return article
+
+
+def _loose_published(value: str | None) -> Published | None:
+    """A page's or feed's date: ISO 8601 if it is, else its leading YYYY-MM-DD, else None
+    (metadata found in the wild is too varied to refuse a page for it)."""
+    if not value:
+        return None
+    try:
+        return parse_published(value)
+    except InputError:
+        pass
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+
+
+def _read_feed(path: Path, override: Published | None) -> Iterator[Article | InputError]:
+    import feedparser
+
+    from detente.webpage import extract_page
+
+    source = str(path)
+    try:
+        data = _read_bytes(path)
+    except InputError as err:
+        yield err
+        return
+    feed = feedparser.parse(data)
+    entries = feed.get("entries") or []
+    if not entries:
+        problem = feed.get("bozo_exception")
+        why = f" ({problem})" if problem else ""
+        yield InputError(source, f"is not an RSS or Atom feed with entries{why}; check the file")
+        return
+    outlet = feed.get("feed", {}).get("title") or None
+    for number, entry in enumerate(entries, start=1):
+        where = f"{source}#{number}"
+        contents = entry.get("content") or []
+        body = contents[0].get("value") if contents else entry.get("summary")
+        text = extract_page(body).text if body else ""
+        if not text.strip():
+            yield InputError(where, "entry has no content or summary text; skipped")
+            continue
+        meta = {"title": entry.get("title") or None, "url": entry.get("link") or None,
+                "outlet": outlet}  # fmt: skip
+        article = _make_article(text, meta, source=where, override=override)
+        published = _entry_published(entry)
+        if isinstance(article, Article) and override is None and published is not None:
+            article = replace(article, published=published)
+        yield article
+
+
+def _entry_published(entry: Any) -> Published | None:
+    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
+    if parsed:
+        try:
+            return datetime(*parsed[:6], tzinfo=UTC)
+        except (TypeError, ValueError):
+            return None
+    return _loose_published(entry.get("published") or entry.get("updated"))

@@ -29,6 +29,7 @@ import functools
 import json
 import re
 import types
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -972,6 +973,19 @@ class IngestReport:
     unchanged: int = 0
     events: int = 0
     errors: tuple[InputError, ...] = ()
+
+    def skipped(self) -> list[tuple[str, int]]:
+        """Why inputs were skipped: (reason, count), most frequent first. The reason is the
+        error's problem without the specifics (quoted values, details in brackets)."""
+        counts = Counter(skip_reason(err) for err in self.errors)
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def skip_reason(err: InputError) -> str:
+    """The kind of problem an InputError reports, without its specifics."""
+    text = re.split(r" \(|;", err.problem, maxsplit=1)[0]
+    text = re.sub(r"'[^']*'|\"[^\"]*\"", "...", text)
+    return re.sub(r"\d+", "N", text).strip()
 
 
 def ingest(
