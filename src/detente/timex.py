@@ -201,10 +201,13 @@ def _alt(words: object) -> str:
 _SPELLED = rf"(?:(?:{_alt(TENS)})(?:[\s-](?:{_alt(ONES)}))?|{_alt(TEENS)}|{_alt(ONES)})"
 _NUM = rf"(?:\d+(?:[.,]\d+)?|{_SPELLED}|{_alt(k for k in NUMBER_WORDS if not k.isalpha() or k not in ONES)})"
 _UNIT = r"(?:second|minute|hour|day|night|week|month|quarter|year|decade|centur(?:y|ie))s?"
-_MONTH = r"(?:" + _alt(MONTHS) + r")\b\.?"
+_MONTH = (
+    r"(?:(?:january|february|march|april|may|june|july|august|september|october|november"
+    r"|december)\b|(?:jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b\.?)"
+)
 _CMONTH = (  # capitalised full month names and abbreviations: "May" but not "may"
     r"(?:January|February|March|April|May|June|July|August|September|October|November"
-    r"|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?"
+    r"|December)\b|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?"
 )
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _YEAR = (
@@ -214,7 +217,7 @@ _YEAR = (
 _DAYNUM = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{_alt(ORDINALS)})"
 _MOD = r"(?:(?P<mod>early|mid|late|earlier|later|the end of|the beginning of|the start of|the middle of|the first half of|the second half of|the last half of|the rest of|sometime|end of|around)[\s-]+)?"
 _CLOCK = (
-    r"(?:(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ampm>[ap]\.?\s?m\b\.?)"
+    r"(?:(?:around|about|approximately)\s+)?(?:(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ampm>[ap]\.?\s?m\b\.?)"
     r"|(?P<h24>[01]?\d|2[0-3]):(?P<m24>[0-5]\d)"
     r"|(?P<mil>(?:[01]\d|2[0-3])[0-5]\d)(?=\s*(?:gmt|utc|hrs|hours|z\b|local))"
     r"|(?P<noon>noon|midday|midnight))"
@@ -294,7 +297,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"(?P<mods>(?:{_QUARTER_MODS}[\s-]+)*)(?:(?P<qyear>(?:19|20)\d\d)\s+)?"
             rf"(?:(?P<mods2>(?:{_QUARTER_MODS}[\s-]+)*))"
             r"(?:(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+(?:fiscal[\s-]+)?)?"
-            r"(?P<q>quarter|period)s?\b(?!\s+(?:of|century|mile|percent|point))"
+            r"(?P<q>quarter|period)s?\b"
             rf"(?:\s+(?:of\s+)?(?P<qyear2>(?:19|20)\d\d)\b|(?P<ago>\s+a\s+year\s+(?:ago|earlier)))?",
             re.I,
         ),
@@ -332,6 +335,20 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    # the year ended March 31 (a duration), for the full year, the fiscal year (that year)
+    (
+        "theyear",
+        re.compile(
+            rf"\b{_MOD}the\s+(?P<adj>(?:fiscal|full|current|latest fiscal|latest|calendar)\s+)?"
+            r"year\b(?P<ended>(?=\s+(?:ended|ending|to)\b))?(?!-)",
+            re.I,
+        ),
+    ),
+    (
+        "yearend",
+        re.compile(r"\b(?:around\s+)?(?:year[- ]end|year's end)\b(?!-)", re.I),
+    ),
+    ("yearago", re.compile(r"\b(?:year-earlier|year-ago|year earlier)\b", re.I)),
     ("weekend", re.compile(r"\b(?P<rel>the)\s+weekend\b", re.I)),
     # a year ago, two weeks earlier, about three days ago
     (
@@ -367,7 +384,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "ref",
         re.compile(
             r"\b(?P<ref>right now|just now|now|currently|at present|at the moment|these days|nowadays"
-            r"|recently|previously|formerly|lately|soon|as soon as possible|shortly|current|recent"
+            r"|recently|lately|soon|as soon as possible|shortly|current"
             r"|in the coming days|in recent days|(?:in\s+)?the past|the\s+(?:near\s+|distant\s+)?future"
             r"|the (?:near|short|long) term|a later date|later date)\b",
             re.I,
@@ -376,7 +393,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "set",
         re.compile(
-            r"\b(?P<set>daily|weekly|monthly|annually|yearly|hourly|quarterly|nightly"
+            r"\b(?P<set>daily|weekly|monthly|annually|yearly|hourly|nightly"
             r"|(?:every|each|per)\s+(?:single\s+)?(?:day|week|month|year|quarter|hour|night))\b",
             re.I,
         ),
@@ -393,12 +410,11 @@ REF_VALUES = {
     "these days": "PRESENT_REF",
     "nowadays": "PRESENT_REF",
     "recently": "PAST_REF",
-    "recent": "PAST_REF",
     "lately": "PAST_REF",
-    "previously": "PAST_REF",
-    "formerly": "PAST_REF",
     "recent days": "PAST_REF",
     "the past": "PAST_REF",
+    "past": "PAST_REF",
+    "a later date": "FUTURE_REF",
     "soon": "FUTURE_REF",
     "shortly": "FUTURE_REF",
     "as soon as possible": "FUTURE_REF",
@@ -511,43 +527,50 @@ def _day_number(text: str) -> int | None:
     return int(digits.group()) if digits else None
 
 
+TENSE_PENALTY = 120  # days: how much tense leans against a reading in the wrong direction
+
+
+def _nearest_year(candidates: dict[int, int], tense: str) -> int:
+    """The year whose date lies nearest the anchor (`candidates`: year -> signed gap in
+    days); a date on the side the tense speaks against counts TENSE_PENALTY days further.
+    Clause tense is a weak cue for a bare date ("payable Dec. 15"), so it only tips
+    readings that are close."""
+
+    def cost(item: tuple[int, int]) -> float:
+        gap = item[1]
+        penalty = (tense == "past" and gap > 0) or (tense == "future" and gap < 0)
+        return abs(gap) + (TENSE_PENALTY if penalty else 0)
+
+    return min(candidates.items(), key=cost)[0]
+
+
 def _year_for(month: int, day: int, anchor: date, tense: str) -> int:
-    """The year of a day-month without a year: the one nearest the anchor, nudged by tense."""
-    best = anchor.year
-    best_gap: float = float("inf")
+    """The year of a day-month without a year: the nearest one, nudged by tense."""
+    candidates: dict[int, int] = {}
     for year in (anchor.year - 1, anchor.year, anchor.year + 1):
         try:
-            gap = (date(year, month, day) - anchor).days
+            candidates[year] = (date(year, month, day) - anchor).days
         except ValueError:
             continue
-        if tense == "past" and gap > 31:
-            continue
-        if tense == "future" and gap < -31:
-            continue
-        if abs(gap) < best_gap:
-            best, best_gap = year, abs(gap)
-    return best
+    return _nearest_year(candidates, tense) if candidates else anchor.year
 
 
 def _month_year(month: int, anchor: date, tense: str, rel: str | None) -> int:
     """The year of a bare month name: "last April" is the April before the anchor's month,
-    "next April" the one after; otherwise tense decides, and the nearest one wins."""
+    "next April" the one after; otherwise the nearest, nudged by tense."""
     if rel in {"last", "this past"}:
         return anchor.year if month < anchor.month else anchor.year - 1
     if rel == "next":
         return anchor.year if month > anchor.month else anchor.year + 1
     if rel == "this":
         return anchor.year
-    if tense == "past":
-        return anchor.year if month <= anchor.month else anchor.year - 1
-    if tense == "future":
-        return anchor.year if month >= anchor.month else anchor.year + 1
-    gap = month - anchor.month
-    if gap > 6:
-        return anchor.year - 1
-    if gap < -6:
-        return anchor.year + 1
-    return anchor.year
+    candidates = {
+        year: (date(year, month, 15) - anchor).days
+        for year in (anchor.year - 1, anchor.year, anchor.year + 1)
+    }
+    if month == anchor.month:
+        return anchor.year
+    return _nearest_year(candidates, tense)
 
 
 def _weekday(anchor: date, weekday: int, rel: str | None, tense: str) -> date:
@@ -906,6 +929,17 @@ class TimeTagger:
             return _season(make, m, anchor, tense)
         if kind == "quarter":
             return _quarter(make, m, anchor, tense, state)
+        if kind == "theyear":
+            if g.get("ended") is not None:
+                return make.value("DURATION", "P1Y", "duration")
+            latest = "latest" in (g.get("adj") or "").lower()
+            return make.value("DATE", f"{anchor.year - latest:04d}", "year")
+        if kind == "yearend":
+            return make.value("DATE", f"{anchor.year:04d}", "year")
+        if kind == "yearago":
+            if state.quarter:
+                return make.value("DATE", f"{state.quarter[0] - 1:04d}-Q{state.quarter[1]}", "quarter")
+            return make.value("DATE", f"{anchor.year - 1:04d}", "year")
         if kind == "weekend":
             return make.value("DATE", _weekend(anchor, tense), "week")
         if kind == "part":
@@ -1023,11 +1057,15 @@ def _extent(kind: str, m: re.Match[str]) -> tuple[int, int] | None:
             return None
         if (g.get("det") or "").lower() == "a" and not (named or mods.strip()):
             return None
+        if g.get("det") and re.search(r"-(?:fiscal-)?quarter\b", m.group(0), re.I):
+            start = m.end("det") + 1  # "a third-quarter loss": the adjective only
     if kind == "year":
         text = m.group("year")
         if text.isdigit() and not (g.get("mod") or g.get("fiscal")):
             # "1,990" and "$1990" are excluded by the pattern; also "1990 people"? keep.
             pass
+    if kind == "duration" and re.search(r"[\s-]old$", m.group(0), re.I):
+        return None  # an age
     if kind == "vague" and not (g.get("out") or g.get("rel")):
         return None
     if kind == "ago":
@@ -1130,7 +1168,7 @@ def _duration(make: _Maker, m: re.Match[str]) -> TimeValue | None:
     if n is None or unit not in UNITS:
         return None
     code, is_time, factor = UNITS[unit]
-    if unit == "quarter" and g["num"].lower() in {"a", "an", "one"}:
+    if unit == "quarter" and (g["num"].lower() in {"a", "an", "one"} or "-" in m.group(0)):
         return None  # "a quarter" is a share more often than three months
     amount = "X" if n == 0 else _fmt_num(n * factor)
     value = ("PT" if is_time else "P") + amount + code
@@ -1220,8 +1258,8 @@ def _quarter(make: _Maker, m: re.Match[str], anchor: date, tense: str, state: _S
         year = anchor.year + 1
     elif number is not None:
         year = anchor.year
-        if tense == "future" and number < current[1]:
-            year += 1
+        if number > current[1] and tense == "past":
+            year -= 1
     elif "current" in words or words.strip() == "this":
         year, number = current
     elif state.quarter is not None:
