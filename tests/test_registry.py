@@ -415,3 +415,90 @@ def test_build_script_reproduces_committed_data(tmp_path: Path) -> None:
     for name in GENERATED:
         fresh = (tmp_path / "actors" / name).read_bytes()
         assert fresh == (committed / name).read_bytes(), f"{name} is stale: run `make data`"
+
+
+# ------------------------------------------------------------------ free-text codes
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "country", "sector"),
+    [
+        ("Ukrainian negotiators", "", "UKR", "GOV"),
+        ("Ankara", "", "TUR", "GOV"),  # a capital speaks for the government
+        ("Ukrainians", "", "UKR", None),  # a demonym alone: a people, no sector
+        ("ordinary Ukrainians", "", "UKR", "CVL"),
+        ("a retired Turkish general", "", "TUR", "ELI"),
+        ("Russia's Foreign Ministry", "", "RUS", "GOV"),
+        ("Turkey's Defense Department", "", "TUR", "GOV"),  # not the Pentagon
+        ("the border guards", "Polish", "POL", None),
+        ("Polish farm workers", "", "POL", "AGR"),
+        ("the SBU", "", "UKR", "SPY"),
+        ("a Turkish harbour", "", "TUR", "UNK"),
+    ],
+)
+def test_code(reg: Registry, text: str, context: str, country: str, sector: str | None) -> None:
+    coded = reg.code(text, context=context, on=date(2025, 6, 1))
+    assert coded.country == country
+    if sector is not None or text in {"Ukrainians"}:
+        assert coded.sector == sector
+
+
+def test_code_person_with_office_on_the_day(reg: Registry) -> None:
+    coded = reg.code("Rustem Umerov", on=date(2025, 6, 1))
+    assert (coded.kind, coded.country, coded.sector) == ("person", "UKR", "GOV")
+    assert coded.wikipedia == "Rustem Umerov"
+
+
+def test_code_apposition_merges_person_and_title(reg: Registry) -> None:
+    coded = reg.code("Rustem Umerov, Ukraine's chief negotiator", on=date(2025, 6, 1))
+    assert (coded.kind, coded.country, coded.sector) == ("person", "UKR", "GOV")
+
+
+def test_code_iso_codes_are_not_names(reg: Registry) -> None:
+    # "PRI" is Puerto Rico's ISO code; news never names the island so.
+    assert reg.code("the PRI").country is None
+    assert reg.code("the USA").country == "USA"
+
+
+def test_search_nationality(reg: Registry) -> None:
+    assert reg.search_nationality("a Turkish frigate") == ("TUR", "frigate")
+    assert reg.search_nationality("Kazakhstan") == ("KAZ", "")
+    assert reg.search_nationality("a frigate") == (None, "frigate")
+
+
+SPANISH = """
+name: Ana Maria Lopez Garcia
+country: ESP
+office: 2024-01-01 .. | Minister of Foreign Affairs of Spain | GOV
+source: test
+
+name: Arif Nuri
+country: AFG
+sector: GOV
+source: test
+"""
+
+
+def test_person_given_name_and_one_later_part() -> None:
+    reg = Registry(files={"persons.txt": SPANISH})
+    assert reg.person("Ana Lopez").name == "Ana Maria Lopez Garcia"
+    assert reg.person("Minister Ana Garcia").name == "Ana Maria Lopez Garcia"
+
+
+def test_person_drops_only_title_words() -> None:
+    reg = Registry(files={"persons.txt": SPANISH})
+    assert reg.person("President Arif Nuri").name == "Arif Nuri"
+    assert reg.person("Mohammad Arif Nuri") is None  # a longer name is someone else
+
+
+def test_former_office_holder_is_elite() -> None:
+    reg = Registry(files={"persons.txt": SPANISH.replace("2024-01-01 ..", "2020 .. 2021")})
+    assert reg.code("Ana Maria Lopez Garcia", on=date(2025, 1, 1)).sector == "ELI"
+    assert reg.code("Ana Maria Lopez Garcia", on=date(2021, 1, 1)).sector == "GOV"
+
+
+def test_phoenix_keys_are_folded_names(reg: Registry) -> None:
+    """The build folds Phoenix names once; the keys must be what fold_name gives now."""
+    _ = reg._phoenix_persons
+    for row in reg._phoenix_rows[::500]:
+        assert row[4].split("|")[0] == fold_name(row[0])

@@ -737,9 +737,8 @@ class Registry:
             return ActorCode(text=text)
         whole = " ".join(words)
         # A name the registry knows as a whole.
-        entry = self.country(whole)
-        if entry is not None and not (whole.upper() == entry.iso3 and whole not in entry.names):
-            # (an ISO 3166 code is a key, not a name news uses: "the PRI" is not Puerto Rico)
+        entry = self._named_country(whole)
+        if entry is not None:
             return ActorCode(text, entry.iso3, None, "state", entry.name)
         if (cap := self.capital(whole)) is not None:
             return ActorCode(text, cap, "GOV", "state", whole)
@@ -755,7 +754,7 @@ class Registry:
             for size in range(min(4, len(words) - i), 0, -1):
                 span = " ".join(words[i : i + size])
                 bare = re.sub(r"(?:'s|')$", "", span)
-                hit = self.country(bare)
+                hit = self._named_country(bare)
                 code = hit.iso3 if hit else self.nationality(bare)
                 capital = None if code else self.capital(bare)
                 if code or capital:
@@ -836,13 +835,24 @@ class Registry:
         for i in range(len(words)):
             for size in range(min(4, len(words) - i), 0, -1):
                 bare = re.sub(r"(?:'s|')$", "", " ".join(words[i : i + size]))
-                hit = self.country(bare)
+                hit = self._named_country(bare)
                 code = hit.iso3 if hit else (self.nationality(bare) or self.capital(bare))
                 if code:
                     rest = [w for w in words[:i] + words[i + size :]
                             if w.lower() not in _DETERMINERS]
                     return code, " ".join(rest)
         return None, " ".join(w for w in words if w.lower() not in _DETERMINERS)
+
+    def _named_country(self, text: str) -> CountryEntry | None:
+        """`country`, except for a bare ISO 3166 code that is not also a name news uses
+        ("USA" is, "PRI" is not: "the PRI" is a Mexican party, not Puerto Rico)."""
+        entry = self.country(text)
+        if entry is None:
+            return None
+        bare = text.replace(".", "").strip()
+        if bare.upper() == entry.iso3 and bare not in entry.names:
+            return None
+        return entry
 
     def _leading_title(self, words: list[str]) -> tuple[TitleEntry, str] | None:
         """The longest office title at the start of `words` ("Deputy Foreign Minister")."""

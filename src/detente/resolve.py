@@ -79,6 +79,11 @@ class Resolver:
                 self.places.resolve_name(doc, article, cand, result, taken)
             elif cand.label == "ORG":
                 self._organization(doc, article, cand, result, taken)
+            elif cand.label == "PERSON" and cand.end - cand.start == 1 and (
+                self.registry.nationality(text) and doc[cand.head].dep_ in {"amod", "compound"}
+            ):
+                # the tagger's PERSON on a nationality adjective ("Moldovan officials")
+                self._nationality(doc, article, cand, result, taken)
             elif cand.label == "PERSON":
                 self._surname(doc, article, cand, result, taken, people)
         for cand in candidates:

@@ -1,0 +1,124 @@
+"""Actor resolution on small hand-written sentences: one test per resolution path
+(title + name, nationality + agent, country name + agent, capitals as governments,
+organisations, unknown persons with a title, dated offices, transliterations, surname,
+"both countries", "the two delegations", "the Russian side", pronouns)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from spacy.language import Language
+
+from detente.gazetteer import Gazetteer
+from detente.registry import Registry
+from detente.resolution import Resolution
+from detente.resolve import Resolver
+from detente.vocabulary import Actor, Article
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def resolver() -> Resolver:
+    return Resolver(registry=Registry.default(), gazetteer=Gazetteer.default())
+
+
+def read(nlp: Language, resolver: Resolver, text: str, day: date = date(2025, 6, 1)):
+    doc = nlp(text)
+    return doc, resolver.resolve(doc, Article(id="t", text=text, published=day))
+
+
+def actors_at(doc, res: Resolution, word: str, nth: int = 0) -> list[Actor]:
+    hits = [t.i for t in doc if t.text == word]
+    return [m.actor for m in res.by_token.get(hits[nth], [])]
+
+
+def codes(res: Resolution) -> dict[str, str]:
+    return {m.evidence.span.text: m.actor.code for m in res.actors}
+
+
+def test_title_and_name_with_nationality(nlp: Language, resolver: Resolver) -> None:
+    doc, res = read(nlp, resolver, "Russian Foreign Minister Sergei Lavrov arrived on Monday.")
+    (lavrov,) = actors_at(doc, res, "Lavrov")
+    assert (lavrov.kind, lavrov.country, lavrov.sector) == ("person", "RUS", "GOV")
+    assert lavrov.name == "Sergey Lavrov"  # transliteration folded onto the registry name
+    assert lavrov.role == "Foreign Minister of Russia"
+
+
+def test_office_valid_on_the_article_date(nlp: Language, resolver: Resolver) -> None:
+    text = "Rustem Umerov met the envoys."
+    _, early = read(nlp, resolver, text, date(2025, 6, 1))
+    _, late = read(nlp, resolver, text, date(2025, 9, 1))
+    (a,), (b,) = early.actors, late.actors
+    assert "Defence" in (a.actor.role or "")
+    assert "Security" in (b.actor.role or "")
+
+
+def test_lower_case_title_and_unknown_person(nlp: Language, resolver: Resolver) -> None:
+    doc, res = read(nlp, resolver, "Ukrainian negotiator Petro Hrytsenko rejected the offer.")
+    (person,) = actors_at(doc, res, "Hrytsenko")
+    assert (person.kind, person.country, person.sector) == ("person", "UKR", "GOV")
+
+
+def test_nationality_and_agent_noun(nlp: Language, resolver: Resolver) -> None:
+    doc, res = read(nlp, resolver, "Ukrainian negotiators rejected the memorandum.")
+    assert [a.code for a in actors_at(doc, res, "negotiators")] == ["UKRGOV"]
+
+
+def test_country_name_and_agent_noun(nlp: Language, resolver: Resolver) -> None:
+    doc, res = read(nlp, resolver, "The Moldova government rejected the request.")
+    assert [a.code for a in actors_at(doc, res, "government")] == ["MDAGOV"]
+
+
+def test_capital_is_the_government(nlp: Language, resolver: Resolver) -> None:
+    _doc, res = read(nlp, resolver, "Ankara criticized the decision.")
+    (ankara,) = res.actors
+    assert ankara.metonym and ankara.actor.code == "TURGOV"
+
+
+def test_organisation(nlp: Language, resolver: Resolver) -> None:
+    _doc, res = read(nlp, resolver, "The Kremlin rejected the offer from NATO.")
+    found = codes(res)
+    assert found["Kremlin"] == "RUSGOV"
+    assert found["NATO"].startswith("IGO")
+
+
+def test_surname_refers_back(nlp: Language, resolver: Resolver) -> None:
+    _doc, res = read(
+        nlp, resolver, "Ukrainian President Volodymyr Zelensky spoke. Later Zelenskyy left."
+    )
+    people = {m.actor.code for m in res.actors if m.actor.kind == "person"}
+    assert people == {"volodymyr-zelenskyy"}
+    assert len([m for m in res.actors if m.actor.kind == "person"]) == 2
+
+
+def test_both_countries_are_the_last_two_states(nlp: Language, resolver: Resolver) -> None:
+    doc, res = read(
+        nlp, resolver, "Armenia and Azerbaijan met in Abu Dhabi. Both countries agreed to talk."
+    )
+    assert {a.country for a in actors_at(doc, res, "countries")} == {"ARM", "AZE"}
+
+
+def test_the_two_delegations_are_governments(nlp: Language, resolver: Resolver) -> None:
+    doc, res = read(
+        nlp,
+        resolver,
+        "Ukrainian and Russian officials arrived in Geneva. The two delegations met on Friday.",
+    )
+    assert {a.code for a in actors_at(doc, res, "delegations")} == {"UKRGOV", "RUSGOV"}
+
+
+def test_the_russian_side(nlp: Language, resolver: Resolver) -> None:
+    doc, res = read(nlp, resolver, "The Russian side proposed a ceasefire.")
+    assert [a.code for a in actors_at(doc, res, "side")] == ["RUSGOV"]
+
+
+def test_pronoun_subject_of_reported_speech(nlp: Language, resolver: Resolver) -> None:
+    doc, res = read(nlp, resolver, "Ukrainian officials said they had sent the document.")
+    assert [a.code for a in actors_at(doc, res, "they")] == ["UKRGOV"]
+
+
+def test_no_pair_without_two_states(nlp: Language, resolver: Resolver) -> None:
+    doc, res = read(nlp, resolver, "Both countries agreed to talk.")
+    assert actors_at(doc, res, "countries") == []
