@@ -938,7 +938,9 @@ class TimeTagger:
             return make.value("DATE", f"{anchor.year:04d}", "year")
         if kind == "yearago":
             if state.quarter:
-                return make.value("DATE", f"{state.quarter[0] - 1:04d}-Q{state.quarter[1]}", "quarter")
+                return make.value(
+                    "DATE", f"{state.quarter[0] - 1:04d}-Q{state.quarter[1]}", "quarter"
+                )
             return make.value("DATE", f"{anchor.year - 1:04d}", "year")
         if kind == "weekend":
             return make.value("DATE", _weekend(anchor, tense), "week")
@@ -1185,7 +1187,7 @@ def _vague(make: _Maker, m: re.Match[str]) -> TimeValue | None:
     rel = (g.get("rel") or "").lower()
     if rel == "recent":
         return make.value("DATE", "PAST_REF", "vague")
-    if rel == "coming" and unit in {"month", "year", "quarter"}:
+    if rel == "coming":
         return make.value("DATE", "FUTURE_REF", "vague")
     code, is_time, _ = UNITS[unit]
     return make.value("DURATION", ("PT" if is_time else "P") + "X" + code, "duration")
@@ -1347,6 +1349,20 @@ def _ago(make: _Maker, m: re.Match[str], anchor: date, state: _State) -> TimeVal
             return make.value("DATE", f"{year - 1:04d}-Q{number}", "quarter")
     if unit in {"second", "minute", "hour"}:
         return make.value("DATE", anchor.isoformat(), "day")
+    if unit in {"month", "quarter", "year", "decade", "century"}:
+        months = {"month": 1, "quarter": 3, "year": 12, "decade": 120, "century": 1200}[unit]
+        index = anchor.year * 12 + anchor.month - 1 + sign * round(n * months)
+        year, month = index // 12, index % 12 + 1
+        if not _valid_year(year):
+            return make.uncertain(m.group(0))
+        value = {
+            "month": f"{year:04d}-{month:02d}",
+            "quarter": f"{year:04d}-Q{(month - 1) // 3 + 1}",
+            "year": f"{year:04d}",
+            "decade": f"{year // 10:03d}",
+            "century": f"{year // 100:02d}",
+        }[unit]
+        return make.value("DATE", value, unit)
     days = (
         {
             "day": 1,
@@ -1361,7 +1377,10 @@ def _ago(make: _Maker, m: re.Match[str], anchor: date, state: _State) -> TimeVal
         * n
         * sign
     )
-    when = anchor + timedelta(days=round(days))
+    try:
+        when = anchor + timedelta(days=round(days))
+    except (OverflowError, ValueError):
+        return make.uncertain(m.group(0))
     value = {
         "day": when.isoformat(),
         "night": when.isoformat(),
