@@ -84,7 +84,7 @@ def news(tmp_path: Path) -> Path:
 
 # -- help and examples ---------------------------------------------------------------------
 
-COMMANDS = ["extract", "ingest", "events", "export", "eval"]
+COMMANDS = ["extract", "ingest", "events", "export", "search", "eval"]
 
 
 def example_lines(command: str | None) -> list[str]:
@@ -114,7 +114,8 @@ def test_the_documented_examples_run(
     write_article(tmp_path / "news", "one", BASE, "2025-06-01")
     write_article(tmp_path, "article", BASE + " Later.", "2025-06-01")
     ordered = [*example_lines("ingest"), *example_lines(None)]
-    ordered += example_lines("events") + example_lines("export") + example_lines("extract")
+    ordered += example_lines("events") + example_lines("export") + example_lines("search")
+    ordered += example_lines("extract")
     ordered += example_lines("eval")
     for line in ordered:
         result = run(runner, *shlex.split(line)[1:])

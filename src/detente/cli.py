@@ -20,13 +20,15 @@ from typing import TYPE_CHECKING, Any, TextIO
 import click
 
 from detente.errors import DetenteError, InputError
+from detente.export import FORMATS
 from detente.read import Published, parse_published, read_articles
-from detente.store import DEFAULT_DB, Added, Store, StoredEvent, ingest, write_csv, write_jsonl
+from detente.store import DEFAULT_DB, Added, Store, ingest
 from detente.vocabulary import Article, Event, to_dict
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from detente.fuse import FusedEvent
     from detente.pipeline import Extractor
 
 __all__ = ["main"]
@@ -216,12 +218,50 @@ def ingest_command(
 # -- events --------------------------------------------------------------------------------
 
 
+def _dyad(value: str | None) -> tuple[str, str] | None:
+    if value is None:
+        return None
+    parts = [p.strip() for p in value.split(",")]
+    if len(parts) != 2 or not all(parts):
+        raise click.BadParameter("give two actor codes separated by a comma, e.g. UKR,RUS")
+    return parts[0], parts[1]
+
+
+_FILTERS = [
+    click.option("--db", default=DEFAULT_DB, show_default=True, help="Database file or URL."),
+    click.option("--actor", help="Actor or country code among sources, targets or host (UKR)."),
+    click.option(
+        "--dyad",
+        callback=lambda ctx, param, value: _dyad(value),
+        help="Two actor codes, both in the event, either direction (UKR,RUS).",
+    ),
+    click.option("--type", "event_type", help="PLOVER event type (CONSULT)."),
+    click.option("--place", help="Place id or name (Istanbul)."),
+    click.option("--round", "round_", type=int, help="Round of talks, by its ordinal (2)."),
+    click.option("--since", type=IsoTime(day_only=True), help="First day, inclusive."),
+    click.option("--until", type=IsoTime(day_only=True), help="Last day, inclusive."),
+    click.option(
+        "--fused", is_flag=True, help="One record per real-world event, with all its sources."
+    ),
+]
+
+
+def _with_filters(command: Any) -> Any:
+    for option in reversed(_FILTERS):
+        command = option(command)
+    return command
+
+
+def _filters(options: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "actor": options["actor"], "dyad": options["dyad"], "type": options["event_type"],
+        "place": options["place"], "round": options["round_"], "since": options["since"],
+        "until": options["until"],
+    }  # fmt: skip
+
+
 @main.command()
-@click.option("--db", default=DEFAULT_DB, show_default=True, help="Database file or URL.")
-@click.option("--actor", help="Actor or country code among sources, targets or host (UKR).")
-@click.option("--type", "event_type", help="PLOVER event type (CONSULT).")
-@click.option("--since", type=IsoTime(day_only=True), help="First day, inclusive.")
-@click.option("--until", type=IsoTime(day_only=True), help="Last day, inclusive.")
+@_with_filters
 @click.option(
     "--format",
     "fmt",
@@ -230,82 +270,133 @@ def ingest_command(
     show_default=True,
     help="Output format.",
 )
-def events(
-    db: str,
-    actor: str | None,
-    event_type: str | None,
-    since: date | None,
-    until: date | None,
-    fmt: str,
-) -> None:
-    """List stored events, oldest first, filtered by actor, type and date.
+def events(db: str, fused: bool, fmt: str, **options: Any) -> None:
+    """List stored events, oldest first, filtered by actor, dyad, type, place, round and
+    date; --fused lists one record per real-world event with its sources.
 
     An event's date is its own (day or finer), else its article's publication date.
 
     \b
     Example:
-      detente events --db detente.db --actor UKR --type CONSULT --since 2025-06-01
+      detente events --db detente.db --dyad UKR,RUS --type CONSULT --since 2025-06-01
     """
     with reported(), Store(db, create=False) as store:
-        rows = store.events(actor=actor, type=event_type, since=since, until=until)
-    _print_events([r.event for r in rows], fmt=fmt, dates=[r.date for r in rows])
+        if fused:
+            records = store.fused(**_filters(options))
+        else:
+            rows = store.events(**_filters(options))
+    if fused:
+        _print_fused(records, fmt=fmt)
+    else:
+        _print_events([r.event for r in rows], fmt=fmt, dates=[r.date for r in rows])
+
+
+def _print_fused(records: Sequence[FusedEvent], *, fmt: str) -> None:
+    import io
+    import json
+
+    from detente.export import write_fused_jsonl
+
+    if fmt == "jsonl":
+        write_fused_jsonl(records, sys.stdout)
+        return
+    if fmt == "json":
+        buffer = io.StringIO()
+        write_fused_jsonl(records, buffer)
+        items = [json.loads(line) for line in buffer.getvalue().splitlines()]
+        click.echo(json.dumps(items, indent=2, ensure_ascii=False))
+        return
+    from rich.table import Table
+
+    table = Table("date", "type", "sources", "targets", "place", "outlets", "confidence",
+                  "conflicts")  # fmt: skip
+    for f in records:
+        table.add_row(
+            f.date.isoformat() if f.date else "", f.type, ";".join(f.sources),
+            ";".join(f.targets), f.place_name or "", str(f.outlets), f"{f.confidence:.2f}",
+            ",".join(f.conflicts),
+        )  # fmt: skip
+    _console().print(table)
+
+
+# -- search --------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("query")
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="Database file or URL.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+def search(query: str, db: str, limit: int) -> None:
+    """Full-text search over stored articles (titles and texts), best match first.
+
+    \b
+    Example:
+      detente search "ceasefire Istanbul" --db detente.db
+    """
+    with reported(), Store(db, create=False) as store:
+        hits = store.search(query, limit=limit)
+    for hit in hits:
+        day = (hit.published or "")[:10]
+        click.echo("\t".join([hit.article_id, day, hit.outlet or "", hit.title or ""]))
 
 
 # -- export --------------------------------------------------------------------------------
 
 
 @main.command()
-@click.option("--db", default=DEFAULT_DB, show_default=True, help="Database file or URL.")
-@click.option(
-    "--format", "fmt", type=click.Choice(["jsonl", "csv"]), required=True, help="File format."
-)
+@_with_filters
+@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="File format.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="File to write.")
-def export(db: str, fmt: str, out: Path | None) -> None:
-    """Write every stored event as JSON Lines or CSV (to stdout unless --out is given).
+def export(db: str, fused: bool, fmt: str, out: Path | None, **options: Any) -> None:
+    """Write stored events as JSON Lines, CSV, GeoJSON (events with a located place),
+    Parquet (needs --out) or PLOVER JSON (to stdout unless --out is given); the same
+    filters as `events`. --fused writes one record per real-world event (jsonl only).
 
     \b
     Example:
       detente export --db detente.db --format csv --out events.csv
     """
+    if fmt == "parquet" and out is None:
+        raise Failure("--format parquet writes a binary file: give --out FILE.parquet")
+    if fused and fmt != "jsonl":
+        raise Failure("--fused exports JSON Lines only: use --format jsonl")
     with reported(), Store(db, create=False) as store:
-        rows = store.events()
-    if out is None:
-        _write(rows, fmt, sys.stdout)
-        return
+        if fused:
+            records: Sequence[Any] = store.fused(**_filters(options))
+        else:
+            records = store.events(**_filters(options))
+        links = store.fused_links() if fmt == "plover" else {}
     try:
-        with out.open("w", encoding="utf-8", newline="") as handle:
-            count = _write(rows, fmt, handle)
+        if out is None:
+            _write(records, fmt, sys.stdout, links=links, fused=fused)
+            return
+        if fmt == "parquet":
+            from detente.export import write_parquet
+
+            count = write_parquet(records, out)
+        else:
+            with out.open("w", encoding="utf-8", newline="") as handle:
+                count = _write(records, fmt, handle, links=links, fused=fused)
     except OSError as exc:
-        raise Failure(f"{out}: cannot be written ({exc.strerror})") from exc
-    click.echo(f"{count} events written to {out}", err=True)
+        raise Failure(f"{out}: cannot be written ({exc.strerror or exc})") from exc
+    noun = "fused events" if fused else "events"
+    click.echo(f"{count} {noun} written to {out}", err=True)
 
 
-def _write(rows: Sequence[StoredEvent], fmt: str, out: TextIO) -> int:
-    return write_csv(rows, out) if fmt == "csv" else write_jsonl(rows, out)
+def _write(
+    records: Sequence[Any], fmt: str, out: TextIO, *, links: Mapping[str, str], fused: bool
+) -> int:
+    from detente import export as writers
 
-
-# -- serve ---------------------------------------------------------------------------------
-
-
-@main.command()
-@click.option("--db", default=DEFAULT_DB, show_default=True, help="Database file or URL.")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-def serve(db: str, host: str, port: int) -> None:
-    """Serve the REST API (/api, /openapi.json) and the web page (/) over a database.
-
-    \b
-    Example:
-      detente serve --db detente.db --port 8000
-    """
-    import uvicorn
-
-    from detente.api import create_app
-
-    with reported():
-        app = create_app(Store(db, create=False))
-    click.echo(f"detente: serving {db} at http://{host}:{port}/", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    if fused:
+        return writers.write_fused_jsonl(records, out)
+    if fmt == "csv":
+        return writers.write_csv(records, out)
+    if fmt == "geojson":
+        return writers.write_geojson(records, out)
+    if fmt == "plover":
+        return writers.write_plover(records, out, links=links)
+    return writers.write_jsonl(records, out)
 
 
 # -- eval ----------------------------------------------------------------------------------

@@ -23,7 +23,6 @@ Tables: articles, mentions, events, event_actors, evidence (see detente.migratio
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import functools
 import json
@@ -35,7 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, Union, get_args, get_origin, get_type_hints
+from typing import TYPE_CHECKING, Any, Union, get_args, get_origin, get_type_hints
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -44,6 +43,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from detente.errors import InputError, StoreError
+from detente.export import CSV_COLUMNS, csv_row, write_csv, write_jsonl
 from detente.fuse import (
     FUSED_TABLES,
     FusedEvent,
@@ -78,6 +78,7 @@ __all__ = [
     "Store",
     "StoredArticle",
     "StoredEvent",
+    "csv_row",
     "event_from_dict",
     "ingest",
     "write_csv",
@@ -440,6 +441,12 @@ class Store:
             query = query.limit(limit)
         with self._read() as conn:
             return [fused_from_json(text) for text in conn.execute(query).scalars()]
+
+    def fused_links(self) -> dict[str, str]:
+        """Each per-article event id -> the id of the fused event it belongs to."""
+        query = sa.select(fused_members.c.event_id, fused_members.c.fused_id)
+        with self._read() as conn:
+            return {event_id: fused_id for event_id, fused_id in conn.execute(query)}
 
     def search(self, text: str, *, limit: int = 20) -> list[SearchHit]:
         """Articles whose title or text match `text`, best first: SQLite FTS5 (its query
@@ -1045,56 +1052,3 @@ def ingest(
             unchanged += 1
         notify(added)
     return IngestReport(new, unchanged, stored_events, tuple(errors))
-
-
-# -- export --------------------------------------------------------------------------------
-
-CSV_COLUMNS: tuple[str, ...] = (
-    "id", "article_id", "date", "type", "mode", "status", "sources", "targets", "host",
-    "place", "lat", "lon", "venue", "attribution", "evidence_text", "start", "end",
-)  # fmt: skip
-
-
-def write_jsonl(rows: Iterable[StoredEvent], out: TextIO) -> int:
-    """One `to_dict(event)` JSON object per line; returns the number written."""
-    count = 0
-    for row in rows:
-        out.write(json.dumps(to_dict(row.event), ensure_ascii=False) + "\n")
-        count += 1
-    return count
-
-
-def write_csv(rows: Iterable[StoredEvent], out: TextIO) -> int:
-    """A flat CSV, one event per row (columns: CSV_COLUMNS; actor codes joined by ";")."""
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    count = 0
-    for row in rows:
-        writer.writerow(csv_row(row))
-        count += 1
-    return count
-
-
-def csv_row(row: StoredEvent) -> dict[str, Any]:
-    """The flat CSV form of one stored event."""
-    e = row.event
-    place = e.place.place if e.place else None
-    return {
-        "id": e.id,
-        "article_id": e.article_id,
-        "date": row.date.isoformat() if row.date else "",
-        "type": e.type,
-        "mode": e.mode or "",
-        "status": e.status,
-        "sources": ";".join(m.actor.code for m in e.sources),
-        "targets": ";".join(m.actor.code for m in e.targets),
-        "host": e.host.actor.code if e.host else "",
-        "place": place.name if place else "",
-        "lat": "" if place is None or place.lat is None else place.lat,
-        "lon": "" if place is None or place.lon is None else place.lon,
-        "venue": e.venue.place.name if e.venue else "",
-        "attribution": e.attribution.text if e.attribution else "",
-        "evidence_text": e.evidence.span.text,
-        "start": e.evidence.span.start,
-        "end": e.evidence.span.end,
-    }
