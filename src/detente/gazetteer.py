@@ -54,6 +54,9 @@ REGIONS_RESOURCE = ("data", "gazetteer", "regions.tsv")
 REGION_COLUMNS = ("name", "aliases", "lat", "lon", "country", "timezone", "source")
 # How many times more populous an entry outside the context must be to beat one inside it.
 CONTEXT_ODDS = 200
+# The same for an entry inside a first-level division the article names ("London" in an
+# article about Kentucky is London, Kentucky).
+ADMIN1_ODDS = 2000
 VENUE_COLUMNS = ("name", "aliases", "kind", "lat", "lon", "city", "country", "source")
 
 # Letters that Unicode does not decompose into a base letter plus a mark.
@@ -130,6 +133,7 @@ class Gazetteer:
             index, self, source=source
         )
         self._places: dict[str, Place] = {}
+        self._admin1: dict[str, str] = {}
         self._venues: dict[str, _Venue] = {}
         self._venue_names: dict[str, list[str]] = {}
         self._regions: dict[str, Place] = {}
@@ -208,7 +212,11 @@ class Gazetteer:
         return places
 
     def resolve(
-        self, name: str, *, country: str | Iterable[str] | None = None
+        self,
+        name: str,
+        *,
+        country: str | Iterable[str] | None = None,
+        admin1: Iterable[tuple[str, str]] = (),
     ) -> Place | None:
         """The best entry for a name, or None.
 
@@ -217,20 +225,48 @@ class Gazetteer:
         entries elsewhere, unless the best entry elsewhere is more than `CONTEXT_ODDS`
         times as populous: "Paris" with context "USA" is Paris, Texas (86 times smaller than
         Paris, France), but "Moscow" stays in Russia even then (Moscow, Idaho is 400 times
-        smaller). A country name
-        always resolves to the country.
+        smaller). `admin1` is a stronger context: (ISO3, first-level division code) pairs
+        such as ("USA", "KY") of the states the article names; an entry inside one of them
+        wins unless one elsewhere is `ADMIN1_ODDS` times as populous. A country name
+        resolves to the country, except that a US state of the same name ("Georgia") wins
+        when the state's country is in the context and the country is not.
         """
         found = self.candidates(name)
         if not found:
             return None
-        if found[0].kind == "country" or country is None:
-            return found[0]
-        codes = [country] if isinstance(country, str) else list(country)
+        codes = [] if country is None else [country] if isinstance(country, str) else list(country)
         context = {self._country_codes.get(code.upper(), code.upper()) for code in codes}
+        regions = set(admin1)
+        if regions:
+            inside = next(
+                (
+                    p
+                    for p in found
+                    if p.kind in {"city", "admin2"} and (p.country, self.admin1(p)) in regions
+                ),
+                None,
+            )
+            if inside is not None and inside is not found[0]:
+                best = found[0]
+                if best.kind == "country" or (best.population or 0) <= ADMIN1_ODDS * max(
+                    inside.population or 0, 1
+                ):
+                    if best.kind != "country" or best.country not in context:
+                        return inside
+        if found[0].kind == "country":
+            if found[0].country not in context:
+                state = next(
+                    (p for p in found[1:] if p.kind == "admin1" and p.country in context), None
+                )
+                if state is not None:
+                    return state
+            return found[0]
+        if not context:
+            return found[0]
         inside = next((place for place in found if place.country in context), None)
         if inside is None or inside is found[0]:
             return found[0]
-        if inside.kind == "city" and found[0].kind == "city":
+        if inside.kind in {"city", "admin2"} and found[0].kind == "city":
             if (found[0].population or 0) > CONTEXT_ODDS * max(inside.population or 0, 1):
                 return found[0]
         return inside
@@ -267,6 +303,9 @@ class Gazetteer:
         prefix, _, key = place_id.partition(":")
         if prefix == "geonames":
             return self._city(key) if key.isdigit() else None
+        if prefix == "county":
+            fips = key.removeprefix("US-")
+            return self._city(f"c{fips}") if fips.isdigit() else None
         if prefix == "country":
             return self._countries.get(key)
         if prefix == "venue":
@@ -278,14 +317,23 @@ class Gazetteer:
 
     # -- internals ---------------------------------------------------------------------
 
+    def admin1(self, place: Place | str) -> str | None:
+        """The first-level division code of a city, state or county ("TX" for Paris,
+        Texas; GeoNames' codes, postal letters in the US), or None."""
+        place_id = place if isinstance(place, str) else place.id
+        self.get(place_id)
+        return self._admin1.get(place_id)
+
     def _city(self, geonameid: str) -> Place | None:
         place = self._places.get(geonameid)
         if place is None:
             line = _find_line(self._blob, self._rows_at, len(self._blob), geonameid.encode())
             if line is None:
                 return None
-            place = _city_place(line.decode("utf-8"))
+            place, admin1 = _city_place(line.decode("utf-8"))
             self._places[geonameid] = place
+            if admin1:
+                self._admin1[place.id] = admin1
         return place
 
 
@@ -445,10 +493,11 @@ def _find_line(blob: bytes, start: int, end: int, key: bytes) -> bytes | None:
     return None
 
 
-def _city_place(row: str) -> Place:
-    gid, name, lat, lon, iso3, _admin1, pop, tz, kind = row.split("\t")
+def _city_place(row: str) -> tuple[Place, str]:
+    gid, name, lat, lon, iso3, admin1, pop, tz, kind = row.split("\t")
+    place_id = f"county:US-{gid[1:]}" if gid.startswith("c") else f"geonames:{gid}"
     return Place(
-        id=f"geonames:{gid}",
+        id=place_id,
         name=name,
         kind=kind,
         country=iso3 or None,
@@ -457,7 +506,7 @@ def _city_place(row: str) -> Place:
         timezone=tz or None,
         population=int(pop) if pop else None,
         within=f"country:{iso3}" if iso3 else None,
-    )
+    ), admin1
 
 
 def _read_venues(path: Path, gazetteer: Gazetteer) -> Iterator[_Venue]:

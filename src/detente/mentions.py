@@ -134,3 +134,134 @@ def find_mentions(doc: Doc) -> list[Candidate]:
             out.append(Candidate(token.i, token.i + 1, token.i, "NORP", False))
     out.sort(key=lambda c: (c.start, c.end))
     return out
+
+
+# Common nouns that name a kind of place: a proper name beside them is a toponym ("the
+# town of Bakwa", "Makhmur district", "the Homs province").
+PLACE_NOUNS = frozenset(
+    {
+        "city",
+        "town",
+        "village",
+        "hamlet",
+        "district",
+        "province",
+        "governorate",
+        "region",
+        "county",
+        "parish",
+        "state",
+        "area",
+        "neighbourhood",
+        "neighborhood",
+        "suburb",
+        "municipality",
+        "camp",
+        "valley",
+        "island",
+        "islands",
+        "river",
+        "lake",
+        "mountain",
+        "mountains",
+        "border",
+        "crossing",
+        "port",
+        "airport",
+        "base",
+        "outpost",
+        "settlement",
+        "settlements",
+        "towns",
+        "villages",
+        "cities",
+        "oblast",
+        "countryside",
+        "capital",
+        "peninsula",
+        "desert",
+        "plain",
+        "prefecture",
+        "commune",
+    }
+)
+# Entity labels that a place-noun construction may override (the small model often calls
+# an unfamiliar town a person or an organisation).
+_OVERRIDABLE = frozenset(
+    {"", "PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART"}
+)
+
+
+def _name_chain(doc: Doc, token: Token) -> tuple[int, int] | None:
+    """The run of capitalized proper-noun tokens (with inner hyphens) around `token`."""
+
+    def part(t: Token) -> bool:
+        return (t.pos_ == "PROPN" or t.text[:1].isupper()) and (
+            t.text[:1].isupper() or t.text in {"-", "al", "el", "de", "of"}
+        )
+
+    if not token.text[:1].isupper() or token.pos_ not in {"PROPN", "NOUN", "ADJ"}:
+        return None
+    start = token.i
+    while start > token.sent.start and part(doc[start - 1]) and doc[start - 1].text[:1].isupper():
+        start -= 1
+    end = token.i + 1
+    while end < token.sent.end and part(doc[end]):
+        end += 1
+    while end - 1 > start and not doc[end - 1].text[:1].isupper():
+        end -= 1
+    return start, end
+
+
+def find_toponyms(doc: Doc) -> list[Candidate]:
+    """Place names the entity recognizer may miss, found by their construction: a
+    capitalized name beside a place noun ("the town of Bakwa", "the village of Sheikh
+    Najjar", "Makhmur district", "Laurel County") or after a locative preposition that
+    the recognizer left unlabelled ("in Taji"). Labelled "LOC"; not looked up here."""
+    out: list[Candidate] = []
+    seen: set[tuple[int, int]] = set()
+
+    def add(start: int, end: int) -> None:
+        if (start, end) in seen or end <= start:
+            return
+        if any(doc[i].ent_type_ not in _OVERRIDABLE for i in range(start, end)):
+            return
+        if all(doc[i].is_stop or not doc[i].is_alpha for i in range(start, end)):
+            return
+        seen.add((start, end))
+        head = phrase_head(doc, start, end)
+        out.append(Candidate(start, end, head.i, "LOC", is_locative(head)))
+
+    for token in doc:
+        lower = token.lower_
+        if lower not in PLACE_NOUNS or token.pos_ not in {"NOUN", "PROPN"}:
+            continue
+        # "the town of Bakwa", "the cities of Palmyra and Quaryatayn"
+        for prep in token.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                for obj in prep.children:
+                    if obj.dep_ == "pobj":
+                        for name in [obj, *(c for c in obj.children if c.dep_ == "conj")]:
+                            chain = _name_chain(doc, name)
+                            if chain:
+                                add(*chain)
+        # "Makhmur district", "Laurel County", "the Jumla and Diwan villages"
+        for child in token.children:
+            if child.dep_ in {"compound", "nmod", "amod"} and child.i < token.i:
+                chain = _name_chain(doc, child)
+                if chain and chain[1] <= token.i:
+                    if token.text[:1].isupper() and chain[1] == token.i:
+                        chain = (chain[0], token.i + 1)  # "Laurel County" is one name
+                    add(*chain)
+                    for conj in child.children:
+                        if conj.dep_ == "conj" and (c2 := _name_chain(doc, conj)):
+                            add(*c2)
+    for token in doc:
+        if token.dep_ == "pobj" and token.head.lower_ in {"in", "at", "near", "outside"}:
+            if token.ent_type_ or token.pos_ != "PROPN":
+                continue
+            chain = _name_chain(doc, token)
+            if chain:
+                add(*chain)
+    out.sort(key=lambda c: (c.start, c.end))
+    return out

@@ -9,16 +9,20 @@ resolved through the gazetteer. Venues ("Ciragan Palace") come from the venue ta
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from detente.gazetteer import Gazetteer
-from detente.mentions import Candidate, is_locative
+from detente.gazetteer import Gazetteer, normalize
+from detente.mentions import Candidate, find_toponyms, is_locative
 from detente.registry import Registry
 from detente.resolution import Resolution, evidence, heads
 from detente.vocabulary import Actor, ActorMention, Article, Place, PlaceMention
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
+
+# A capitalized name outside any entity is taken as a city only if one this large bears it.
+MATCH_POPULATION = 100_000
 
 
 class PlaceResolver:
@@ -79,8 +83,11 @@ class PlaceResolver:
             taken.update(range(cand.start, cand.end))
 
     def with_missed_places(self, doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
-        """Add country and capital names the NER missed or mislabelled ("Kyiv" often comes
-        out as an organisation or not at all)."""
+        """Add the place names the NER missed or mislabelled: country and capital names
+        ("Kyiv" often comes out as an organisation or not at all), names in place-noun
+        constructions ("the town of Bakwa", "Laurel County"; `find_toponyms`), and
+        capitalized names the gazetteer knows as a country, state, county or a city of at
+        least `MATCH_POPULATION` people that no entity covers (`gazetteer_matches`)."""
         candidates = [
             replace(c, label="GPE")
             if c.label in {"NORP", "ORG"}
@@ -96,7 +103,151 @@ class PlaceResolver:
             and t.pos_ == "PROPN"
             and (self.registry.country(t.text) or self.registry.capital(t.text))
         ]
+        covered.update(c.start for c in extra)
+        for cand in [*find_toponyms(doc), *self.gazetteer_matches(doc)]:
+            span = range(cand.start, cand.end)
+            if any(i in covered for i in span):
+                # A place-noun construction overrides a PERSON/ORG reading of its name.
+                clash = [
+                    c for c in candidates if c.start < cand.end and cand.start < c.end
+                ]
+                if not clash or any(c.label in {"GPE", "LOC", "FAC"} for c in clash):
+                    continue
+                if any(c.start < cand.start or c.end > cand.end for c in clash):
+                    continue
+                candidates = [c for c in candidates if c not in clash]
+            extra.append(cand)
+            covered.update(span)
         return sorted([*candidates, *extra], key=lambda c: (c.start, c.end))
+
+    def gazetteer_matches(self, doc: Doc) -> list[Candidate]:
+        """Runs of capitalized proper nouns outside any entity whose whole text is a
+        gazetteer name with a strong prior: a country, a US state, a county, a continent,
+        a region, or a city of at least MATCH_POPULATION people. A name that the article
+        also writes in lower case ("Reading", "Bath" beside "bath") is a common word."""
+        lower_words = {t.lower_ for t in doc if t.text.islower()}
+        out: list[Candidate] = []
+        i = 0
+        while i < len(doc):
+            token = doc[i]
+            if token.ent_type_ or token.pos_ != "PROPN" or not token.text[:1].isupper():
+                i += 1
+                continue
+            j = i
+            while j < len(doc) and doc[j].pos_ == "PROPN" and not doc[j].ent_type_:
+                j += 1
+            text = doc[i:j].text
+            if (j - i > 1 or token.lower_ not in lower_words) and self._strong(text):
+                head = doc[i:j].root
+                out.append(Candidate(i, j, head.i, "GPE", is_locative(head)))
+            i = j
+        return out
+
+    def _strong(self, text: str) -> bool:
+        found = self.gazetteer.candidates(text)
+        if not found or len(text) < 3:
+            return False
+        best = found[0]
+        if best.kind in {"country", "admin1", "admin2", "continent", "region"}:
+            return True
+        return best.kind == "city" and (best.population or 0) >= MATCH_POPULATION
+
+    def finish(self, doc: Doc, result: Resolution) -> None:
+        """Resolve the Doc's place names together, once every name is known:
+        - "City, State" and "City, Country" pairs ("Paris, Texas", "Charleston, W.Va.",
+          "Dublin, Ohio"): the first inside the second;
+        - the article's context: the countries of its places, of its state actors and
+          of its unambiguous names, and the US states it names, passed to
+          `Gazetteer.resolve` (a name of several places takes the one inside the context
+          unless one elsewhere is far more populous);
+        - one sense per document: every mention of a name gets the sense chosen for it,
+          and a later bare "Paris" the sense of an earlier "Paris, Texas"."""
+        by_token = sorted(result.place_by_token.items())
+        if not by_token:
+            return
+        gazetteer = self.gazetteer
+        fixed: dict[int, Place] = {}
+        names: dict[int, str] = {}
+        for token_i, mention in by_token:
+            names[token_i] = mention.evidence.span.text.removesuffix("'s").strip()
+        spans = {
+            token_i: (m.evidence.span.start, m.evidence.span.end) for token_i, m in by_token
+        }
+        text = doc.text
+        # "City, Container" pairs.
+        for (a, ma), (b, mb) in pairwise(by_token):
+            gap = text[spans[a][1] : spans[b][0]]
+            container = mb.place
+            if gap.strip() != "," or container.kind not in {"admin1", "country"}:
+                continue
+            if ma.place.kind in {"country", "venue", "region", "continent"}:
+                continue
+            within = self._within(names[a], container)
+            if within is not None:
+                fixed[a] = within
+        countries: set[str] = set()
+        regions: set[tuple[str, str]] = set()
+        for token_i, mention in by_token:
+            place = fixed.get(token_i, mention.place)
+            if place.kind == "admin1" and place.country:
+                regions.add((place.country, gazetteer.admin1(place) or ""))
+            if token_i in fixed and place.country:
+                regions.add((place.country, gazetteer.admin1(place) or ""))
+            if place.country and self._unambiguous(names[token_i], place):
+                countries.add(place.country)
+        for mention in result.actors:
+            if mention.actor.kind == "state" and mention.actor.country:
+                countries.add(mention.actor.country)
+        senses: dict[str, Place] = {}
+        for token_i, _mention in by_token:
+            if token_i in fixed:
+                senses.setdefault(normalize(names[token_i]), fixed[token_i])
+        for token_i, mention in by_token:
+            key = normalize(names[token_i])
+            place = mention.place
+            if token_i in fixed:
+                new = fixed[token_i]
+            elif key in senses:
+                new = senses[key]
+            elif place.kind in {"city", "admin1", "admin2", "country", "continent"}:
+                chosen = gazetteer.resolve(
+                    names[token_i], country=countries - {""}, admin1=regions
+                )
+                new = chosen if chosen is not None else place
+                if new.kind == "country" and place.kind == "country":
+                    new = place
+                senses[key] = new
+            else:
+                new = place
+            if new is not place:
+                replacement = PlaceMention(new, mention.evidence)
+                result.place_by_token[token_i] = replacement
+                result.places = [replacement if m is mention else m for m in result.places]
+
+    def _within(self, name: str, container: Place) -> Place | None:
+        """The entry for `name` inside a state or country, or None."""
+        region = self.gazetteer.admin1(container) if container.kind == "admin1" else None
+        for place in self.gazetteer.candidates(name):
+            if place.kind not in {"city", "admin2"} or place.country != container.country:
+                continue
+            if region is None or self.gazetteer.admin1(place) == region:
+                return place
+        return None
+
+    def _unambiguous(self, name: str, place: Place) -> bool:
+        """Is a resolved name safe context: a country, a state or region, or a city
+        whose name has no rival of a hundredth of its size in another country?"""
+        if place.kind in {"country", "admin1", "region", "venue"}:
+            return True
+        if place.kind != "city":
+            return False
+        rivals = [
+            p
+            for p in self.gazetteer.candidates(name)
+            if p.country != place.country and p.kind in {"city", "country", "admin1"}
+        ]
+        floor = (place.population or 0) / 100
+        return not any((p.population or 0) >= floor or p.kind != "city" for p in rivals)
 
     def _country_name(self, code: str) -> str:
         return country_name(self.registry, code)

@@ -34,6 +34,7 @@ import time
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -238,7 +239,7 @@ def auc_of_errors(errors: Sequence[float]) -> float:
     if len(ys) == 1:
         return ys[0]
     step = 1 / (len(ys) - 1)
-    return sum((a + b) / 2 * step for a, b in zip(ys, ys[1:], strict=False))
+    return sum((a + b) / 2 * step for a, b in pairwise(ys))
 
 
 def score(
