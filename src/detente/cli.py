@@ -22,7 +22,7 @@ import click
 from detente.errors import DetenteError, InputError
 from detente.export import FORMATS
 from detente.read import Published, parse_published, read_articles
-from detente.store import DEFAULT_DB, Added, Store, ingest
+from detente.store import DEFAULT_DB, Added, Store
 from detente.vocabulary import Article, Event, to_dict
 
 if TYPE_CHECKING:
@@ -197,7 +197,9 @@ def ingest_command(
             rate = done / max(time.perf_counter() - started, 1e-9)
             progress.update(task, completed=done, rate=rate, **tally)
 
-        report = ingest(
+        from detente.batch import ingest_inputs  # batch output folders load from Parquet
+
+        report = ingest_inputs(
             paths,
             store=store,
             extractor=make_extractor(),
@@ -212,6 +214,88 @@ def ingest_command(
     for reason, count in report.skipped():
         click.echo(f"skipped {count}: {reason}", err=True)
     if report.errors:
+        sys.exit(1)
+
+
+# -- batch ---------------------------------------------------------------------------------
+
+
+@main.command(name="batch")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (Parquet tables); rerun with the same folder to resume or append.",
+)
+@click.option(
+    "--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+    help="local: processes on this machine; ray: a Ray Data actor pool.",
+)  # fmt: skip
+@click.option("--address", help="Ray cluster address (ray://head:10001); default: a local Ray.")
+@click.option(
+    "--workers", type=click.IntRange(min=1),
+    help="Processes or Ray actors, each loading the pipeline once [default: every core].",
+)  # fmt: skip
+@click.option(
+    "--part-size", type=click.IntRange(min=1),
+    help="Articles per part file [default: 64, or what the folder was started with].",
+)  # fmt: skip
+@click.option(
+    "--batch-size", type=click.IntRange(min=1), default=32, show_default=True,
+    help="Articles per spaCy batch.",
+)  # fmt: skip
+def batch_command(
+    inputs: tuple[str, ...],
+    out: Path,
+    engine: str,
+    address: str | None,
+    workers: int | None,
+    part_size: int | None,
+    batch_size: int,
+) -> None:
+    """Code a corpus into Parquet on every core or on Ray (shards: .jsonl, .parquet, .txt,
+    folders); `detente ingest OUT` then loads the result into a store.
+
+    Parts already in OUT are skipped, so an interrupted run resumes and a run with more
+    shards appends. Bad inputs are reported one per line and skipped; exits 1 if any failed.
+
+    \b
+    Example:
+      detente batch news/ --out coded/ --workers 2
+      detente ingest coded/ --db detente.db
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from detente.batch import run_batch
+
+    console = Console(stderr=True)
+    with (
+        reported(),
+        Progress(
+            "{task.description}", BarColumn(), MofNCompleteColumn(), "articles",
+            TimeRemainingColumn(), console=console, disable=not console.is_terminal,
+            transient=True,
+        ) as progress,
+    ):  # fmt: skip
+        task = progress.add_task(f"coding ({engine})", total=None)
+        report = run_batch(
+            inputs, out=out, engine=engine, address=address, workers=workers,
+            part_size=part_size, batch_size=batch_size, extractor_factory=make_extractor,
+            on_plan=lambda plan, todo: progress.update(task, total=todo),
+            on_part=lambda result: progress.advance(task, result.articles),
+        )  # fmt: skip
+    for err in report.errors:
+        _say_error(err)
+    for article_id, problem in report.failed:
+        click.echo(f"error: article {article_id}: the pipeline failed ({problem})", err=True)
+    click.echo(
+        f"parts: {report.parts_done} coded, {report.parts_skipped} already done; "
+        f"articles: {report.articles} ({report.words} words) in {report.seconds:.1f} s; "
+        f"events: {report.rows.get('events', 0)}; errors: {len(report.errors) + len(report.failed)}"
+    )
+    if report.errors or report.failed:
         sys.exit(1)
 
 
