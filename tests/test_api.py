@@ -19,8 +19,8 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from conftest import actor_mention, build_reading, evidence_of
 
+from conftest import actor_mention, build_reading, evidence_of
 from detente.api import CSP, create_app, sentence_around
 from detente.store import Store
 from detente.vocabulary import (
@@ -67,14 +67,13 @@ def with_negotiation(
     parties: list[tuple[str, str, str | None]],
     proposal_words: str,
     provisions: list[tuple[str, str, tuple[tuple[str, str], ...]]],
-    positions: list[tuple[str, str, str, str]],
+    positions: list[tuple[str, str, str, str, str]],
 ) -> Reading:
     """The reading with a hand-built negotiation record anchored on words of its text.
 
     parties: (word naming the party, actor code, word naming the head or None);
     provisions: (issue, words, parameters), given out of order on purpose by callers;
-    positions: (party word, party code, issue, stance word) - the evidence is the stance
-    word's first occurrence.
+    positions: (party word, party code, issue, stance, words of the evidence).
     """
     article = reading.article
     round_event = next(e for e in reading.events if e.type == "CONSULT")
@@ -113,10 +112,9 @@ def with_negotiation(
             party=actor_mention(article, word, code, code).actor,
             issue=issue,
             stance=stance,
-            evidence=evidence_of(article, stance_word),
+            evidence=evidence_of(article, words),
         )
-        for word, code, issue, stance_word in positions
-        for stance in [stance_word.split()[0].lower()]
+        for word, code, issue, stance, words in positions
     )
     return dataclasses.replace(reading, rounds=(rnd,), proposals=(proposal,), positions=stances)
 
@@ -140,8 +138,8 @@ def talks_reading() -> Reading:
             ("prisoners", "exchange of prisoners", ()),
         ],
         positions=[
-            ("Russia", "RUS", "ceasefire", "rejected the ceasefire"),
-            ("Ukraine", "UKR", "prisoners", "supports the exchange"),
+            ("Russia", "RUS", "ceasefire", "reject", "rejected the ceasefire"),
+            ("Ukraine", "UKR", "prisoners", "support", "supports the exchange"),
         ],
     )
 
@@ -248,8 +246,8 @@ def test_actors_places_and_negotiation(api: str) -> None:
     assert get(f"{api}/api/proposals", author="RUS").json() == []
     positions = get(f"{api}/api/positions").json()
     assert {(p["party"]["code"], p["issue"], p["stance"]) for p in positions} == {
-        ("RUS", "ceasefire", "rejected"),
-        ("UKR", "prisoners", "supports"),
+        ("RUS", "ceasefire", "reject"),
+        ("UKR", "prisoners", "support"),
     }
     (rus,) = get(f"{api}/api/positions", party="rus").json()
     assert rus["evidence"]["sentence"]["text"] == "Russia rejected the ceasefire."

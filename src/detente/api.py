@@ -850,8 +850,8 @@ def _article_spans(
     for row in rows:
         event = row.event
         for kind, field, ev, label in _event_spans(event):
-            if ev.span.article_id != article.id:
-                continue
+            if ev.span.article_id != article.id or ev.span.start >= ev.span.end:
+                continue  # another article's span, or a value read from no characters
             seen.add((ev.span.start, ev.span.end))
             yield {"start": ev.span.start, "end": ev.span.end, "text": ev.span.text,
                    "kind": kind, "field": field, "event_id": event.id, "label": label}  # fmt: skip

@@ -77,6 +77,10 @@ function show(...nodes) {
   target.replaceChildren(...nodes);
 }
 
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
 function empty(text) {
   return el("p", { class: "empty", text });
 }
@@ -166,7 +170,7 @@ async function timelinePage(params) {
   }
   items.sort((a, b) => (a.date || "9999").localeCompare(b.date || "9999"));
   const summary = el("p", { class: "summary", role: "status",
-    text: `${page.total} events${page.total > page.items.length ? ` (first ${page.items.length} shown)` : ""}, ${items.length - page.items.length} rounds` });
+    text: `${plural(page.total, "event")}${page.total > page.items.length ? ` (first ${page.items.length} shown)` : ""}, ${plural(items.length - page.items.length, "round")}` });
   const list = el("ol", { class: "timeline", "aria-label": "Events and rounds by date" });
   let lastDay = null;
   for (const item of items) {
@@ -384,7 +388,7 @@ async function articlePage(params, rest) {
       (k) => el("span", { class: "span kind-" + k, text: k }))));
   show(el("div", { class: "article-layout" },
     el("article", { class: "text-col" }, head, articleText(article)),
-    el("aside", { class: "side", "aria-label": "Events" }, el("h2", { text: `${article.event_list.length} events` }),
+    el("aside", { class: "side", "aria-label": "Events" }, el("h2", { text: plural(article.event_list.length, "event") }),
       article.event_list.length ? events : empty("No events were read in this article."))));
   focusFrom(params);
 }
