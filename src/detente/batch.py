@@ -33,9 +33,9 @@ hash to the part's key, runs the pipeline with `Extractor.extract_many`, and wri
 part's files. The driver only plans and keeps the manifest. On a cluster the inputs and
 the output folder must therefore be on storage every node sees (docs/cluster.md).
 
-Determinism: rows within a part follow the input order, and whole tables are read in part
-key order, so the output is the same row for row whichever engine and worker count wrote
-it. Only parts.jsonl holds run times.
+Determinism: rows within a part follow the input order, and whole tables are read part
+after part sorted by input path and position, so the output is the same row for row whichever engine and
+worker count wrote it. Only parts.jsonl holds run times.
 """
 
 from __future__ import annotations
@@ -1127,13 +1127,21 @@ def ray_session(
 
 
 def _completed(out: Path) -> list[str]:
-    """Keys of the finished parts, sorted: the canonical order of every table."""
+    """Keys of the finished parts in input order (sorted by the path and item of each
+    part's first article, then by key): the order of every table, whichever engine or
+    worker wrote the part."""
     _read_manifest(out)
-    return sorted(_done_parts(out))
+    done = _done_parts(out)
+
+    def first_input(key: str) -> tuple[str, int, str]:
+        inputs = done[key].get("inputs") or [{"path": "", "items": [0]}]
+        return (str(inputs[0]["path"]), int(inputs[0]["items"][0]), key)
+
+    return sorted(done, key=first_input)
 
 
 def read_table(out: str | Path, name: str) -> pa.Table:
-    """One whole table of a batch output, parts in key order, rows in their order."""
+    """One whole table of a batch output, parts in input order, rows in their order."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
