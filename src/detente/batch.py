@@ -34,8 +34,8 @@ part's files. The driver only plans and keeps the manifest. On a cluster the inp
 the output folder must therefore be on storage every node sees (docs/cluster.md).
 
 Determinism: rows within a part follow the input order, and whole tables are read part
-after part sorted by input path and position, so the output is the same row for row whichever engine and
-worker count wrote it. Only parts.jsonl holds run times.
+after part sorted by input path and position, so the output is the same row for row
+whichever engine and worker count wrote it. Only parts.jsonl holds run times.
 """
 
 from __future__ import annotations
