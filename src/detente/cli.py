@@ -483,6 +483,30 @@ def _write(
     return writers.write_jsonl(records, out)
 
 
+# -- serve ---------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="Database file or URL.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+def serve(db: str, host: str, port: int) -> None:
+    """Serve the REST API (/api, /openapi.json) and the web page (/) over a database.
+
+    \b
+    Example:
+      detente serve --db detente.db --port 8000
+    """
+    import uvicorn
+
+    from detente.api import create_app
+
+    with reported():
+        app = create_app(Store(db, create=False))
+    click.echo(f"detente: serving {db} at http://{host}:{port}/", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 # -- eval ----------------------------------------------------------------------------------
 
 
