@@ -123,6 +123,10 @@ CAPITAL_VARIANTS: dict[str, tuple[str, ...]] = {
     "PRK": ("Pyongyang",),
 }
 
+# Phoenix country codes that are not the ones the rest of the data uses: Kosovo is KSV in
+# Phoenix (World Bank code) and XKX in NGEC's countries.csv (the user-assigned ISO code).
+PHOENIX_COUNTRY_CODES = {"KSV": "XKX"}
+
 PERSON_COMMENT = re.compile(r"CountryInfo|IGOrulers", re.I)
 CODE_RE = re.compile(r"\[([^\]]*)\]")
 
@@ -165,6 +169,8 @@ def parse_code(raw: str) -> tuple[str, str, str] | None:
     if not parts or not re.fullmatch(r"[A-Z0-9]{3,}", parts[0]):
         return None
     code, rest = parts[0], "".join(parts[1:])
+    if code[:3] in PHOENIX_COUNTRY_CODES:
+        code = PHOENIX_COUNTRY_CODES[code[:3]] + code[3:]
     if not rest:
         return code, "", ""
     if rest.startswith(">"):
@@ -346,6 +352,22 @@ def build_countries(resources: Path) -> list[list[str]]:
         rows.append(
             [iso3, iso2, country.name, tsv_field(names), tsv_field(adjectives), tsv_field(capitals)]
         )
+    # Countries of countries.csv that ISO 3166 does not list (Kosovo, XK/XKX).
+    regions = {code for code, *_ in REGIONS} | {"UNO"}
+    for iso3 in sorted(set(ngec) - {c.alpha_3 for c in pycountry.countries} - regions):
+        if len(iso3) != 3:
+            continue  # partially recognised entities ("GEOPRE"): organizations.tsv
+        iso2, ngec_name, forms = ngec[iso3]
+        names = [ngec_name, *EXTRA_NAMES.get(iso3, ())]
+        adjectives = list(EXTRA_ADJECTIVES.get(iso3, ()))
+        for form in forms:
+            (adjectives if is_demonym(form, places) else names).append(form)
+        capitals = list(CAPITAL_VARIANTS.get(iso3, ()))
+        if iso3 in geo and geo[iso3].get("capital"):
+            capitals.append(geo[iso3]["capital"])
+        rows.append(
+            [iso3, iso2, ngec_name, tsv_field(names), tsv_field(adjectives), tsv_field(capitals)]
+        )
     for code, name, region_names, adjectives in REGIONS:
         rows.append([code, "", name, tsv_field(region_names), tsv_field(adjectives), ""])
     return rows
@@ -423,6 +445,12 @@ def build_organizations(resources: Path) -> tuple[list[list[str]], list[list[str
                 tsv_field(display(s) for s in e.synonyms),
                 fname,
             ]
+    # Partially recognised entities of NGEC's countries.csv (code = parent country +
+    # "PRE", e.g. GEOPRE Abkhazia): bodies of the parent country with sector PRE.
+    for code, (_, name, forms) in read_countries_csv(resources / "countries.csv").items():
+        if len(code) == 6 and code.endswith("PRE") and fold(name) not in orgs:
+            names = [f for f in forms if not is_demonym(f, set())]
+            orgs[fold(name)] = [code, name, code[:3], "PRE", tsv_field(names), "countries.csv"]
     org_rows = sorted(orgs.values(), key=lambda r: (fold(r[1]), r[0]))
     person_rows = sorted(persons.values(), key=lambda r: (fold(r[0]), r[2]))
     return org_rows, person_rows

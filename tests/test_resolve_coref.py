@@ -122,3 +122,11 @@ def test_pronoun_subject_of_reported_speech(nlp: Language, resolver: Resolver) -
 def test_no_pair_without_two_states(nlp: Language, resolver: Resolver) -> None:
     doc, res = read(nlp, resolver, "Both countries agreed to talk.")
     assert actors_at(doc, res, "countries") == []
+
+
+def test_registry_person_alone_gets_office_and_wikidata(nlp: Language, resolver: Resolver) -> None:
+    doc, res = read(nlp, resolver, "Putin spoke with reporters on Monday.")
+    (putin,) = actors_at(doc, res, "Putin")
+    assert (putin.code, putin.country, putin.sector) == ("vladimir-putin", "RUS", "GOV")
+    assert putin.role == "President of Russia"
+    assert putin.wikidata == "Q7747"  # from persons.txt, never looked up

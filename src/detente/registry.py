@@ -707,7 +707,14 @@ class Registry:
 
     # -- free text ------------------------------------------------------------------
 
-    def code(self, text: str, *, context: str = "", on: date | None = None) -> ActorCode:
+    def code(
+        self,
+        text: str,
+        *,
+        context: str = "",
+        on: date | None = None,
+        place: Callable[[str], str | None] | None = None,
+    ) -> ActorCode:
         """Code a short actor description as country + sector, the way an event coder
         reads an actor phrase without its sentence.
 
@@ -718,15 +725,19 @@ class Registry:
         country when the text names none ("the National Guard", context "Saudi"); `on`
         picks the office a named person held that day. A phrase with an apposition
         ("X, Taiwan's deputy foreign minister") is coded part by part and merged.
+        `place` maps a place name to the ISO3 code of its country (the gazetteer's, for
+        instance): it gives the country of "Shanghai authorities" or "people in Lyon".
         """
         parts = [p for p in re.split(r",\s+", text.strip()) if p.strip()]
         if len(parts) > 1:
-            coded = [self._code_part(p, on=on) for p in parts]
+            coded = [self._code_part(p, on=on, place=place) for p in parts]
             merged = _merge_codes(text, coded)
             return merged if merged.country else _with_context(self, merged, context)
-        return _with_context(self, self._code_part(text, on=on), context)
+        return _with_context(self, self._code_part(text, on=on, place=place), context)
 
-    def _code_part(self, text: str, *, on: date | None) -> ActorCode:
+    def _code_part(
+        self, text: str, *, on: date | None, place: Callable[[str], str | None] | None = None
+    ) -> ActorCode:
         raw = text.strip().translate(_APOSTROPHES)
         words = [w.strip(".,;:()\"") if not _is_acronym(w.strip(",;:()\"")) else w.strip(",;:()\"")
                  for w in raw.split()]
@@ -789,6 +800,8 @@ class Registry:
             sector = title[0].sector
             kind = "person" if names else kind
             name = name or (" ".join(names) or None)
+        if org is not None and title is not None and title[1] == rest_text:
+            org = None  # an office title alone ("Defense Minister") is not a named body
         if org is not None and country and org.country and org.country != country:
             org = None  # "Chile's Defense Department" is not the Pentagon
         if org is not None and person is None:
@@ -816,6 +829,11 @@ class Registry:
             sector = "UNK"  # words that name no known kind of actor ("Syrian island")
         if former and (sector or person or title):
             sector = "ELI"
+        if country is None and place is not None and person is None and org is None:
+            # no title: "Defense Minister" names an office, not a town called Defense
+            country = _country_of_place(
+                rest, place, group=kind == "group" and bool(sector) and title is None
+            )
         return ActorCode(
             text=text,
             country=country,
@@ -1001,6 +1019,29 @@ _DETERMINERS = frozenset(
 _FORMER = frozenset({"former", "retired", "ex", "disgraced", "ousted", "deposed", "exiled"})
 # A demonym with one of these is the country's civilians ("ordinary Russians").
 _COMMON = frozenset({"ordinary", "local", "common", "average", "everyday", "regular"})
+
+
+_LOCATIVE = frozenset({"in", "across", "of", "from", "at", "near", "throughout"})
+
+
+def _country_of_place(
+    words: list[str], place: Callable[[str], str | None], *, group: bool
+) -> str | None:
+    """The country of a place named in an actor phrase: a run of capitalized words after a
+    locative preposition ("people in Lyon"), or, in front of an agent noun, any such run
+    ("Shanghai authorities")."""
+    for i, word in enumerate(words):
+        if not word[:1].isupper():
+            continue
+        if not group and (i == 0 or words[i - 1].lower() not in _LOCATIVE):
+            continue
+        for size in (3, 2, 1):
+            run = words[i : i + size]
+            if len(run) == size and all(w[:1].isupper() for w in run):
+                code = place(" ".join(run))
+                if code:
+                    return code
+    return None
 
 
 def _org_code(text: str, org: OrgEntry) -> ActorCode:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from detente.gazetteer import Gazetteer
 from detente.mentions import Candidate, find_mentions
 from detente.places import PlaceResolver, country_name
-from detente.registry import Registry
+from detente.registry import Office, Registry
 from detente.resolution import Resolution, evidence, heads
 from detente.vocabulary import Actor, ActorMention, Article
 
@@ -193,15 +193,7 @@ class Resolver:
                 # The article's own words for the office, the registry's country.
                 role = f"{title_text} of {self._country_name(country)}"
             if role is None and office is not None:
-                role = (
-                    office.title
-                    if " of " in office.title
-                    else (
-                        f"{office.title} of {self._country_name(office.country or person.country)}"
-                        if (office.country or person.country)
-                        else office.title
-                    )
-                )
+                role = self._office_role(office, person.country)
             full_name = person.name
             code = person.id
         else:
@@ -214,11 +206,22 @@ class Resolver:
             country=country,
             sector=sector,
             role=role,
+            wikidata=person.wikidata if person is not None else None,
         )
         people[_surname_key(full_name)] = actor
         people[_surname_key(name)] = actor
         result.add_actor(ActorMention(actor, evidence(doc, article, start, end)), root.i)
         taken.update(range(start, end))
+
+    def _office_role(self, office: Office | None, country: str | None) -> str | None:
+        """ "Minister of Defence of Ukraine" as written; "government official" of a Phoenix
+        role gets its country ("government official of Russia")."""
+        if office is None:
+            return None
+        if " of " in office.title:
+            return office.title
+        where = office.country or country
+        return f"{office.title} of {self._country_name(where)}" if where else office.title
 
     def _appositive_role(
         self, doc: Doc, root: Token, on: date | None
@@ -272,12 +275,16 @@ class Resolver:
             if person is None:
                 actor = Actor(code="-".join(name.lower().split()), name=name, kind="person")
             else:
+                day = article.published_date
+                office = person.office_on(day) if day else None
                 actor = Actor(
                     code=person.id,
                     name=person.name,
                     kind="person",
                     country=person.country,
-                    sector=person.sector,
+                    sector=person.sector_on(day),
+                    role=self._office_role(office, person.country),
+                    wikidata=person.wikidata,
                 )
             people[_surname_key(name)] = actor
         result.add_actor(

@@ -8,25 +8,27 @@ a context word and a date), `expected`, optional `test` (a name) and `xfail`.
     search_nat           text -> country_code (and the remaining_text, not scored)
     query_wiki           name -> Wikipedia title
 
-Each case is coded with `Registry.code` (detente.registry); nothing is looked up on the
-network. Scoring: accuracy per method, country and sector apart, over the cases whose
-`expected` gives that field. An empty expected value (country "" or code_1 "") means
-"none" and is matched by no prediction; a placeholder made only of "?" is not scored.
-Sectors compare on their first three letters. query_wiki is scored over the cases whose
-name the registry links to a Wikipedia title (persons.txt `source: Wikipedia "..."`);
-`coverage` says how many those are. Dates: ISO (2022-01-01), "10 May 2015", "October 1,
-2021"; "today", and a case without a date, is the day the scorer runs.
+Each case is coded with `Registry.code` (detente.registry), the gazetteer giving the
+country of a place named in the phrase; nothing is looked up on the network. Scoring:
+accuracy per method, country and sector apart, over the cases whose `expected` gives
+that field. An empty expected value (country "" or code_1 "") means "none" and is
+matched by no prediction; a placeholder made only of "?" is not scored. Sectors compare
+on their first three letters. query_wiki is scored over the cases whose name the
+registry links to a Wikipedia title (persons.txt `source: Wikipedia "..."`); `coverage`
+says how many those are. Dates: ISO (2022-01-01), "10 May 2015", "October 1, 2021";
+"today", and a case without a date, is the day the scorer runs.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from detente.errors import EvalError
+from detente.gazetteer import Gazetteer
 from detente.registry import ActorCode, Registry
 
 METHODS = ("agent_to_code", "short_text_to_agent", "search_nat", "query_wiki")
@@ -81,13 +83,18 @@ def read_cases(path: Path) -> list[dict[str, Any]]:
     return cases
 
 
-def predict(case: dict[str, Any], *, registry: Registry) -> dict[str, Any]:
+def predict(
+    case: dict[str, Any],
+    *,
+    registry: Registry,
+    place: Callable[[str], str | None] | None = None,
+) -> dict[str, Any]:
     """The prediction of one case: `id`, method and the predicted fields."""
     text, *more = [str(x) for x in case["input"]]
     context = more[0] if more else ""
     # No date: today, as the source of the format reads it.
     on = (parse_day(more[1]) if len(more) > 1 else None) or date.today()
-    coded: ActorCode = registry.code(text, context=context, on=on)
+    coded: ActorCode = registry.code(text, context=context, on=on, place=place)
     out: dict[str, Any] = {
         "id": case.get("test") or case["_index"],
         "index": case["_index"],
@@ -167,11 +174,17 @@ def evaluate(
     """Predictions and metrics over all files (per file too when there are several)."""
     registry = registry or (extractor.registry if extractor is not None else Registry.default())
     files = {str(p): read_cases(Path(p)) for p in paths}
+    gazetteer = extractor.gazetteer if extractor is not None else Gazetteer.default()
+
+    def place(name: str) -> str | None:
+        found = gazetteer.resolve(name)
+        return found.country if found is not None else None
+
     cases: list[dict[str, Any]] = []
     predictions: list[dict[str, Any]] = []
     for name, items in files.items():
         for case in items:
-            prediction = predict(case, registry=registry)
+            prediction = predict(case, registry=registry, place=place)
             prediction["file"] = name
             expected = case["expected"]
             prediction["expected"] = expected
