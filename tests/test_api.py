@@ -188,6 +188,13 @@ def test_events_filter_like_the_cli_and_paginate(api: str) -> None:
     assert [e["date"] for e in june["items"]] == ["2025-06-02"]
     assert get(f"{api}/api/events", actor="TUR").json()["total"] == 3
     assert get(f"{api}/api/events", actor="USA").json()["total"] == 0
+    assert get(f"{api}/api/events", dyad="RUS,UKR").json()["total"] == 3
+    assert get(f"{api}/api/events", dyad="RUS,USA").json()["total"] == 0
+    assert get(f"{api}/api/events", place="Istanbul").json()["total"] == 3
+    assert get(f"{api}/api/events", place="Geneva").json()["total"] == 0
+    (second,) = get(f"{api}/api/events", round=2).json()["items"]
+    assert second["date"] == "2025-06-02"
+    assert get(f"{api}/api/events", round=3).json()["total"] == 0
     page = get(f"{api}/api/events", limit=1, offset=1).json()
     assert (page["total"], page["limit"], page["offset"]) == (3, 1, 1)
     assert [e["date"] for e in page["items"]] == ["2025-06-02"]
@@ -202,6 +209,9 @@ def test_bad_parameters_are_clear_4xx(api: str) -> None:
     backwards = get(f"{api}/api/events", since="2025-07-01", until="2025-06-01")
     assert backwards.status_code == 422 and "after" in backwards.json()["error"]
     assert get(f"{api}/api/events", limit=0).status_code == 422
+    bad_dyad = get(f"{api}/api/events", dyad="UKR")
+    assert bad_dyad.status_code == 422 and "'dyad'" in bad_dyad.json()["error"]
+    assert get(f"{api}/api/events", round=0).status_code == 422
     assert get(f"{api}/api/events", limit=10_000).status_code == 422
     missing = get(f"{api}/api/articles/nope")
     assert missing.status_code == 404 and "nope" in missing.json()["error"]

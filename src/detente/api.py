@@ -7,7 +7,8 @@ Routes (all JSON under /api; the schema is at /openapi.json):
     GET  /api/counts                        rows per table
     GET  /api/articles                      articles, newest data first is not assumed: by date
     GET  /api/articles/{id}                 one article, its events, every span read in it
-    GET  /api/events                        ?actor= &type= &since= &until= &limit= &offset=
+    GET  /api/events                        ?actor= &dyad= &type= &place= &round= &since= &until=
+                                            &limit= &offset=
     GET  /api/events/{id}
     GET  /api/actors, /api/places           who and where, with event counts
     GET  /api/processes                     rounds grouped by the parties at the table
@@ -306,6 +307,9 @@ class CountsOut(Model):
     event_actors: int
     evidence: int
     negotiation: int
+    fused_events: int = 0
+    fused_members: int = 0
+    fused_actors: int = 0
 
 
 class ErrorOut(Model):
@@ -523,7 +527,16 @@ def _add_routes(app: FastAPI, store: Store, reader: _Extraction) -> None:
         actor: str | None = Query(
             None, min_length=1, max_length=200, description="actor or country code (UKR)"
         ),
+        dyad: str | None = Query(
+            None,
+            max_length=401,
+            description="two actor codes, both in the event, either direction (UKR,RUS)",
+        ),
         type: str | None = Query(None, description=f"PLOVER type: {', '.join(EVENT_TYPES)}"),
+        place: str | None = Query(
+            None, min_length=1, max_length=200, description="place id or name (Istanbul)"
+        ),
+        round: int | None = Query(None, ge=1, le=10**6, description="round of talks, by ordinal"),
         since: Annotated[date | None, Query(description="first day, inclusive")] = None,
         until: Annotated[date | None, Query(description="last day, inclusive")] = None,
         limit: int = limit_q,
@@ -537,7 +550,10 @@ def _add_routes(app: FastAPI, store: Store, reader: _Extraction) -> None:
             )
         if since is not None and until is not None and since > until:
             raise HTTPException(422, f"query parameters: since {since} is after until {until}")
-        rows = store.events(actor=actor, type=type, since=since, until=until)
+        pair = _dyad(dyad) if dyad is not None else None
+        rows = store.events(
+            actor=actor, dyad=pair, type=type, place=place, round=round, since=since, until=until
+        )
         return _page([_event_out(row) for row in rows], limit=limit, offset=offset)
 
     @app.get(
@@ -684,6 +700,15 @@ def _event_out(row: StoredEvent) -> dict[str, Any]:
     data["outlet"] = row.outlet
     data["url"] = row.url
     return data
+
+
+def _dyad(value: str) -> tuple[str, str]:
+    parts = [p.strip() for p in value.split(",")]
+    if len(parts) != 2 or not all(parts):
+        raise HTTPException(
+            422, f"query parameter 'dyad': {value!r} is not two actor codes; give e.g. UKR,RUS"
+        )
+    return parts[0], parts[1]
 
 
 def _event_dates(store: Store) -> dict[str, str | None]:
