@@ -199,7 +199,8 @@ def _alt(words: object) -> str:
 
 
 _SPELLED = rf"(?:(?:{_alt(TENS)})(?:[\s-](?:{_alt(ONES)}))?|{_alt(TEENS)}|{_alt(ONES)})"
-_NUM = rf"(?:\d+(?:[.,]\d+)?|{_SPELLED}|{_alt(k for k in NUMBER_WORDS if not k.isalpha() or k not in ONES)})"
+_NUM_WORDS = _alt(k for k in NUMBER_WORDS if not k.isalpha() or k not in ONES)
+_NUM = rf"(?:\d+(?:[.,]\d+)?|{_SPELLED}|{_NUM_WORDS})"
 _UNIT = r"(?:second|minute|hour|day|night|week|month|quarter|year|decade|centur(?:y|ie))s?"
 _MONTH = (
     r"(?:(?:january|february|march|april|may|june|july|august|september|october|november"
@@ -215,7 +216,11 @@ _YEAR = (
     rf"|nineteen[\s-](?:{_SPELLED}|hundred)|two thousand(?:\s+and\s+{_SPELLED})?)"
 )
 _DAYNUM = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{_alt(ORDINALS)})"
-_MOD = r"(?:(?P<mod>early|mid|late|earlier|later|the end of|the beginning of|the start of|the middle of|the first half of|the second half of|the last half of|the rest of|sometime|end of|around)[\s-]+)?"
+_MOD = (
+    r"(?:(?P<mod>early|mid|late|earlier|later|the end of|the beginning of|the start of"
+    r"|the middle of|the first half of|the second half of|the last half of|the rest of"
+    r"|sometime|end of|around)[\s-]+)?"
+)
 _CLOCK = (
     r"(?:(?:around|about|approximately)\s+)?(?:(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ampm>[ap]\.?\s?m\b\.?)"
     r"|(?P<h24>[01]?\d|2[0-3]):(?P<m24>[0-5]\d)"
@@ -229,8 +234,16 @@ _ZONE = (
 )
 _BOUND = r"(?:(?P<bound>" + _alt(BOUNDS) + r")\s+)?"
 _OUT = r"(?:\b(?P<out>within|over|for|during)\s+)?"
-_REL = r"(?P<rel>this|last|next|past|coming|current|previous|following|present|this past|the past|the last|the next|the coming|the current|the previous|the following|the present)"
-_QUARTER_MODS = r"(?:latest|current|comparable|year-earlier|year-ago|year earlier|year ago|fiscal|recent|most recent|just-ended|just ended|previous|prior|preceding|same|flat|corresponding|final|calendar)"
+_REL = (
+    r"(?P<rel>this|last|next|past|coming|current|previous|following|present|this past"
+    r"|the past|the last|the next|the coming|the current|the previous|the following"
+    r"|the present)"
+)
+_QUARTER_MODS = (
+    r"(?:latest|current|comparable|year-earlier|year-ago|year earlier|year ago|fiscal"
+    r"|recent|most recent|just-ended|just ended|previous|prior|preceding|same|flat"
+    r"|corresponding|final|calendar)"
+)
 
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # June 2, 2025 / Sept. 30 / Friday, Oct. 13 / the 2nd of June
@@ -283,7 +296,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "season",
         re.compile(
-            rf"\b{_MOD}(?:(?P<rel>this past|this|last|next|the|coming|the coming|the past|the last|the next|the same)\s+)?"
+            rf"\b{_MOD}(?:(?P<rel>this past|this|last|next|the|coming|the coming|the past"
+            r"|the last|the next|the same)\s+)?"
             rf"(?:(?P<early>early|late|mid)[\s-]+)?(?P<season>spring|summer|fall|autumn|winter)\b"
             rf"(?:\s+(?:of\s+)?(?P<year>{_YEAR}))?",
             re.I,
@@ -293,7 +307,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "quarter",
         re.compile(
-            rf"\b(?:(?P<det>the|this|that|its|their|a|this year's|last year's|next year's|year-earlier|year-ago)\s+)?"
+            r"\b(?:(?P<det>the|this|that|its|their|a|this year's|last year's|next year's"
+            r"|year-earlier|year-ago)\s+)?"
             rf"(?P<mods>(?:{_QUARTER_MODS}[\s-]+)*)(?:(?P<qyear>(?:19|20)\d\d)\s+)?"
             rf"(?:(?P<mods2>(?:{_QUARTER_MODS}[\s-]+)*))"
             r"(?:(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+(?:fiscal[\s-]+)?)?"
@@ -305,7 +320,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "weekday",
         re.compile(
-            rf"\b{_MOD}(?:(?P<rel>last|next|this|this coming|this past|on|each|every|the following|the previous)\s+)?"
+            rf"\b{_MOD}(?:(?P<rel>last|next|this|this coming|this past|on|each|every"
+            r"|the following|the previous)\s+)?"
             rf"(?P<weekday>{_WEEKDAY})(?P<plural>s)?"
             rf"(?:\s+(?P<part>morning|afternoon|evening|night)(?P<pplural>s)?)?\b",
             re.I,
@@ -354,7 +370,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "ago",
         re.compile(
-            rf"\b{_BOUND}(?P<num>{_NUM})\s+(?P<unit>{_UNIT})(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|later|hence|from now)\b",
+            rf"\b{_BOUND}(?P<num>{_NUM})\s+(?P<unit>{_UNIT})(?:\s+or\s+so)?\s+"
+            r"(?P<dir>ago|earlier|later|hence|from now)\b",
             re.I,
         ),
     ),
@@ -383,9 +400,11 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "ref",
         re.compile(
-            r"\b(?P<ref>right now|just now|now|currently|at present|at the moment|these days|nowadays"
+            r"\b(?P<ref>right now|just now|now|currently|at present|at the moment|these days"
+            r"|nowadays"
             r"|recently|lately|soon|as soon as possible|shortly|current"
-            r"|in the coming days|in recent days|(?:in\s+)?the past|the\s+(?:near\s+|distant\s+)?future"
+            r"|in the coming days|in recent days|(?:in\s+)?the past"
+            r"|the\s+(?:near\s+|distant\s+)?future"
             r"|the (?:near|short|long) term|a later date|later date)\b",
             re.I,
         ),
@@ -399,6 +418,61 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
+_UNIT_WORDS = (
+    "second",
+    "minute",
+    "hour",
+    "day",
+    "night",
+    "week",
+    "month",
+    "quarter",
+    "year",
+    "decade",
+    "centur",
+)
+_MONTH_WORDS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# Words one of which a pattern cannot match without: a pattern whose words are all absent
+# from the (lower-cased) text is not run. Speed only; None: always run.
+GATES: dict[str, tuple[str, ...] | None] = {
+    "md": _MONTH_WORDS,
+    "dm": _MONTH_WORDS,
+    "iso": ("-",),
+    "month": _MONTH_WORDS,
+    "year": ("19", "20", "1", "nineteen", "two thousand"),
+    "decade": ("0s", "0's", "ties", "century"),
+    "season": ("spring", "summer", "fall", "autumn", "winter"),
+    "quarter": ("quarter", "period"),
+    "weekday": ("day",),
+    "deictic": ("today", "tomorrow", "yesterday", "tonight"),
+    "part": ("morning", "afternoon", "evening", "night"),
+    "relunit": (*_UNIT_WORDS, "weekend"),
+    "theyear": ("year",),
+    "yearend": ("year",),
+    "yearago": ("year",),
+    "weekend": ("weekend",),
+    "ago": ("ago", "earlier", "later", "hence", "from now"),
+    "duration": _UNIT_WORDS,
+    "vague": _UNIT_WORDS,
+    "clock": ("m", "noon", "midday", "midnight", ":", "gmt", "utc", "local"),
+    "ref": (
+        "now",
+        "current",
+        "present",
+        "moment",
+        "days",
+        "recent",
+        "late",
+        "soon",
+        "shortly",
+        "past",
+        "future",
+        "term",
+        "later",
+    ),
+    "set": ("ly", "every", "each", "per"),
+}
+
 REF_VALUES = {
     "now": "PRESENT_REF",
     "right now": "PRESENT_REF",
@@ -676,7 +750,11 @@ class TimeTagger:
 
     def _find(self, text: str) -> list[_Hit]:
         hits: list[_Hit] = []
+        lowered = text.lower()
         for kind, pattern in PATTERNS:
+            gate = GATES.get(kind)
+            if gate is not None and not any(word in lowered for word in gate):
+                continue
             for m in pattern.finditer(text):
                 span = _extent(kind, m)
                 if span is None:

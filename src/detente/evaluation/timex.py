@@ -7,7 +7,7 @@ spans are character offsets into that text. The tagger (`detente.timex.TimeTagge
 on the text with the clause tense read from the spaCy parse, as in the pipeline (pass
 `nlp=None` and `parse=False` to score it without a parse: every clause is then "present").
 
-Metrics, per corpus (the folder a file sits in: TimeBank, AQUAINT, ...) and pooled:
+Metrics, pooled and per corpus (key "corpus:<folder>": corpus:TimeBank, corpus:AQUAINT):
 - strict span P/R/F1 (same start and end), relaxed span P/R/F1 (overlap; one prediction
   matches at most one gold expression);
 - type accuracy over the relaxed matches;
@@ -307,7 +307,7 @@ def evaluate(
                 types[group][t].add(c)
         predictions += rows
     metrics: dict[str, Any] = {}
-    groups = sorted(g for g in totals if g != "all") + ["all"]
+    groups = [*sorted(g for g in totals if g != "all"), "all"]
     for group in groups:
         entry = totals[group].metrics()
         entry["per_type"] = {t: types[group][t].metrics() for t in TYPES if t in types[group]}
@@ -316,8 +316,9 @@ def evaluate(
         "documents": len(docs),
         "tense": "spaCy parse" if parse else "none (present)",
         **{k: v for k, v in metrics["all"].items() if k != "per_type"},
-        "per_corpus": {g: metrics[g] for g in groups if g != "all"},
         "per_type": metrics["all"]["per_type"],
+        # One entry per corpus (the folder of its files), named "corpus:<folder>".
+        **{f"corpus:{g}": metrics[g] for g in groups if g != "all"},
         "documents_without_creation_time": no_dct,
     }
     return predictions, out
