@@ -108,8 +108,9 @@ def test_durations_and_their_extent(text: str, span: str, value: str) -> None:
     assert (got_span, type_, got) == (span, "DURATION", value)
 
 
-def test_an_age_is_not_a_duration() -> None:
-    assert values("a 52-year-old man") == []
+def test_a_persons_age_is_not_a_duration_but_an_adjective_is() -> None:
+    assert values("he is 52 years old") == []
+    assert values("the 8-month-old truce") == [("8-month-old", "DURATION", "P8M")]
 
 
 def test_sets() -> None:

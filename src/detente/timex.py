@@ -312,7 +312,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"(?P<mods>(?:{_QUARTER_MODS}[\s-]+)*)(?:(?P<qyear>(?:19|20)\d\d)\s+)?"
             rf"(?:(?P<mods2>(?:{_QUARTER_MODS}[\s-]+)*))"
             r"(?:(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+(?:fiscal[\s-]+)?)?"
-            r"(?P<q>quarter|period)s?\b"
+            r"(?P<q>quarter|period)s?\b(?!-)"
             rf"(?:\s+(?:of\s+)?(?P<qyear2>(?:19|20)\d\d)\b|(?P<ago>\s+a\s+year\s+(?:ago|earlier)))?",
             re.I,
         ),
@@ -402,7 +402,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(?P<ref>right now|just now|now|currently|at present|at the moment|these days"
             r"|nowadays"
-            r"|recently|lately|soon|as soon as possible|shortly|current"
+            r"|(?:more\s+)?recently|lately|soon|as soon as possible|shortly|current"
             r"|in the coming days|in recent days|(?:in\s+)?the past"
             r"|the\s+(?:near\s+|distant\s+)?future"
             r"|the (?:near|short|long) term|a later date|later date)\b",
@@ -962,7 +962,7 @@ class TimeTagger:
             word = re.sub(
                 r"^(?:in\s+)?(?:the\s+)?(?:(?:near|distant|short|long)\s+)?", "", g["ref"].lower()
             )
-            word = re.sub(r"\s+", " ", word)
+            word = re.sub(r"\s+", " ", word).removeprefix("more ")
             ref = REF_VALUES.get(word) or REF_VALUES.get(g["ref"].lower())
             return make.value("DATE", ref, "vague") if ref else None
         if kind == "set":
@@ -1081,6 +1081,8 @@ def _extent(kind: str, m: re.Match[str]) -> tuple[int, int] | None:
         if not any(g.get(k) for k in ("h", "h24", "mil", "noon")):
             return None
         start = min(m.start(k) for k in ("h", "h24", "mil", "noon") if g.get(k))
+        if re.match(r"(?:at\s+)?(?:around|about|approximately)\s", m.group(0), re.I):
+            start = m.start() + (3 if m.group(0).lower().startswith("at ") else 0)
     if kind == "ref":
         word = g["ref"].lower()
         if word.startswith("in "):
@@ -1144,8 +1146,12 @@ def _extent(kind: str, m: re.Match[str]) -> tuple[int, int] | None:
         if text.isdigit() and not (g.get("mod") or g.get("fiscal")):
             # "1,990" and "$1990" are excluded by the pattern; also "1990 people"? keep.
             pass
-    if kind == "duration" and re.search(r"[\s-]old$", m.group(0), re.I):
-        return None  # an age
+    if kind == "duration":
+        if re.search(r"\sold$", m.group(0), re.I):
+            return None  # an age: "52 years old"
+        between = m.string[m.end("num") : m.start("unit")]
+        if "-" in between and not g.get("dir") and not g.get("bound"):
+            start = m.start("num")  # "the 23-year occupation": the adjective only
     if kind == "vague" and not (g.get("out") or g.get("rel")):
         return None
     if kind == "ago":
