@@ -9,7 +9,8 @@ with `npm pack` at build time only; nothing is downloaded when detente runs.
 
 The TopoJSON arcs are decoded to rings of [lon, lat], rounded to 0.1 degree, with repeated
 points dropped; country ids become ISO 3166-1 alpha-3 codes through pycountry (a few
-Natural Earth shapes without an ISO number keep their name as id).
+Natural Earth shapes without an ISO number keep their name as id). Rings that cross the
+antimeridian are unwrapped (longitudes may run past 180), so no line crosses the map.
 """
 
 from __future__ import annotations
@@ -70,8 +71,16 @@ def ring(indices: list[int], arcs: list[list[tuple[float, float]]]) -> list[list
         arc = arcs[index] if index >= 0 else arcs[~index][::-1]
         points.extend(arc[1:] if points else arc)
     out: list[list[float]] = []
-    for lon, lat in points:
-        point = [round(lon, PRECISION), round(lat, PRECISION)]
+    shift = 0.0
+    for i, (lon, lat) in enumerate(points):
+        # Unwrap rings that cross the antimeridian (Russia, Fiji, Antarctica): a jump of
+        # more than half the world continues past +-180 instead of drawing a line across.
+        delta = lon - points[i - 1][0] if i else 0.0
+        if delta > 180:
+            shift -= 360
+        elif delta < -180:
+            shift += 360
+        point = [round(lon + shift, PRECISION), round(lat, PRECISION)]
         if not out or out[-1] != point:
             out.append(point)
     return out

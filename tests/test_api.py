@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -278,6 +279,14 @@ def test_headers_schema_and_page(api: str) -> None:
     shapes = get(f"{api}/static/countries.json").json()
     assert {"UKR", "RUS", "TUR"} <= {c["id"] for c in shapes["countries"]}
     assert "Natural Earth" in shapes["source"]
+    jumps = [
+        c["id"]
+        for c in shapes["countries"]
+        for ring in c["rings"]
+        for a, b in pairwise(ring)
+        if abs(a[0] - b[0]) > 180
+    ]
+    assert jumps == [], "rings crossing the antimeridian would draw a line across the map"
 
 
 def test_empty_store_serves_empty_lists(tmp_path: Path) -> None:
