@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -327,3 +329,43 @@ def test_extract_reads_and_optionally_stores(tmp_path: Path, nlp: Any) -> None:
             timeout=60,
         )
         assert clash.status_code == 409 and "different text" in clash.json()["error"]
+
+
+def test_serve_command_serves_a_database(tmp_path: Path) -> None:
+    """`detente serve` as a user runs it: a subprocess on a free port, then stopped."""
+    binary = str(Path(sys.executable).parent / "detente")
+    missing = subprocess.run(
+        [binary, "serve", "--db", str(tmp_path / "none.db")],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert missing.returncode == 1
+    assert missing.stderr.strip().splitlines() == [
+        f"error: {tmp_path / 'none.db'}: no such database; run `detente ingest` to create it"
+    ]
+    path = tmp_path / "serve.db"
+    with Store(path) as store:
+        store.add_reading(build_reading())
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "serve", "--db", str(path), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                counts = httpx.get(f"http://127.0.0.1:{port}/api/counts", timeout=2).json()
+                break
+            except httpx.TransportError:
+                assert process.poll() is None, process.stderr.read() if process.stderr else ""
+                assert time.monotonic() < deadline, "detente serve did not answer in 30 s"
+                time.sleep(0.1)
+        assert counts["events"] == 1
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
