@@ -85,6 +85,12 @@ EXTRA_NAMES: dict[str, tuple[str, ...]] = {
     "BLR": ("Belarus",),
     "CZE": ("Czech Republic", "Czechia"),
     "NLD": ("Netherlands", "Holland"),
+    "BIH": ("Bosnia and Herzegovina", "Bosnia-Herzegovina", "Bosnia"),
+    "MKD": ("North Macedonia", "Macedonia"),
+    "MMR": ("Myanmar", "Burma"),
+    "SWZ": ("Eswatini", "Swaziland"),
+    "COD": ("Democratic Republic of the Congo", "DR Congo", "DRC", "Congo-Kinshasa"),
+    "COG": ("Republic of the Congo", "Congo-Brazzaville"),
 }
 # Adjectives and demonyms missing from countries.csv.
 EXTRA_ADJECTIVES: dict[str, tuple[str, ...]] = {
@@ -126,6 +132,14 @@ CAPITAL_VARIANTS: dict[str, tuple[str, ...]] = {
 # Phoenix country codes that are not the ones the rest of the data uses: Kosovo is KSV in
 # Phoenix (World Bank code) and XKX in NGEC's countries.csv (the user-assigned ISO code).
 PHOENIX_COUNTRY_CODES = {"KSV": "XKX"}
+
+# Words of a body's name: a dated entry named so is an institution with a history
+# ("KOSOVO_ASSEMBLY [KSVGOVLEG >20080217]"), not a person with offices.
+INSTITUTION_WORDS = frozenset(
+    "assembly ministry council parliament party army forces force government court "
+    "commission committee office department police agency senate congress cabinet "
+    "authority administration secretariat bank union front movement".split()
+)
 
 PERSON_COMMENT = re.compile(r"CountryInfo|IGOrulers", re.I)
 CODE_RE = re.compile(r"\[([^\]]*)\]")
@@ -331,6 +345,7 @@ def build_countries(resources: Path) -> list[list[str]]:
             names.append(ngec_name)
             for form in forms:
                 (adjectives if is_demonym(form, places) else names).append(form)
+        spellings: list[str] = []  # Phoenix variants: matched, never shown
         adj_folded = {fold(a) for a in adjectives}
         known = [fold(n) for n in names if n]
         for alias in phoenix.get(iso3, []):
@@ -343,14 +358,23 @@ def build_countries(resources: Path) -> list[list[str]]:
             # the aliases that look like a spelling of one of its names.
             if max(SequenceMatcher(None, f, k).ratio() for k in known) < 0.6:
                 continue
-            names.append(alias.title() if alias.isupper() else alias)
+            spellings.append(alias.title() if alias.isupper() else alias)
         capitals = list(CAPITAL_VARIANTS.get(iso3, ()))
         # Capitals of sovereign states only (countries.csv): a territory's seat ("The
         # Valley", "Hamilton") is more often something else in the news.
         if iso3 in ngec and iso3 in geo and geo[iso3].get("capital"):
             capitals.append(geo[iso3]["capital"])
+        shown = {fold(n) for n in names if n}
         rows.append(
-            [iso3, iso2, country.name, tsv_field(names), tsv_field(adjectives), tsv_field(capitals)]
+            [
+                iso3,
+                iso2,
+                country.name,
+                tsv_field(names),
+                tsv_field(adjectives),
+                tsv_field(capitals),
+                tsv_field(a for a in spellings if fold(a) not in shown),
+            ]
         )
     # Countries of countries.csv that ISO 3166 does not list (Kosovo, XK/XKX).
     regions = {code for code, *_ in REGIONS} | {"UNO"}
@@ -366,10 +390,11 @@ def build_countries(resources: Path) -> list[list[str]]:
         if iso3 in geo and geo[iso3].get("capital"):
             capitals.append(geo[iso3]["capital"])
         rows.append(
-            [iso3, iso2, ngec_name, tsv_field(names), tsv_field(adjectives), tsv_field(capitals)]
+            [iso3, iso2, ngec_name, tsv_field(names), tsv_field(adjectives), tsv_field(capitals),
+             ""]
         )
     for code, name, region_names, adjectives in REGIONS:
-        rows.append([code, "", name, tsv_field(region_names), tsv_field(adjectives), ""])
+        rows.append([code, "", name, tsv_field(region_names), tsv_field(adjectives), "", ""])
     return rows
 
 
@@ -415,7 +440,9 @@ def build_organizations(resources: Path) -> tuple[list[list[str]], list[list[str
             statehood = all(not split_code(c)[1] for c, _, _ in e.codes)
             if fname == "Phoenix.Countries.actors.txt" and dated and statehood:
                 continue  # the country itself: countries.tsv
-            is_person = bool(PERSON_COMMENT.search(e.comment)) or dated
+            is_person = bool(PERSON_COMMENT.search(e.comment)) or (
+                dated and not INSTITUTION_WORDS & set(fold(e.name).split())
+            )
             if fname == "Phoenix.Countries.actors.txt" and not is_person:
                 if all(len(c) == 3 for c, _, _ in e.codes):
                     continue  # a country itself: countries.tsv
@@ -542,7 +569,8 @@ def main(argv: list[str] | None = None) -> int:
     write_tsv(
         out / "countries.tsv",
         rows=countries,
-        note="Countries (ISO 3166) and region codes; list fields are joined with '|'.",
+        note="Countries (ISO 3166) and region codes; list fields are joined with '|'. "
+        "spellings: Phoenix variants, matched but never used as a display name.",
         sources=[
             f"countries.csv: {NGEC}",
             f"Phoenix.Countries.actors.txt: {PHOENIX}",
@@ -550,7 +578,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{GEONAMES} (capitals)",
             "name, adjective and capital additions: detente, MIT",
         ],
-        columns=["iso3", "iso2", "name", "names", "adjectives", "capitals"],
+        columns=["iso3", "iso2", "name", "names", "adjectives", "capitals", "spellings"],
     )
     orgs, persons = build_organizations(args.resources)
     write_tsv(

@@ -502,3 +502,17 @@ def test_phoenix_keys_are_folded_names(reg: Registry) -> None:
     _ = reg._phoenix_persons
     for row in reg._phoenix_rows[::500]:
         assert row[4].split("|")[0] == fold_name(row[0])
+
+
+def test_country_of_name_by_majority() -> None:
+    persons = "\n\n".join(
+        f"name: {first} Doe\ncountry: {c}\nsector: GOV\nsource: test"
+        for first, c in (("Ann", "CAN"), ("Bob", "CAN"), ("Cy", "NZL"))
+    )
+    reg = Registry(files={"persons.txt": persons, "phoenix_persons.tsv": "name\n"})
+    assert reg.person("Doe") is None  # three of them
+    assert reg.country_of_name("Doe") == "CAN"  # two of three
+    reg2 = Registry(files={"persons.txt": persons.replace("NZL", "CAN").replace(
+        "Bob Doe\ncountry: CAN", "Bob Doe\ncountry: NZL").replace("Ann Doe\ncountry: CAN",
+        "Ann Doe\ncountry: AUS"), "phoenix_persons.tsv": "name\n"})
+    assert reg2.country_of_name("Doe") is None  # no majority

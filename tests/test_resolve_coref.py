@@ -130,3 +130,22 @@ def test_registry_person_alone_gets_office_and_wikidata(nlp: Language, resolver:
     assert (putin.code, putin.country, putin.sector) == ("vladimir-putin", "RUS", "GOV")
     assert putin.role == "President of Russia"
     assert putin.wikidata == "Q7747"  # from persons.txt, never looked up
+
+
+def test_office_of_a_country(nlp: Language, resolver: Resolver) -> None:
+    doc, res = read(nlp, resolver, "Erdogan called the prime minister of Greece on Monday.")
+    (pm,) = actors_at(doc, res, "minister")
+    assert (pm.kind, pm.country, pm.sector) == ("person", "GRC", "GOV")
+    assert pm.role == "Prime Minister of Greece"
+
+
+def test_country_name_and_capitalized_body(nlp: Language, resolver: Resolver) -> None:
+    _doc, res = read(nlp, resolver, "The motion went to the Moldova Assembly on Monday.")
+    assert ("Moldova Assembly", "MDALEG") in {
+        (m.evidence.span.text, m.actor.code) for m in res.actors
+    }
+
+
+def test_military_equipment_acts_for_the_military(nlp: Language, resolver: Resolver) -> None:
+    doc, res = read(nlp, resolver, "Syrian warplanes struck the town.")
+    assert [a.code for a in actors_at(doc, res, "warplanes")] == ["SYRMIL"]

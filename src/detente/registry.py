@@ -92,6 +92,7 @@ class CountryEntry:
     names: tuple[str, ...] = ()
     adjectives: tuple[str, ...] = ()
     capitals: tuple[str, ...] = ()
+    spellings: tuple[str, ...] = ()  # variants that match but are never shown ("Grece")
 
     @property
     def is_region(self) -> bool:
@@ -418,6 +419,7 @@ class Registry:
                 names=_split(r[3]),
                 adjectives=_split(r[4]),
                 capitals=_split(r[5]),
+                spellings=_split(r[6]) if len(r) > 6 else (),
             )
             for r in self._rows("countries.tsv")
         ]
@@ -436,6 +438,9 @@ class Registry:
                     adjectives.add(e.adjectives[pos], e.iso3)
                 if pos < len(e.capitals):
                     capitals.add(e.capitals[pos], e.iso3)
+        for e in rows:  # variant spellings last: a country's own names win
+            for spelling in e.spellings:
+                names.add(spelling, e.iso3)
         return by_code, names, adjectives, capitals
 
     def country(self, text: str) -> CountryEntry | None:
@@ -646,6 +651,32 @@ class Registry:
                     if hit:
                         return hit
         return None
+
+    def country_of_name(self, name: str) -> str | None:
+        """The country most registry persons a name (or its surname) may stand for share,
+        if more than half do: "Bush" -> "USA"; None otherwise."""
+        words = fold_name(name).split()
+        if not words:
+            return None
+        found_countries: list[str | None] = []
+        for tables in ("_persons", "_phoenix_persons"):
+            full_index, last_index = getattr(self, tables)
+            found = full_index.items.get(" ".join(words), []) or last_index.items.get(
+                words[-1], []
+            )
+            for hit in found:
+                person = self._phoenix_entry(hit) if isinstance(hit, int) else hit
+                assert isinstance(person, PersonEntry)
+                found_countries.append(person.country)
+        # one country, or one that most namesakes share ("Bush": two Americans and a
+        # Caymanian)
+        counts: dict[str | None, int] = {}
+        for c in found_countries:
+            counts[c] = counts.get(c, 0) + 1
+        best = max(counts, key=lambda c: counts[c], default=None)
+        if best is None or counts[best] * 2 <= len(found_countries):
+            return None
+        return best
 
     def _given_parts(self, tables: str) -> dict[str, list[object]]:
         """given name + later name part -> persons, for names of three words or more."""

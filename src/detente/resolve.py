@@ -71,7 +71,7 @@ class Resolver:
                 cand.label in {"GPE", "NORP"}
                 and self.registry.country(text) is None
                 and (self.registry.nationality(text))
-            ) or (cand.label in {"GPE", "NORP"} and self._names_body(doc, cand)):
+            ) or (cand.label in {"GPE", "NORP", "LOC"} and self._names_body(doc, cand)):
                 # "Ukrainian negotiators"; a country name before or owning an agent noun:
                 # "Mozambique government", "Ivory Coast rebels", "Belarus's rulers".
                 self._nationality(doc, article, cand, result, taken)
@@ -101,6 +101,7 @@ class Resolver:
                     taken.add(token.i)
         self._pronouns(doc, article, result, taken)
         _capitals_as_governments(result)
+        self._office_of_country(doc, article, result, taken)
         self._pairs(doc, article, result)
         self.places.finish(doc, result)  # context, "City, State", one sense per document
         result.actors.sort(key=lambda m: m.evidence.span.start)
@@ -153,6 +154,15 @@ class Resolver:
             if name and (len(name_tokens) >= 2 or is_person_ent or title_entry)
             else None
         )
+        if (
+            name_tokens
+            and country
+            and not title_entry
+            and not is_person_ent
+            and self.registry.person(name, on=on) is None
+            and self.registry.agent(name) is not None
+        ):
+            name_tokens = []  # "Montenegro Assembly": a country's body, not a name
         if not name_tokens:
             # No name left: a body ("Turkish Foreign Ministry") if the rest is an agent.
             words = " ".join(t.text for t in tokens[1 if country else 0 :])
@@ -185,6 +195,8 @@ class Resolver:
             role, appos_sector, appos_country = appos_role
             sector = sector or appos_sector
             country = country or appos_country
+        if person is None and country is None and (title_entry or is_person_ent):
+            country = self.registry.country_of_name(name)  # "President Bush": USA either way
         if person is not None:
             office = person.office_on(on) if on else None
             country = country or person.country
@@ -396,6 +408,38 @@ class Resolver:
                 )
             if speaker:
                 taken.add(token.i)
+
+    def _office_of_country(
+        self, doc: Doc, article: Article, result: Resolution, taken: set[int]
+    ) -> None:
+        """ "the president of Armenia", "the foreign minister of Qatar": an office holder
+        named by the office and its country (a person, coded as that state's sector)."""
+        for token in doc:
+            if token.i in taken or token.i in result.by_token or token.pos_ != "NOUN":
+                continue
+            preps = [c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"]
+            objs = [o for p in preps for o in p.children if o.dep_ == "pobj"]
+            if not objs:
+                continue
+            obj = objs[0]
+            left = doc[token.left_edge.i : token.i + 1]
+            words = " ".join(t.text for t in left if t.pos_ != "DET")
+            entry = self._title(words) or self._title(token.text)
+            span = doc[obj.left_edge.i : obj.i + 1]
+            country = self.registry.country(span.text)
+            if entry is None or country is None:
+                continue
+            role = f"{_title_case(entry.title)} of {self._country_name(country.iso3)}"
+            actor = Actor(
+                code=f"{country.iso3}{entry.sector}",
+                name=doc[left.start : obj.i + 1].text,
+                kind="person",
+                country=country.iso3,
+                sector=entry.sector,
+                role=role,
+            )
+            start = left.start + (1 if doc[left.start].pos_ == "DET" else 0)
+            result.add_actor(ActorMention(actor, evidence(doc, article, start, obj.i + 1)), token.i)
 
     def _names_body(self, doc: Doc, cand: Candidate) -> bool:
         """A country name that qualifies an agent noun after it ("Mozambique government",

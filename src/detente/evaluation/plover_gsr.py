@@ -76,9 +76,11 @@ def gold_pairs(actors: Any) -> set[tuple[str, str]]:
 
 
 def actor_pair(actor: Actor) -> tuple[str, str]:
+    """(country, sector); an international body is ("IGO", ""), as PLOVER records code it."""
     sector = (actor.sector or "")[:3].upper()
-    country = actor.country or ("IGO" if sector == "IGO" else "")
-    return country.upper(), sector
+    if not actor.country and sector == "IGO":
+        return "IGO", ""
+    return (actor.country or "").upper(), sector
 
 
 def _pairs(actors: Iterable[Actor]) -> set[tuple[str, str]]:
