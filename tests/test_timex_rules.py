@@ -85,6 +85,25 @@ def test_calendar_units(text: str, span: str, value: str) -> None:
     assert (got_span, got) == (span, value)
 
 
+@pytest.mark.parametrize(
+    ("text", "tense", "value"),
+    [
+        ("at Christmas", "future", "2025-12-25"),
+        ("at Christmas", "past", "2024-12-25"),
+        ("on Thanksgiving", "future", "2025-11-27"),
+        ("Easter 2024", "present", "2024-03-31"),
+        ("on Memorial Day", "past", "2025-05-26"),
+    ],
+)
+def test_holidays(text: str, tense: str, value: str) -> None:
+    [(_, type_, got)] = values(text, tense=tense)
+    assert (type_, got) == ("DATE", value)
+
+
+def test_halves_of_a_year() -> None:
+    assert values("in the second half of 1989") == [("the second half of 1989", "DATE", "1989-H2")]
+
+
 def test_the_quarter_refers_to_the_one_last_named() -> None:
     got = values("Profit rose in the first quarter. In the quarter, sales rose; a year ago, none.")
     assert [v for _, _, v in got] == ["2025-Q1", "2025-Q1", "2024-Q1"]
@@ -101,6 +120,9 @@ def test_the_quarter_refers_to_the_one_last_named() -> None:
         ("a two-decade feud", "two-decade", "P20Y"),
         ("the year ended March 31", "the year", "P1Y"),
         ("three days later", "three days", "P3D"),
+        ("for 2 1/2 years", "2 1/2 years", "P2Y6M"),
+        ("an hour and a half", "an hour and a half", "PT1H30M"),
+        ("a week and a half", "a week and a half", "P10DT12H"),
     ],
 )
 def test_durations_and_their_extent(text: str, span: str, value: str) -> None:

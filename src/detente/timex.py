@@ -351,6 +351,16 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    # Christmas, New Year's Day, Thanksgiving (fixed and rule-based US/Western holidays)
+    (
+        "holiday",
+        re.compile(
+            r"\b(?P<holiday>Christmas(?:\s+Day|\s+Eve)?|New\s+Year's(?:\s+Day|\s+Eve)"
+            r"|Independence\s+Day|Halloween|Valentine's\s+Day|Veterans\s+Day|Thanksgiving(?:\s+Day)?"
+            r"|Memorial\s+Day|Labor\s+Day|Easter(?:\s+Sunday)?)\b"
+            rf"(?:,?\s+(?P<year>{_YEAR}))?",
+        ),
+    ),
     # the year ended March 31 (a duration), for the full year, the fiscal year (that year)
     (
         "theyear",
@@ -382,8 +392,9 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"{_OUT}(?P<t>\b{_BOUND}(?:(?:each\s+of\s+)?(?:the|its|their)\s+)?"
             r"(?:(?P<dir>past|last|next|first|coming|following|latest|previous|final|remaining|initial|"
             r"year-earlier|year-ago|preceding|ensuing|subsequent|latest|additional|further)\s+)?"
-            rf"(?P<num>{_NUM})(?:\s+(?:or\s+so|to\s+{_NUM}))?[\s-]+(?:more\s+|additional\s+|full\s+|trading\s+|business\s+|straight\s+|consecutive\s+)?"
-            rf"(?P<unit>{_UNIT})(?:[\s-](?:long|old))?\b(?:\s+or\s+so)?)",
+            rf"(?P<num>{_NUM})(?P<half>\s+1/2|\s+and\s+a\s+half)?(?:\s+(?:or\s+so|to\s+{_NUM}))?[\s-]+(?:more\s+|additional\s+|full\s+|trading\s+|business\s+|straight\s+|consecutive\s+)?"
+            rf"(?P<unit>{_UNIT})(?P<half2>\s+and\s+a\s+half)?(?:[\s-](?:long|old))?\b"
+            r"(?:\s+or\s+so)?)",
             re.I,
         ),
     ),
@@ -451,6 +462,18 @@ GATES: dict[str, tuple[str, ...] | None] = {
     "yearend": ("year",),
     "yearago": ("year",),
     "weekend": ("weekend",),
+    "holiday": (
+        "christmas",
+        "new year",
+        "independence",
+        "halloween",
+        "valentine",
+        "veterans",
+        "thanksgiving",
+        "memorial",
+        "labor",
+        "easter",
+    ),
     "ago": ("ago", "earlier", "later", "hence", "from now"),
     "duration": _UNIT_WORDS,
     "vague": _UNIT_WORDS,
@@ -975,7 +998,13 @@ class TimeTagger:
             year = spelled_year(g["year"])
             if not _valid_year(year):
                 return make.uncertain(f"{g['year']}")
+            mod = (g.get("mod") or "").lower()
+            if mod in {"the first half of", "the second half of", "the last half of"}:
+                half = "H1" if "first" in mod else "H2"
+                return make.value("DATE", f"{year:04d}-{half}", "half")
             return make.value("DATE", f"{year:04d}", "year")
+        if kind == "holiday":
+            return _holiday(make, m, anchor, self.tense_of(hit.start))
         if kind == "month" and g.get("year"):
             year = spelled_year(g["year"])
             month = _month_of(g["month"])
@@ -1246,6 +1275,79 @@ class _Maker:
         return self.value("SET", f"XXXX-WXX-{wd}{suffix}", "set")
 
 
+FIXED_HOLIDAYS = {
+    "christmas": (12, 25),
+    "christmas day": (12, 25),
+    "christmas eve": (12, 24),
+    "new year's day": (1, 1),
+    "new year's eve": (12, 31),
+    "independence day": (7, 4),
+    "halloween": (10, 31),
+    "valentine's day": (2, 14),
+    "veterans day": (11, 11),
+}
+
+
+def _easter(year: int) -> date:
+    """Western Easter Sunday (the anonymous Gregorian computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month = (h + l_ - 7 * m + 114) // 31
+    day = (h + l_ - 7 * m + 114) % 31 + 1
+    return date(year, month, day)
+
+
+def holiday_date(name: str, year: int) -> date | None:
+    """The date of a named holiday in `year` (None for a name it does not know)."""
+    name = re.sub(r"\s+", " ", name.lower())
+    if name in FIXED_HOLIDAYS:
+        return date(year, *FIXED_HOLIDAYS[name])
+    if name.startswith("easter"):
+        return _easter(year)
+    rules = {  # (month, weekday, n-th; -1 the last)
+        "thanksgiving": (11, 3, 4),
+        "thanksgiving day": (11, 3, 4),
+        "memorial day": (5, 0, -1),
+        "labor day": (9, 0, 1),
+    }
+    if name not in rules:
+        return None
+    month, weekday, nth = rules[name]
+    if nth > 0:
+        first = date(year, month, 1)
+        return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (nth - 1))
+    last = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+    return last - timedelta(days=(last.weekday() - weekday) % 7)
+
+
+def _holiday(make: _Maker, m: re.Match[str], anchor: date | None, tense: str) -> TimeValue | None:
+    g = m.groupdict()
+    name = g["holiday"]
+    if g.get("year"):
+        year = spelled_year(g["year"])
+        if not _valid_year(year):
+            return make.uncertain(name)
+        day = holiday_date(name, year)  # type: ignore[arg-type]
+        return make.value("DATE", day.isoformat(), "day") if day else None
+    if anchor is None:
+        return make.unanchored(make.value("DATE", "XXXX-XX-XX", "day"))
+    candidates = {}
+    for year in (anchor.year - 1, anchor.year, anchor.year + 1):
+        day = holiday_date(name, year)
+        if day is not None:
+            candidates[year] = (day - anchor).days
+    if not candidates:
+        return None
+    day = holiday_date(name, _nearest_year(candidates, tense))
+    return make.value("DATE", day.isoformat(), "day") if day else None
+
+
 def _duration(make: _Maker, m: re.Match[str]) -> TimeValue | None:
     g = m.groupdict()
     n = _number(g["num"])
@@ -1256,8 +1358,18 @@ def _duration(make: _Maker, m: re.Match[str]) -> TimeValue | None:
     code, is_time, factor = UNITS[unit]
     if unit == "quarter" and (g["num"].lower() in {"a", "an", "one"} or "-" in m.group(0)):
         return None  # "a quarter" is a share more often than three months
+    half = bool(g.get("half") or g.get("half2")) and n > 0
     amount = "X" if n == 0 else _fmt_num(n * factor)
     value = ("PT" if is_time else "P") + amount + code
+    if half:  # "2 1/2 years": P2Y6M; "an hour and a half": PT1H30M
+        finer = {"Y": "6M", "M": "15D", "D": "T12H", "H": "30M", "S": ""}
+        if code == "W":  # weeks do not mix with other units in ISO 8601
+            value = f"P{_fmt_num(n * 7 + 3)}DT12H"
+        elif code == "M" and is_time:
+            value += "30S"
+        elif finer.get(code) is not None:
+            extra = finer[code]
+            value += extra if not (extra.startswith("T") and "T" in value) else extra[1:]
     bound = BOUNDS.get((g.get("bound") or "").lower()) or OUTSIDE_BOUNDS.get(
         (g.get("out") or "").lower()
     )
