@@ -599,6 +599,8 @@ class _Context:
             tv = self.time_tokens.get(t.i)
             if tv is None or tv.type not in {"DATE", "TIME"} or tv.value.endswith("_REF"):
                 continue
+            if tv.precision == "uncertain":  # "February 30": no date to give the event
+                continue
             path = None
             for head in [trigger, *nouns]:
                 path = path or _path_to(t, head)
