@@ -228,6 +228,9 @@ def test_bad_parameters_are_clear_4xx(api: str) -> None:
 def test_article_has_its_text_events_and_every_span(api: str) -> None:
     listing = get(f"{api}/api/articles").json()
     assert listing["total"] == 3
+    assert [a["published"] for a in listing["items"]] == ["2025-05-15", "2025-06-01", "2025-07-22"]
+    (last,) = get(f"{api}/api/articles", limit=1, offset=2).json()["items"]
+    assert last == listing["items"][2]
     talks = next(a for a in listing["items"] if a["events"] == 1 and "06-01" in a["published"])
     article = get(f"{api}/api/articles/{talks['id']}").json()
     assert article["text"] == TALKS

@@ -28,10 +28,12 @@ scripts, styles and images: the page shows untrusted article text and never runs
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from importlib.resources import files
 from pathlib import Path
@@ -49,7 +51,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from detente.errors import DetenteError, InputError, StoreError
 from detente.read import content_id
-from detente.store import Store, StoredEvent
+from detente.store import Store, StoredEvent, event_from_dict
 from detente.vocabulary import (
     EVENT_TYPES,
     Article,
@@ -502,9 +504,8 @@ def _add_routes(app: FastAPI, store: Store, reader: _Extraction) -> None:
 
     @app.get("/api/articles", response_model=Page[ArticleSummary], tags=["articles"])
     def list_articles(limit: int = limit_q, offset: int = offset_q) -> Any:
-        per_article = Counter(row.event.article_id for row in store.events())
-        items = [_article_summary(s.article, per_article[s.article.id]) for s in store.articles()]
-        return _page(items, limit=limit, offset=offset)
+        total, items = _article_page(store, limit=limit, offset=offset)
+        return {"total": total, "limit": limit, "offset": offset, "items": items}
 
     @app.get(
         "/api/articles/{article_id}",
@@ -514,7 +515,7 @@ def _add_routes(app: FastAPI, store: Store, reader: _Extraction) -> None:
     )
     def get_article(article_id: str) -> Any:
         article = _find_article(store, article_id)
-        rows = [row for row in store.events() if row.event.article_id == article.id]
+        rows = _events_where(store, _events.c.article_id == article.id)
         texts = {article.id: article.text}
         out = _article_summary(article, len(rows))
         out["text"] = article.text
@@ -560,9 +561,8 @@ def _add_routes(app: FastAPI, store: Store, reader: _Extraction) -> None:
         "/api/events/{event_id}", response_model=EventOut, responses=NOT_FOUND, tags=["events"]
     )
     def get_event(event_id: str) -> Any:
-        for row in store.events():
-            if row.event.id == event_id:
-                return _event_out(row)
+        for row in _events_where(store, _events.c.id == event_id):
+            return _event_out(row)
         raise HTTPException(404, f"no event {event_id!r}; list them at /api/events")
 
     @app.get("/api/actors", response_model=list[ActorSummary], tags=["events"])
@@ -575,20 +575,27 @@ def _add_routes(app: FastAPI, store: Store, reader: _Extraction) -> None:
 
     @app.get("/api/processes", response_model=list[ProcessOut], tags=["negotiation"])
     def list_processes() -> Any:
-        dates = _event_dates(store)
-        return _processes(store.rounds(), dates)
+        rounds = store.rounds()
+        dates = {
+            row.event.id: row.date.isoformat() if row.date else None
+            for row in _events_where(store, _events.c.id.in_([r.event_id for r in rounds]))
+        }
+        return _processes(rounds, dates)
 
     @app.get("/api/rounds", response_model=list[RoundOut], tags=["negotiation"])
     def list_rounds() -> Any:
-        texts = _article_texts(store)
-        by_id = {row.event.id: row for row in store.events()}
-        return [_round_out(r, by_id.get(r.event_id), texts) for r in store.rounds()]
+        rounds = store.rounds()
+        texts = _article_texts(store, rounds)
+        wanted = _events.c.id.in_([r.event_id for r in rounds])
+        by_id = {row.event.id: row for row in _events_where(store, wanted)}
+        return [_round_out(r, by_id.get(r.event_id), texts) for r in rounds]
 
     @app.get("/api/delegations", response_model=list[DelegationOut], tags=["negotiation"])
     def list_delegations() -> Any:
-        texts = _article_texts(store)
+        rounds = store.rounds()
+        texts = _article_texts(store, rounds)
         out = []
-        for rnd in store.rounds():
+        for rnd in rounds:
             for delegation in rnd.delegations:
                 item = _with_sentences(to_dict(delegation), texts)
                 item["round_event_id"] = rnd.event_id
@@ -599,25 +606,27 @@ def _add_routes(app: FastAPI, store: Store, reader: _Extraction) -> None:
     def list_proposals(
         author: str | None = Query(None, min_length=1, max_length=200, description="actor code"),
     ) -> Any:
-        texts = _article_texts(store)
-        return [
-            _proposal_out(p, texts)
+        proposals = [
+            p
             for p in store.proposals()
             if author is None or (p.author is not None and _same_actor(p.author, author))
         ]
+        texts = _article_texts(store, proposals)
+        return [_proposal_out(p, texts) for p in proposals]
 
     @app.get("/api/positions", response_model=list[PositionOut], tags=["negotiation"])
     def list_positions(
         party: str | None = Query(None, min_length=1, max_length=200, description="actor code"),
         issue: str | None = Query(None, min_length=1, max_length=100, description="issue code"),
     ) -> Any:
-        texts = _article_texts(store)
-        return [
-            _with_sentences(to_dict(p), texts)
+        positions = [
+            p
             for p in store.positions()
             if (party is None or _same_actor(p.party, party))
             and (issue is None or p.issue.lower() == issue.lower())
         ]
+        texts = _article_texts(store, positions)
+        return [_with_sentences(to_dict(p), texts) for p in positions]
 
     @app.post(
         "/api/extract",
@@ -682,15 +691,129 @@ def _article_summary(article: Article, events: int) -> dict[str, Any]:
     }
 
 
+# -- queries the Store does not offer (SQLAlchemy Core on its tables) -------------------------
+
+_articles = sa.table(
+    "articles",
+    sa.column("id"),
+    sa.column("title"),
+    sa.column("published"),
+    sa.column("published_date", sa.Date),
+    sa.column("url"),
+    sa.column("outlet"),
+    sa.column("language"),
+    sa.column("source"),
+    sa.column("text"),
+)
+_events = sa.table(
+    "events",
+    sa.column("id"),
+    sa.column("article_id"),
+    sa.column("json"),
+    sa.column("event_date", sa.Date),
+    sa.column("trigger_start"),
+)
+
+
+@contextmanager
+def _connection(store: Store) -> Iterator[sa.Connection]:
+    try:
+        with store.engine.connect() as conn:
+            yield conn
+    except SQLAlchemyError as exc:
+        raise StoreError(f"{store.target}: query failed ({exc.__class__.__name__})") from exc
+
+
+def _article_page(store: Store, *, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
+    """(number of articles, one page of summaries with their event counts), by date then id."""
+    counts = (
+        sa.select(_events.c.article_id, sa.func.count().label("n"))
+        .group_by(_events.c.article_id)
+        .subquery()
+    )
+    a = _articles.c
+    query = (
+        sa.select(a.id, a.title, a.published, a.url, a.outlet, a.language, counts.c.n)
+        .select_from(_articles.outerjoin(counts, counts.c.article_id == a.id))
+        .order_by(a.published_date.is_(None), a.published_date, a.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    with _connection(store) as conn:
+        total = conn.execute(sa.select(sa.func.count()).select_from(_articles)).scalar_one()
+        rows = conn.execute(query).mappings().all()
+    items = [
+        {"id": r["id"], "title": r["title"], "published": r["published"], "url": r["url"],
+         "outlet": r["outlet"], "language": r["language"] or "en", "events": r["n"] or 0}
+        for r in rows
+    ]  # fmt: skip
+    return total, items
+
+
 def _find_article(store: Store, article_id: str) -> Article:
-    for stored in store.articles():
-        if stored.article.id == article_id:
-            return stored.article
-    raise HTTPException(404, f"no article {article_id!r}; list them at /api/articles")
+    with _connection(store) as conn:
+        row = conn.execute(sa.select(_articles).where(_articles.c.id == article_id)).first()
+    if row is None:
+        raise HTTPException(404, f"no article {article_id!r}; list them at /api/articles")
+    published = row.published
+    if published is not None:
+        published = (
+            date.fromisoformat(published) if len(published) <= 10
+            else datetime.fromisoformat(published)
+        )  # fmt: skip
+    return Article(id=row.id, text=row.text, published=published, title=row.title, url=row.url,
+                   outlet=row.outlet, language=row.language or "en", source=row.source)  # fmt: skip
 
 
-def _article_texts(store: Store) -> dict[str, str]:
-    return {s.article.id: s.article.text for s in store.articles()}
+def _events_where(store: Store, condition: Any) -> list[StoredEvent]:
+    """Stored events matching a condition on the events table, in the Store's order."""
+    filed = sa.func.coalesce(_events.c.event_date, _articles.c.published_date)
+    query = (
+        sa.select(
+            _events.c.json,
+            _events.c.event_date,
+            _articles.c.published_date,
+            _articles.c.outlet,
+            _articles.c.url,
+        )
+        .join(_articles, _articles.c.id == _events.c.article_id)
+        .where(condition)
+        .order_by(filed.is_(None), filed, _events.c.article_id, _events.c.trigger_start)
+    )
+    with _connection(store) as conn:
+        rows = conn.execute(query).all()
+    out = []
+    for row in rows:
+        own, published = row.event_date, row.published_date
+        out.append(StoredEvent(
+            event=event_from_dict(json.loads(row.json)),
+            date=own if own is not None else published,
+            dated_by="event" if own is not None else ("article" if published else None),
+            outlet=row.outlet,
+            url=row.url,
+        ))  # fmt: skip
+    return out
+
+
+def _article_texts(store: Store, items: Iterable[Any]) -> dict[str, str]:
+    """The texts of the articles that the evidence in items points to."""
+    ids = sorted({ev["span"]["article_id"] for ev in _evidence_dicts(to_dict(list(items)))})
+    if not ids:
+        return {}
+    query = sa.select(_articles.c.id, _articles.c.text).where(_articles.c.id.in_(ids))
+    with _connection(store) as conn:
+        return {row.id: row.text for row in conn.execute(query)}
+
+
+def _evidence_dicts(data: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(data, dict):
+        if isinstance(data.get("span"), dict) and "extractor" in data:
+            yield data
+        for value in data.values():
+            yield from _evidence_dicts(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _evidence_dicts(value)
 
 
 def _event_out(row: StoredEvent) -> dict[str, Any]:
@@ -709,10 +832,6 @@ def _dyad(value: str) -> tuple[str, str]:
             422, f"query parameter 'dyad': {value!r} is not two actor codes; give e.g. UKR,RUS"
         )
     return parts[0], parts[1]
-
-
-def _event_dates(store: Store) -> dict[str, str | None]:
-    return {row.event.id: row.date.isoformat() if row.date else None for row in store.events()}
 
 
 def _same_actor(actor: Any, code: str) -> bool:
