@@ -34,6 +34,7 @@ def values(
         ("five months ago", ("five months ago", "DATE", "2025-01")),
         ("the day before yesterday", ("the day before yesterday", "DATE", "2025-05-30")),
         ("earlier this year", ("earlier this year", "DATE", "2025")),
+        ("by the end of the month", ("the end of the month", "DATE", "2025-06")),
         ("by the end of next month", ("the end of next month", "DATE", "2025-07")),
         ("last week", ("last week", "DATE", "2025-W21")),
         ("early next year", ("early next year", "DATE", "2026")),
@@ -135,7 +136,13 @@ def test_a_persons_age_is_not_a_duration_but_an_adjective_is() -> None:
     assert values("the 8-month-old truce") == [("8-month-old", "DURATION", "P8M")]
 
 
+def test_rates_are_not_durations() -> None:
+    assert values("four flights a week and 358,000 jobs a month") == []
+    assert values("for a week") == [("a week", "DURATION", "P1W")]
+
+
 def test_sets() -> None:
+    assert values("twice a week") == [("twice a week", "SET", "P1W")]
     assert values("each Thursday") == [("each Thursday", "SET", "XXXX-WXX-4")]
     assert values("every week") == [("every week", "SET", "P1W")]
 

@@ -235,7 +235,7 @@ _ZONE = (
 _BOUND = r"(?:(?P<bound>" + _alt(BOUNDS) + r")\s+)?"
 _OUT = r"(?:\b(?P<out>within|over|for|during)\s+)?"
 _REL = (
-    r"(?P<rel>this|last|next|past|coming|current|previous|following|present|this past"
+    r"(?P<rel>(?<=of )the|this|last|next|past|coming|current|previous|following|present|this past"
     r"|the past|the last|the next|the coming|the current|the previous|the following"
     r"|the present)"
 )
@@ -402,7 +402,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "vague",
         re.compile(
-            r"(?:\b(?P<out>for|over|in)\s+)?(?P<t>\b(?:the\s+)?(?:(?P<rel>recent|coming|past|last|next|following|ensuing|early)\s+)?"
+            r"(?:\b(?P<out>for|over|in|within)\s+)?(?P<t>\b(?:the\s+)?(?:(?P<rel>recent|coming|past|last|next|following|ensuing|early)\s+)?"
             r"(?P<unit>days|weeks|months|years|decades|quarters|centuries))\b",
             re.I,
         ),
@@ -424,6 +424,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "set",
         re.compile(
             r"\b(?P<set>daily|weekly|monthly|annually|yearly|hourly|nightly"
+            r"|(?:once|twice|thrice|(?:\d+|two|three|four|five|six|several|many)\s+times)"
+            r"\s+(?:a|an|per|each|every)\s+(?:day|week|month|year|quarter|hour|night)"
             r"|(?:every|each|per)\s+(?:single\s+)?(?:day|week|month|year|quarter|hour|night))\b",
             re.I,
         ),
@@ -493,7 +495,7 @@ GATES: dict[str, tuple[str, ...] | None] = {
         "term",
         "later",
     ),
-    "set": ("ly", "every", "each", "per"),
+    "set": ("ly", "every", "each", "per", "once", "twice", "thrice", "times"),
 }
 
 REF_VALUES = {
@@ -1176,6 +1178,13 @@ def _extent(kind: str, m: re.Match[str]) -> tuple[int, int] | None:
             # "1,990" and "$1990" are excluded by the pattern; also "1990 people"? keep.
             pass
     if kind == "duration":
+        before = m.string[max(0, start - 30) : start]
+        if g["num"].lower() in {"a", "an"} and re.search(
+            r"(?:\d|\b(?!(?:was|has|is|this|as|its|his|hers|less|unless|plus)\b)[a-z]+s)\s+$",
+            before,
+            re.I,
+        ):
+            return None  # a rate: "four flights a week", "358,000 a month"
         if re.search(r"\sold$", m.group(0), re.I):
             return None  # an age: "52 years old"
         between = m.string[m.end("num") : m.start("unit")]
@@ -1381,8 +1390,6 @@ def _vague(make: _Maker, m: re.Match[str]) -> TimeValue | None:
     unit = g["unit"].lower()[:-1]
     unit = "century" if unit == "centurie" else unit
     rel = (g.get("rel") or "").lower()
-    if rel == "recent":
-        return make.value("DATE", "PAST_REF", "vague")
     if rel == "coming":
         return make.value("DATE", "FUTURE_REF", "vague")
     code, is_time, _ = UNITS[unit]
@@ -1501,6 +1508,7 @@ def _relunit(make: _Maker, m: re.Match[str], anchor: date, tense: str) -> TimeVa
         "next": 1,
         "coming": 1,
         "following": 1,
+        "the": 0,
     }[rel]
     if unit in {"week", "weekend"}:
         value = _week(anchor + timedelta(weeks=step)) + ("-WE" if unit == "weekend" else "")
