@@ -342,7 +342,7 @@ def test_later_migrations_apply_to_a_0001_database_and_index_its_articles(db: Pa
             "VALUES ('a1', 'Talks', 'Delegations met in Istanbul.', 'h', '2025-06-01')"
         )
     store = Store(db)
-    assert store.applied == ["0002_negotiation", "0003_fusion"]
+    assert store.applied == ["0002_negotiation", "0003_fusion", "0004_event_keys"]
     assert store.counts().articles == 1 and store.counts().negotiation == 0
     assert [hit.article_id for hit in store.search("istanbul")] == ["a1"]
 
@@ -352,3 +352,21 @@ def test_a_url_password_never_shows_in_messages() -> None:
         Store("postgresql+nosuchdriver://analyst:s3cret@db.example/detente")
     assert "s3cret" not in str(caught.value)
     assert "analyst:***@db.example" in str(caught.value)
+
+
+def test_the_event_keys_migration_fills_the_keys_of_stored_events(db: Path) -> None:
+    with Store(db) as store:
+        store.add_reading(build_reading())
+    with sqlite3.connect(db) as conn:
+        written = sorted(conn.execute("SELECT * FROM event_keys").fetchall())
+        conn.execute("DROP TABLE event_keys")
+        conn.execute("DELETE FROM schema_migrations WHERE name = '0004_event_keys'")
+    with Store(db) as store:
+        assert store.applied == ["0004_event_keys"]
+        assert len(store.events(dyad=("rus", "UKR"))) == 1
+        assert len(store.events(dyad=("TUR", "UKR"))) == 1  # the host counts
+    with sqlite3.connect(db) as conn:
+        assert sorted(conn.execute("SELECT * FROM event_keys").fetchall()) == written
+    keys = {row[0] for row in written}
+    assert keys == {"actor:UKR", "actor:RUS", "actor:TUR", "dyad:RUS|UKR", "dyad:TUR|UKR",
+                    "dyad:RUS|TUR"}  # fmt: skip

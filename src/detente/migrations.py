@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -273,10 +273,78 @@ def _fusion(conn: Connection) -> None:
         )
 
 
+UNDATED = date(9999, 12, 31)  # event_keys.filed_date of an event with no date (sorts last)
+
+
+def event_keys_of(mentions: list[tuple[str | None, str | None]]) -> set[str]:
+    """The timeline keys of an event from its actor mentions ((code, country) each):
+    `actor:X` for every code and country, `dyad:X|Y` for every pair of two different
+    mentions' codes or countries (X < Y)."""
+    per_mention = [{v.upper() for v in pair if v} for pair in mentions]
+    keys = {f"actor:{k}" for ks in per_mention for k in ks}
+    for i, first in enumerate(per_mention):
+        for second in per_mention[i + 1 :]:
+            keys |= {f"dyad:{min(x, y)}|{max(x, y)}" for x in first for y in second if x != y}
+    return keys
+
+
+def _event_keys(conn: Connection) -> None:
+    """Timeline keys: one row per (actor or dyad, event) with the event's filing day, so a
+    dyad or actor timeline is one range of one index, already in date order. Filled from
+    the events already stored."""
+    md = sa.MetaData()
+    sa.Table("events", md, sa.Column("id", sa.String(200), primary_key=True))
+    table = sa.Table(
+        "event_keys",
+        md,
+        sa.Column("key", sa.String(420), primary_key=True),  # actor:UKR, dyad:RUS|UKR
+        sa.Column("filed_date", sa.Date, primary_key=True),  # UNDATED when unknown
+        sa.Column(
+            "event_id",
+            sa.String(200),
+            sa.ForeignKey("events.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Index("ix_event_keys_event", "event_id"),
+        sqlite_with_rowid=False,
+    )
+    table.create(conn)
+    filed: dict[str, date] = {}
+    for event_id, event_day, published_day in conn.execute(
+        sa.text(
+            "SELECT e.id, e.event_date, a.published_date FROM events e "
+            "JOIN articles a ON a.id = e.article_id"
+        )
+    ):
+        filed[event_id] = _day(event_day) or _day(published_day) or UNDATED
+    mentions: dict[str, list[tuple[str | None, str | None]]] = {}
+    for event_id, code, country in conn.execute(
+        sa.text(
+            "SELECT event_id, code, country FROM event_actors ORDER BY event_id, role, position"
+        )
+    ):
+        mentions.setdefault(event_id, []).append((code, country))
+    rows = [
+        {"key": key, "filed_date": filed[event_id], "event_id": event_id}
+        for event_id, pairs in mentions.items()
+        if event_id in filed
+        for key in sorted(event_keys_of(pairs))
+    ]
+    if rows:
+        conn.execute(table.insert(), rows)
+
+
+def _day(value: object) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _initial),
     Migration("0002_negotiation", _negotiation),
     Migration("0003_fusion", _fusion),
+    Migration("0004_event_keys", _event_keys),
 )
 
 

@@ -53,7 +53,7 @@ from detente.fuse import (
     fused_from_json,
     fused_members,
 )
-from detente.migrations import MIGRATIONS, Migration, migrate
+from detente.migrations import MIGRATIONS, UNDATED, Migration, event_keys_of, migrate
 from detente.read import Published, read_articles, text_hash
 from detente.vocabulary import (
     Article,
@@ -208,8 +208,16 @@ negotiation = sa.Table(
     sa.Column("confidence", sa.Float, nullable=False),
     sa.Column("json", sa.Text, nullable=False),
 )
+event_keys = sa.Table(
+    "event_keys",
+    metadata,
+    sa.Column("key", sa.String(420), primary_key=True),
+    sa.Column("filed_date", sa.Date, primary_key=True),
+    sa.Column("event_id", sa.String(200), primary_key=True),
+)
 TABLES: tuple[sa.Table, ...] = (
-    articles, mentions, events, event_actors, evidence, negotiation, *FUSED_TABLES,
+    articles, mentions, events, event_actors, evidence, negotiation, event_keys,
+    *FUSED_TABLES,
 )  # fmt: skip
 
 
@@ -233,6 +241,7 @@ class Counts:
     event_actors: int
     evidence: int
     negotiation: int
+    event_keys: int = 0
     fused_events: int = 0
     fused_members: int = 0
     fused_actors: int = 0
@@ -325,7 +334,7 @@ class Store:
                 mention_rows = list(_mention_rows(reading))
                 _insert_many(conn, mentions, mention_rows)
                 for event in reading.events:
-                    _insert_event(conn, event)
+                    _insert_event(conn, event, filed=_filed(event, article))
                 _insert_many(conn, negotiation, list(_negotiation_rows(reading)))
                 _index_text(conn, article)
                 fuse_article(conn, article.id)
@@ -363,24 +372,26 @@ class Store:
         ordinal), and date range (inclusive; the event's date, else its article's
         publication date)."""
         filed = sa.func.coalesce(events.c.event_date, articles.c.published_date)
-        query = (
-            sa.select(
-                events.c.json,
-                events.c.event_date,
-                articles.c.published_date,
-                articles.c.outlet,
-                articles.c.url,
+        columns = (events.c.json, events.c.event_date, articles.c.published_date,
+                   articles.c.outlet, articles.c.url)  # fmt: skip
+        if dyad or actor:
+            # a timeline: one range of the event_keys index, already in date order
+            key = _dyad_key(*dyad) if dyad else f"actor:{actor.upper()}"  # type: ignore[union-attr]
+            query = (
+                sa.select(*columns)
+                .select_from(event_keys)
+                .join(events, events.c.id == event_keys.c.event_id)
+                .join(articles, articles.c.id == events.c.article_id)
+                .where(event_keys.c.key == key)
+                .order_by(event_keys.c.filed_date, event_keys.c.event_id)
             )
-            .join(articles, articles.c.id == events.c.article_id)
-            .order_by(filed.is_(None), filed, events.c.article_id, events.c.trigger_start)
-        )
-        if actor:
-            query = query.where(events.c.id.in_(_events_with_actor(actor)))
-        if dyad:
-            first, second = dyad
-            query = query.where(
-                events.c.id.in_(_events_with_actor(first)),
-                events.c.id.in_(_events_with_actor(second)),
+            if dyad and actor:
+                query = query.where(events.c.id.in_(_events_with_actor(actor)))
+        else:
+            query = (
+                sa.select(*columns)
+                .join(articles, articles.c.id == events.c.article_id)
+                .order_by(filed.is_(None), filed, events.c.article_id, events.c.trigger_start)
             )
         if place:
             query = query.where(
@@ -775,10 +786,23 @@ def event_date(event: Event) -> date | None:
         return None
 
 
-def _insert_event(conn: Connection, event: Event) -> None:
+def _insert_event(conn: Connection, event: Event, *, filed: date) -> None:
     conn.execute(events.insert().values(_event_row(event)))
     _insert_many(conn, event_actors, list(_actor_rows(event)))
     _insert_many(conn, evidence, list(_evidence_rows(event)))
+    mentions_ = [
+        (m.actor.code, m.actor.country)
+        for m in (*event.sources, *event.targets, *([event.host] if event.host else []))
+    ]
+    keys = sorted(event_keys_of(mentions_))
+    _insert_many(
+        conn, event_keys, [{"key": k, "filed_date": filed, "event_id": event.id} for k in keys]
+    )
+
+
+def _filed(event: Event, article: Article) -> date:
+    """The day an event is filed under: its own, else its article's, else UNDATED."""
+    return event_date(event) or article.published_date or UNDATED
 
 
 def _event_row(event: Event) -> dict[str, Any]:
@@ -896,6 +920,11 @@ def _events_of_round(ordinal: int) -> sa.Select[Any]:
     return sa.select(fused_members.c.event_id).where(fused_members.c.round_ordinal == ordinal)
 
 
+def _dyad_key(first: str, second: str) -> str:
+    a, b = sorted((first.upper(), second.upper()))
+    return f"dyad:{a}|{b}"
+
+
 def _events_with_actor(actor: str) -> sa.Select[Any]:
     """Ids of events with this actor or country code (as given or upper-cased; compared
     without functions on the column so that the code and country indexes serve)."""
@@ -943,30 +972,49 @@ def event_from_dict(data: dict[str, Any]) -> Event:
 
 
 def _from_dict(cls: type[Any], data: dict[str, Any]) -> Any:
-    values = {name: _build(hint, data[name]) for name, hint in _field_hints(cls) if name in data}
-    return cls(**values)
+    return _builder(cls)(data)
+
+
+Builder = Callable[[Any], Any]
 
 
 @functools.cache
-def _field_hints(cls: type[Any]) -> tuple[tuple[str, Any], ...]:
-    """(field name, resolved type) of a vocabulary dataclass; resolving is slow, so once."""
+def _builder(cls: type[Any]) -> Builder:
+    """A function that rebuilds `cls` from its `to_dict` form. Type hints are resolved
+    once per class into a converter per field (rebuilding events is the hot path of a
+    timeline query)."""
     hints = get_type_hints(cls)
-    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
+    fields = [(f.name, _converter(hints[f.name])) for f in dataclasses.fields(cls)]
+
+    def build(data: dict[str, Any]) -> Any:
+        return cls(
+            **{
+                name: (value if convert is None or value is None else convert(value))
+                for name, convert in fields
+                if (value := data.get(name, _MISSING)) is not _MISSING
+            }
+        )
+
+    return build
 
 
-def _build(hint: Any, value: Any) -> Any:
-    if value is None:
-        return None
+_MISSING = object()
+
+
+def _converter(hint: Any) -> Builder | None:
+    """How to rebuild a value of type `hint` (None: use the JSON value as it is)."""
     origin = get_origin(hint)
     if origin in (Union, types.UnionType):
         options = [a for a in get_args(hint) if a is not type(None)]
-        return _build(options[0], value) if len(options) == 1 else value
+        return _converter(options[0]) if len(options) == 1 else None
     if origin is tuple:
-        item = get_args(hint)[0]
-        return tuple(_build(item, v) for v in value)
+        item = _converter(get_args(hint)[0])
+        if item is None:
+            return tuple
+        return lambda values: tuple(None if v is None else item(v) for v in values)
     if dataclasses.is_dataclass(hint) and isinstance(hint, type):
-        return _from_dict(hint, value)
-    return value
+        return lambda value: _builder(hint)(value)
+    return None
 
 
 # -- ingest --------------------------------------------------------------------------------
