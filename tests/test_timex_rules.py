@@ -136,6 +136,11 @@ def test_a_persons_age_is_not_a_duration_but_an_adjective_is() -> None:
     assert values("the 8-month-old truce") == [("8-month-old", "DURATION", "P8M")]
 
 
+def test_ordinal_second_is_not_a_duration() -> None:
+    assert values("A second round of talks") == []
+    assert values("it lasted a second.") == [("a second", "DURATION", "PT1S")]
+
+
 def test_rates_are_not_durations() -> None:
     assert values("four flights a week and 358,000 jobs a month") == []
     assert values("for a week") == [("a week", "DURATION", "P1W")]

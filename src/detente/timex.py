@@ -1185,6 +1185,12 @@ def _extent(kind: str, m: re.Match[str]) -> tuple[int, int] | None:
             re.I,
         ):
             return None  # a rate: "four flights a week", "358,000 a month"
+        if (
+            g["unit"].lower() == "second"
+            and g["num"].lower() in {"a", "an", "one"}
+            and not re.match(r"\s*(?:[.,;:)]|$|later|ago|earlier|or|and|to)", m.string[end:])
+        ):
+            return None  # "a second round": the ordinal
         if re.search(r"\sold$", m.group(0), re.I):
             return None  # an age: "52 years old"
         between = m.string[m.end("num") : m.start("unit")]
