@@ -337,6 +337,16 @@ def test_loading_a_batch_stores_what_a_direct_ingest_stores(tmp_path: Path) -> N
     assert dump_db(tmp_path / "batch.db") == before
 
 
+def test_ingest_takes_batch_folders_and_article_files_together(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run([shard(tmp_path / "a.jsonl", texts(2))], out)
+    other = shard(tmp_path / "b.jsonl", [*texts(1, start=5), "Nothing happened today."])
+    with Store(":memory:") as store:
+        report = batch.ingest_inputs([out, other], store=store, extractor=FakeExtractor())
+        assert (report.new, report.events, report.errors) == (4, 3, ())
+        assert store.counts().articles == 4
+
+
 def test_loading_something_else_is_a_clear_error(tmp_path: Path) -> None:
     with Store(":memory:") as store, pytest.raises(BatchError, match="not a batch output"):
         load_batch(tmp_path, store=store)
