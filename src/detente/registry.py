@@ -264,6 +264,11 @@ def fold_name(text: str) -> str:
     return " ".join(words)
 
 
+def is_acronym(surface: str) -> bool:
+    """Two to four capital letters, dots and spaces aside ("NATO", "U.S.")."""
+    return _is_acronym(surface)
+
+
 def _is_acronym(surface: str) -> bool:
     bare = surface.replace(".", "").replace(" ", "")
     return 2 <= len(bare) <= 4 and bare.isalpha() and bare.isupper()
@@ -335,6 +340,18 @@ class _Index:
             self.acronyms.add(k)
         elif k in self.acronyms and not _is_acronym(surface):
             self.acronyms.discard(k)  # also listed spelled out lower case: not only an acronym
+
+    def add_key(self, k: str, value: object, *, acronym: bool) -> None:
+        """`add` for a key already made by `self.key` (at build time)."""
+        if not k:
+            return
+        bucket = self.items.setdefault(k, [])
+        if not any(v is value for v in bucket):
+            bucket.append(value)
+        if acronym:
+            self.acronyms.add(k)
+        elif k in self.acronyms:
+            self.acronyms.discard(k)
 
     def get(self, text: str) -> list[object]:
         k = self.key(text)
@@ -650,7 +667,38 @@ class Registry:
                     hit = _pick(found, on=on, unique=True)
                     if hit:
                         return hit
+        # Last: the same given name and a surname one letter apart, a transliteration
+        # ("Rajapaksa"/"Rajapakse", "Gaddafi"/"Gadaffi"), when only one person fits.
+        for key in candidates:
+            parts = key.split()
+            if len(parts) < 2 or len(parts[-1]) < 5:
+                continue
+            for tables in ("_persons", "_phoenix_persons"):
+                full_index = getattr(self, tables)[0]
+                found = [
+                    self._phoenix_entry(f) if isinstance(f, int) else f
+                    for other in self._by_given(tables).get(parts[0], [])
+                    if len(other.split()) == len(parts)
+                    and other.split()[:-1] == parts[:-1]
+                    and _one_edit(other.split()[-1], parts[-1])
+                    for f in full_index.items.get(other, [])
+                ]
+                hit = _pick(found, on=on, unique=True)
+                if hit:
+                    return hit
         return None
+
+    def _by_given(self, tables: str) -> dict[str, list[str]]:
+        """given name -> full-name keys starting with it (for near-miss surnames)."""
+        cache = self.__dict__.setdefault("_given_keys_cache", {})
+        if tables not in cache:
+            index: dict[str, list[str]] = {}
+            for key in getattr(self, tables)[0].items:
+                first, _, rest = key.partition(" ")
+                if rest:
+                    index.setdefault(first, []).append(key)
+            cache[tables] = index
+        return cache[tables]
 
     def country_of_name(self, name: str) -> str | None:
         """The country most registry persons a name (or its surname) may stand for share,
@@ -722,10 +770,16 @@ class Registry:
             org = OrgEntry(f"{c or ''}MED", name, c, "MED", aliases, "media", "media.txt")
             for alias in (name, *aliases):
                 index.add(alias, org)
-        for code, name, country, sector, aliases, source in self._rows("organizations.tsv"):
+        for code, name, country, sector, aliases, source, *keys in self._rows(
+            "organizations.tsv"
+        ):
             org = OrgEntry(
                 code, name, country or None, sector or None, _split(aliases), "phoenix", source
             )
+            if keys:  # normalized at build time ("!" marks a key typed as an acronym)
+                for key in keys[0].split("|"):
+                    index.add_key(key.removeprefix("!"), org, acronym=key.startswith("!"))
+                continue
             for alias in (name, *org.aliases):
                 index.add(alias, org)
         return index
@@ -958,6 +1012,16 @@ _HONORIFICS = frozenset(
     {"mr", "mrs", "ms", "dr", "sir", "gen", "lt", "col", "maj", "capt", "adm", "sen", "rep",
      "sheikh", "sheik", "prof", "former", "late", "acting", "interim", "then"}
 )
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Exactly one substitution, insertion or deletion apart."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def _given_keys(folded: str) -> list[str]:
