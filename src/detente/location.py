@@ -14,7 +14,9 @@ dependency parse only:
    streets of Reynosa", "Gaza was shelled");
 3. a locative phrase on a verb that governs the trigger, unless that verb reports speech
    ("In Vienna, thousands marched to celebrate ...");
-4. a sentence-initial or dateline-like "In X," phrase anywhere above the trigger.
+4. a sentence-initial or dateline-like "In X," phrase anywhere above the trigger;
+5. any other place of the sentence that nothing below rules out (parses of long
+   sentences attach phrases wrongly often enough that a place is better than none).
 
 Never chosen: where the speaker stood ("said in Washington" when saying is not the
 event), a place that acts ("Moscow said"), the origin of a movement ("fled from Aleppo"),
@@ -25,10 +27,10 @@ text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING, TypeVar
 
-from detente.mentions import LOCATIVE_PREPS
+from detente.mentions import LOCATIVE_PREPS, PLACE_NOUNS
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -114,7 +116,10 @@ REPORTING = frozenset(
 # Prepositions that never give the event's location ("from" is an origin).
 NOT_LOCATIVE = frozenset({"from", "to", "with", "between", "against", "by", "for", "about"})
 # Dependencies that open another clause: a place inside belongs to that clause's event.
-CLAUSES = frozenset({"relcl", "ccomp", "acl", "advcl", "parataxis", "csubj", "xcomp"})
+CLAUSES = frozenset({"relcl", "ccomp", "parataxis", "csubj"})
+# Dependent clauses of the event's own (adverbial, participial, open complements): a place
+# inside is often the event's too ("killed fighting in the town of Qusayr"), ranked lower.
+SOFT_CLAUSES = frozenset({"acl", "advcl", "xcomp", "pcomp"})
 # Dependencies that make a name act (a government, not a ground).
 ACTING = frozenset({"nsubj", "agent", "iobj", "dative", "poss", "appos"})
 # Nouns of place that a location name may sit under ("the town of Bakwa").
@@ -126,9 +131,14 @@ def event_location(
     places: Mapping[int, T],
     *,
     nouns: Iterable[Token] = (),
+    countries: Collection[int] = (),
 ) -> T | None:
-    """The place (a value of `places`) where the event of `trigger` happened, or None."""
-    ranked = rank_locations(trigger, places, nouns=nouns)
+    """The place (a value of `places`) where the event of `trigger` happened, or None.
+
+    `countries` holds the head tokens of the places that are countries: a country name
+    modifying a noun other than the event's ("a U.S. airstrike", "US soldiers") says
+    whose, not where."""
+    ranked = rank_locations(trigger, places, nouns=nouns, countries=countries)
     return ranked[0] if ranked else None
 
 
@@ -137,17 +147,23 @@ def rank_locations(
     places: Mapping[int, T],
     *,
     nouns: Iterable[Token] = (),
+    countries: Collection[int] = (),
 ) -> list[T]:
     """The places of the trigger's sentence that may be its location, best first."""
     sent = trigger.sent
     anchors = [trigger, *nouns]
-    if trigger.pos_ in {"VERB", "AUX"}:
-        anchors += [c for c in trigger.children if c.dep_ in {"dobj", "nsubjpass"}]
     scored: list[tuple[int, int, int, T]] = []
     for i, value in places.items():
         if not (sent.start <= i < sent.end):
             continue
         head = trigger.doc[i]
+        if (
+            i in countries
+            and head.dep_ in {"compound", "amod", "nmod"}
+            and head.head.i not in {a.i for a in anchors}
+            and head.head.lower_ not in PLACE_NOUNS
+        ):
+            continue
         tier = _tier(head, trigger, anchors)
         if tier is None:
             continue
@@ -165,10 +181,13 @@ def _tier(place: Token, trigger: Token, anchors: list[Token]) -> int | None:
         anchor, steps = path
         kinds = _kinds(steps, anchor)
         if kinds is not None:
-            if "locative" in kinds:
-                return 1
+            # A place inside an adverbial clause of the trigger ("captured while carrying
+            # out an attack in northern Israel") ranks below one on the trigger itself.
+            extra = 2 if "clause" in kinds else 0
             if "ground" in kinds:
-                return 2
+                return 1 + extra
+            if "locative" in kinds:
+                return 1 + extra
     # A governing verb's locative phrase ("In Vienna, ... marched to celebrate").
     governor = trigger.head
     seen = 0
@@ -186,7 +205,28 @@ def _tier(place: Token, trigger: Token, anchors: list[Token]) -> int | None:
         seen += 1
     if _sentence_initial_in(place) and not _under_reporting(place, trigger):
         return 4
+    if _loose(place, trigger):
+        return 5
     return None
+
+
+def _loose(place: Token, trigger: Token) -> bool:
+    """A place elsewhere in the sentence that nothing rules out: not acting, not an
+    origin or a party, not under a verb of saying, not in a relative clause."""
+    current = place
+    for _ in range(40):
+        if current.head is current:
+            return True
+        if current.dep_ in CLAUSES or current.dep_ in {"advcl", "acl"}:
+            return False
+        if current.dep_ == "prep" and current.lower_ in NOT_LOCATIVE:
+            return False
+        current = current.head
+        if current.i == trigger.i:
+            return True
+        if current.lemma_.lower() in REPORTING and current.pos_ == "VERB":
+            return False
+    return False
 
 
 def _path_to(place: Token, anchors: list[Token]) -> tuple[Token, list[Token]] | None:
@@ -211,6 +251,9 @@ def _kinds(steps: list[Token], anchor: Token) -> set[str] | None:
     kinds: set[str] = set()
     for token in steps:
         dep = token.dep_
+        if dep in SOFT_CLAUSES:
+            kinds.add("clause")
+            continue
         if dep in CLAUSES:
             return None
         if dep == "prep":
@@ -230,6 +273,8 @@ def _kinds(steps: list[Token], anchor: Token) -> set[str] | None:
     if last is not None and last.dep_ in {"dobj", "nsubjpass"}:
         if anchor.lemma_.lower() in TERRITORIAL:
             kinds.add("ground")
+        elif last.dep_ == "dobj" and not kinds:
+            return None  # "killed a US adviser": the object is a party, not a ground
     return kinds
 
 

@@ -258,7 +258,8 @@ def find_toponyms(doc: Doc) -> list[Candidate]:
                             add(*c2)
     for token in doc:
         if token.dep_ == "pobj" and token.head.lower_ in {"in", "at", "near", "outside"}:
-            if token.ent_type_ or token.pos_ != "PROPN":
+            # "in Al-Dawr": the small model often calls an unknown town a person.
+            if token.ent_type_ not in {"", "PERSON"} or token.pos_ != "PROPN":
                 continue
             chain = _name_chain(doc, token)
             if chain:

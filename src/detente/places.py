@@ -8,15 +8,23 @@ resolved through the gazetteer. Venues ("Ciragan Palace") come from the venue ta
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from detente.gazetteer import Gazetteer, normalize
 from detente.mentions import Candidate, find_toponyms, is_locative
 from detente.registry import Registry
-from detente.resolution import Resolution, evidence, heads
-from detente.vocabulary import Actor, ActorMention, Article, Place, PlaceMention
+from detente.resolution import EXTRACTOR, VERSION, Resolution, evidence, heads
+from detente.vocabulary import (
+    Actor,
+    ActorMention,
+    Article,
+    Evidence,
+    Place,
+    PlaceMention,
+    Span,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -185,19 +193,20 @@ class PlaceResolver:
             within = self._within(names[a], container)
             if within is not None:
                 fixed[a] = within
-        countries: set[str] = set()
-        regions: set[tuple[str, str]] = set()
+        # Context, by the name that gives it: a name is resolved against the others'.
+        countries: dict[str, set[str]] = {}
+        regions: dict[str, set[tuple[str, str]]] = {}
         for token_i, mention in by_token:
             place = fixed.get(token_i, mention.place)
-            if place.kind == "admin1" and place.country:
-                regions.add((place.country, gazetteer.admin1(place) or ""))
-            if token_i in fixed and place.country:
-                regions.add((place.country, gazetteer.admin1(place) or ""))
+            key = normalize(names[token_i])
+            if place.country and (place.kind == "admin1" or token_i in fixed):
+                regions.setdefault(key, set()).add((place.country, gazetteer.admin1(place) or ""))
             if place.country and self._unambiguous(names[token_i], place):
-                countries.add(place.country)
+                countries.setdefault(key, set()).add(place.country)
         for mention in result.actors:
             if mention.actor.kind == "state" and mention.actor.country:
-                countries.add(mention.actor.country)
+                key = normalize(mention.evidence.span.text.removesuffix("'s"))
+                countries.setdefault(key, set()).add(mention.actor.country)
         senses: dict[str, Place] = {}
         for token_i, _mention in by_token:
             if token_i in fixed:
@@ -209,9 +218,11 @@ class PlaceResolver:
                 new = fixed[token_i]
             elif key in senses:
                 new = senses[key]
-            elif place.kind in {"city", "admin1", "admin2", "country", "continent"}:
+            elif place.kind in {"city", "admin1", "admin2", "country", "continent", "region"}:
                 chosen = gazetteer.resolve(
-                    names[token_i], country=countries - {""}, admin1=regions
+                    names[token_i],
+                    country={c for k, cs in countries.items() if k != key for c in cs},
+                    admin1={r for k, rs in regions.items() if k != key for r in rs},
                 )
                 new = chosen if chosen is not None else place
                 if new.kind == "country" and place.kind == "country":
@@ -296,12 +307,23 @@ def _acting(token: Token) -> bool:
     return False
 
 
-def toponyms(result: Resolution, *, gazetteer: Gazetteer) -> list[PlaceMention]:
-    """Every place name of a resolved Doc with its gazetteer entry, in text order: the
-    place mentions, and the country and capital names that stand for a government
-    ("Moscow said") placed where they name. Nationality words ("Russian") are not
-    toponyms and are left out."""
-    out = list(result.places)
+def toponyms(
+    result: Resolution,
+    *,
+    gazetteer: Gazetteer,
+    doc: Doc | None = None,
+    registry: Registry | None = None,
+    demonyms: bool = True,
+) -> list[ToponymMention]:
+    """Every place name of a resolved Doc with its gazetteer entry, in text order:
+    - the place mentions ("in Istanbul"), kind "place";
+    - country and capital names that stand for a government ("Moscow said"), kind
+      "metonym", placed where they name;
+    - with `doc` and `registry`: country names inside other names ("U.S. Army", "the
+      Zimbabwe Electoral Commission"), kind "embedded", and, when `demonyms`, nationality
+      words ("Turkish" is Turkey), kind "demonym", both placed at the country.
+    """
+    out = [ToponymMention(m.place, m.evidence, "place") for m in result.places]
     for mention in result.actors:
         if mention.actor.kind != "state" or not mention.actor.country:
             continue
@@ -313,6 +335,96 @@ def toponyms(result: Resolution, *, gazetteer: Gazetteer) -> list[PlaceMention]:
             place = gazetteer.resolve(text, country=mention.actor.country) or found[0]
         else:
             place = gazetteer.country(mention.actor.country) or found[0]
-        out.append(PlaceMention(place, mention.evidence))
+        out.append(ToponymMention(place, mention.evidence, "metonym"))
+    if doc is not None and registry is not None:
+        taken = set()
+        for m in out:
+            taken.update(range(m.evidence.span.start, m.evidence.span.end))
+        senses = {
+            normalize(m.evidence.span.text.removesuffix("'s")): m.place
+            for m in out
+            if m.place.kind not in {"venue"}
+        }
+        article = result.places[0].evidence.span.article_id if result.places else ""
+        if not article and result.actors:
+            article = result.actors[0].evidence.span.article_id
+        i = 0
+        while i < len(doc):
+            token = doc[i]
+            if token.idx in taken or not token.text[:1].isupper():
+                i += 1
+                continue
+            found_span = None
+            for j in range(min(len(doc), i + 4), i, -1):
+                text = doc[i:j].text.removesuffix("'s")
+                entry = registry.country(text)
+                if entry is not None and not entry.is_region:
+                    place = gazetteer.country(entry.iso3)
+                    if place is not None:
+                        found_span = (j, place, "embedded")
+                        break
+                code = registry.nationality(text) if demonyms and j == i + 1 else None
+                if code and "-" not in text and (place := gazetteer.country(code)) is not None:
+                    found_span = (j, place, "demonym")
+                    break
+            if found_span is None:
+                found_span = _leading_place(doc, i, senses, gazetteer)
+            if found_span is None:
+                i += 1
+                continue
+            j, place, kind = found_span
+            span = doc[i:j]
+            end = span.end_char - (2 if span.text.endswith("'s") else 0)
+            out.append(
+                ToponymMention(
+                    place,
+                    Evidence(
+                        span=Span(article, span.start_char, end, doc.text[span.start_char : end]),
+                        extractor=EXTRACTOR,
+                        version=VERSION,
+                    ),
+                    kind,
+                )
+            )
+            i = j
     out.sort(key=lambda m: m.evidence.span.start)
     return out
+
+
+def _leading_place(
+    doc: Doc, i: int, senses: dict[str, Place], gazetteer: Gazetteer
+) -> tuple[int, Place, str] | None:
+    """A place name opening an organisation or facility name ("Gainesville Police",
+    "the Texas Forest Service", "Dublin City Council"): a US state, or a name the
+    document uses as a place elsewhere (in that sense)."""
+    token = doc[i]
+    label = token.ent_type_
+    if label not in {"ORG", "FAC"}:
+        return None
+    opens = token.ent_iob_ == "B" or (
+        i > 0 and doc[i - 1].ent_iob_ == "B" and doc[i - 1].lower_ == "the"
+    )
+    if not opens:
+        return None
+    end = i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I" and doc[end].ent_type_ == label:
+        end += 1
+    for j in range(min(end - 1, i + 3), i, -1):  # a proper prefix of the name
+        text = doc[i:j].text.removesuffix("'s")
+        key = normalize(text)
+        if key in senses:
+            return j, senses[key], "embedded"
+        found = gazetteer.candidates(text)
+        if found and found[0].kind == "admin1":
+            return j, found[0], "embedded"
+    return None
+
+
+@dataclass(frozen=True)
+class ToponymMention:
+    """A place name of the text with its entry: `kind` is "place", "metonym",
+    "embedded" or "demonym" (see `toponyms`)."""
+
+    place: Place
+    evidence: Evidence
+    kind: str = "place"

@@ -8,7 +8,9 @@ nearest its `token_start`. A row without a VERB span is skipped and counted.
 
 Each sentence is parsed once (nlp.pipe), run through mentions and resolve, and
 `detente.location.event_location` chooses among its place names: those the resolver
-found and the GPE/LOC/FAC entities of the parse it could not place in the gazetteer.
+found, the GPE/LOC/FAC entities of the parse it could not place in the gazetteer, and
+the names in place-noun constructions (`detente.mentions.find_toponyms`) it could not
+place either.
 
 Metrics: `accuracy` counts a row right when the chosen span overlaps a gold LOCATION span,
 or when nothing is chosen and the row has none; `accuracy_exact` asks for the same
@@ -108,6 +110,7 @@ def _fix(item: LocationItem, doc: Any) -> LocationItem:
 def place_spans(doc: Any, result: Any, *, gazetteer: Any) -> dict[int, tuple[int, int]]:
     """Head token -> (start, end) characters of every place name in the Doc: the resolved
     toponyms and the place entities the gazetteer did not know."""
+    from detente.mentions import find_toponyms
     from detente.places import toponyms
 
     out: dict[int, tuple[int, int]] = {}
@@ -121,6 +124,9 @@ def place_spans(doc: Any, result: Any, *, gazetteer: Any) -> dict[int, tuple[int
         if ent.label_ in PLACE_LABELS and ent.root.i not in out:
             start = ent.start + (1 if ent[0].pos_ == "DET" and len(ent) > 1 else 0)
             out[ent.root.i] = (doc[start].idx, ent.end_char)
+    for cand in find_toponyms(doc):
+        if cand.head not in out:
+            out[cand.head] = (doc[cand.start].idx, doc[cand.end - 1].idx + len(doc[cand.end - 1]))
     return out
 
 
@@ -178,7 +184,13 @@ def evaluate(
             if verb is not None and len(verb):
                 result = resolver.resolve(doc, Article(id=item.id, text=item.text))
                 places = place_spans(doc, result, gazetteer=extractor.gazetteer)
-                chosen = event_location(verb.root, places)
+                countries = {
+                    i
+                    for i, (s, e) in places.items()
+                    if (p := extractor.gazetteer.resolve(item.text[s:e])) is not None
+                    and p.kind == "country"
+                }
+                chosen = event_location(verb.root, places, countries=countries)
             rows.append((item, chosen))
             predictions.append(
                 {
