@@ -516,3 +516,19 @@ def test_country_of_name_by_majority() -> None:
         "Bob Doe\ncountry: CAN", "Bob Doe\ncountry: NZL").replace("Ann Doe\ncountry: CAN",
         "Ann Doe\ncountry: AUS"), "phoenix_persons.tsv": "name\n"})
     assert reg2.country_of_name("Doe") is None  # no majority
+
+
+def test_near_miss_surname_with_the_same_given_name() -> None:
+    persons = "name: Ana Rajapaksa\ncountry: LKA\nsector: GOV\nsource: test\n"
+    reg = Registry(files={"persons.txt": persons, "phoenix_persons.tsv": "name\n"})
+    assert reg.person("Ana Rajapakse").name == "Ana Rajapaksa"
+    assert reg.person("Eva Rajapakse") is None  # another given name
+    assert reg.person("Ana Rajapaxxe") is None  # two letters apart
+
+
+def test_code_country_of_a_place_in_the_phrase(reg: Registry) -> None:
+    towns = {"Lyon": "FRA", "Porto": "PRT"}
+    assert reg.code("Lyon authorities", place=towns.get).country == "FRA"
+    assert reg.code("people in Porto", place=towns.get).country == "PRT"
+    # a capitalized word that is not before an agent noun or after "in" is no place
+    assert reg.code("General Porto Lyon", place=towns.get).country is None

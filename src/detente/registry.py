@@ -1128,14 +1128,18 @@ def _country_of_place(
     for i, word in enumerate(words):
         if not word[:1].isupper():
             continue
-        if not group and (i == 0 or words[i - 1].lower() not in _LOCATIVE):
+        after_prep = i > 0 and words[i - 1].lower() in _LOCATIVE
+        if not (after_prep or (group and i == 0)):
             continue
         for size in (3, 2, 1):
             run = words[i : i + size]
-            if len(run) == size and all(w[:1].isupper() for w in run):
-                code = place(" ".join(run))
-                if code:
-                    return code
+            if len(run) != size or not all(w[:1].isupper() for w in run):
+                continue
+            if not after_prep and not (i + size < len(words) and words[i + size][:1].islower()):
+                continue  # "Shanghai authorities": the place, then the agent noun
+            code = place(" ".join(run))
+            if code:
+                return code
     return None
 
 
