@@ -303,3 +303,22 @@ def test_pages_fit_a_phone(site: str, browser: Any, view: str) -> None:
         assert phone.dialogs == [] and phone.errors == []
     finally:
         phone.close()
+
+
+def test_keyboard_reaches_the_content(site: str, watched: Watched) -> None:
+    page = watched.page
+    page.goto(f"{site}/#/timeline")
+    page.wait_for_selector(".card.event")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "skip-link"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "f-actor"
+    seen = []
+    for _ in range(4):  # back through the navigation, one link at a time
+        page.keyboard.press("Shift+Tab")
+        seen.append(page.evaluate("document.activeElement.getAttribute('href')"))
+    assert seen == ["#/negotiation", "#/articles", "#/map", "#/timeline"]
+    page.keyboard.press("Enter")
+    page.wait_for_function("location.hash === '#/timeline'")
