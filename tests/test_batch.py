@@ -35,10 +35,19 @@ from detente.batch import (
     read_table,
     run_batch,
 )
+from detente.batch_tables import part_tables, reading_from_rows
 from detente.errors import InputError
 from detente.read import content_id
 from detente.store import Store, ingest
-from detente.vocabulary import Article, Reading
+from detente.vocabulary import (
+    Article,
+    Delegation,
+    Position,
+    Proposal,
+    Provision,
+    Reading,
+    Round,
+)
 
 BASE = "Ukraine and Russia met in Istanbul on June 2. Turkey hosted the talks."
 
@@ -229,6 +238,33 @@ def test_rows_come_back_as_the_readings_that_made_them(tmp_path: Path) -> None:
     assert sorted(r.article.id for r in back) == sorted(expected)
     for reading in back:
         assert reading == expected[reading.article.id]
+
+
+def test_negotiation_items_survive_the_tables(tmp_path: Path) -> None:
+    made = build_reading()
+    article = made.article
+    ev = made.events[0].evidence
+    ukr, rus = made.actors[0], made.actors[1]
+    reading = replace(
+        made,
+        rounds=(Round(made.events[0].id, ev, ordinal=2, format="direct",
+                      delegations=(Delegation(ukr.actor, ev, head=ukr, members=(ukr,)),)),),
+        proposals=(Proposal("p1", ukr.actor, rus.actor, ("roadmap",), "proposed", ev,
+                            provisions=(Provision(1, "ceasefire", ev, (("days", "30"),)),)),),
+        positions=(Position(rus.actor, "ceasefire", "oppose", ev),),
+    )  # fmt: skip
+    tables = part_tables([reading], part="k")
+    assert {name: t.num_rows for name, t in tables.items()} == {
+        "articles": 1, "mentions": 5, "events": 1, "rounds": 1, "proposals": 1, "positions": 1
+    }  # fmt: skip
+    assert tables["proposals"].column("names").to_pylist() == [["roadmap"]]
+    items = {
+        name: [json.loads(text) for text in tables[name].column("json").to_pylist()]
+        for name in TABLES[1:]
+    }
+    (row,) = tables["articles"].to_pylist()
+    assert row["id"] == article.id
+    assert reading_from_rows(row, items) == reading
 
 
 def test_a_second_run_skips_what_is_done_and_appends_new_shards(tmp_path: Path) -> None:

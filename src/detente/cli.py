@@ -232,7 +232,11 @@ def ingest_command(
     "--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
     help="local: processes on this machine; ray: a Ray Data actor pool.",
 )  # fmt: skip
-@click.option("--address", help="Ray cluster address (ray://head:10001); default: a local Ray.")
+@click.option(
+    "--address",
+    help="Ray cluster to join: auto (on a cluster node), head:6379, or ray://head:10001 "
+    "(Ray Client, needs ray[client]). Default: a local Ray for the run.",
+)
 @click.option(
     "--workers", type=click.IntRange(min=1),
     help="Processes or Ray actors, each loading the pipeline once [default: every core].",
