@@ -149,3 +149,13 @@ def test_country_name_and_capitalized_body(nlp: Language, resolver: Resolver) ->
 def test_military_equipment_acts_for_the_military(nlp: Language, resolver: Resolver) -> None:
     doc, res = read(nlp, resolver, "Syrian warplanes struck the town.")
     assert [a.code for a in actors_at(doc, res, "warplanes")] == ["SYRMIL"]
+
+
+def test_it_is_the_state_that_said_so(nlp: Language, resolver: Resolver) -> None:
+    doc, res = read(nlp, resolver, "Moscow said it would send a delegation.")
+    assert [a.code for a in actors_at(doc, res, "it")] == ["RUSGOV"]
+
+
+def test_a_pronoun_must_agree_with_the_speaker(nlp: Language, resolver: Resolver) -> None:
+    doc, res = read(nlp, resolver, "Sergey Lavrov said it was too early.")
+    assert actors_at(doc, res, "it") == []

@@ -99,8 +99,8 @@ class Resolver:
                         token.i,
                     )
                     taken.add(token.i)
-        self._pronouns(doc, article, result, taken)
         _capitals_as_governments(result)
+        self._pronouns(doc, article, result, taken)
         self._office_of_country(doc, article, result, taken)
         self._pairs(doc, article, result)
         self.places.finish(doc, result)  # context, "City, State", one sense per document
@@ -381,12 +381,14 @@ class Resolver:
         taken.update(range(cand.start, cand.end))
 
     def _pronouns(self, doc: Doc, article: Article, result: Resolution, taken: set[int]) -> None:
-        """A pronoun subject of reported speech is the speaker ("officials confirmed they
-        sent"); "he"/"she" otherwise is the last person named in the sentence or before."""
+        """A pronoun subject of reported speech is the speaker when they agree ("officials
+        confirmed they sent", "Russia said it would", "Lavrov said he had"): "he"/"she" a
+        person, "it", "they" and "we" a state, body or group. "he"/"she" otherwise is the
+        last person named in the sentence or before."""
         for token in doc:
             if token.i in taken or token.pos_ != "PRON" or token.dep_ not in {"nsubj", "nsubjpass"}:
                 continue
-            if token.lower_ not in PERSON_PRONOUNS | {"they", "we"}:
+            if token.lower_ not in PERSON_PRONOUNS | {"they", "we", "it"}:
                 continue
             verb = token.head
             speaker: list[ActorMention] = []
@@ -394,6 +396,10 @@ class Resolver:
                 for sib in verb.head.children:
                     if sib.dep_ in {"nsubj", "nsubjpass"}:
                         speaker = result.by_token.get(sib.i, [])
+                personal = token.lower_ in PERSON_PRONOUNS
+                speaker = [m for m in speaker if (m.actor.kind == "person") == personal]
+                if token.lower_ == "it" and len(speaker) > 1:
+                    speaker = []  # "it" is one actor
             if not speaker and token.lower_ in PERSON_PRONOUNS:
                 before = [
                     m
