@@ -6,7 +6,7 @@ STAMP   = $(VENV)/.installed
 DB     ?= detente.db
 SHARED ?= ../shared
 
-.PHONY: setup system-deps demo test lint data bench eval clean
+.PHONY: setup system-deps demo test lint data bench bench-batch eval clean
 
 $(STAMP): pyproject.toml requirements/lock.txt requirements/model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ data: setup
 
 bench: setup
 	$(BIN)/python bench/bench_pipeline.py
+
+# Batch engines (local processes, local Ray) with 1 and 2 workers: about two minutes.
+bench-batch: setup
+	$(BIN)/python bench/bench_batch.py
 
 eval: setup
 	$(BIN)/detente eval seed $(SHARED)/gold/istanbul-talks-2025-06-01.gold.json --out eval-out/seed
