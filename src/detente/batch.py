@@ -712,9 +712,11 @@ def _run_local(
     batch_size: int,
     factory: ExtractorFactory | None,
 ) -> Iterator[PartResult]:
-    """One process per worker, each loading the pipeline once; one worker runs here."""
+    """One process per worker, each loading the pipeline once; one worker (or one part)
+    runs in this process."""
     if not parts:
         return
+    workers = min(workers, len(parts))
     if workers == 1:
         extractor = warm_extractor(factory)
         for part in parts:
@@ -727,7 +729,7 @@ def _run_local(
     # server saves nothing here: it pays the 1.6 s of imports once before the first fork.)
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        max_workers=min(workers, len(parts)),
+        max_workers=workers,
         mp_context=context,
         initializer=_init_worker,
         initargs=(factory,),
