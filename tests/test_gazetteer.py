@@ -243,3 +243,43 @@ def test_malformed_venue_table_says_where(tmp_path: Path) -> None:
 def test_missing_index_is_a_resource_error(tmp_path: Path) -> None:
     with pytest.raises(ResourceError, match="build_gazetteer"):
         Gazetteer.load(index=tmp_path / "missing.tsv.gz", venues=[])
+
+
+def test_a_state_named_in_the_article_pulls_a_city_into_it(gazetteer: Gazetteer) -> None:
+    london = gazetteer.resolve("London", admin1=[("USA", "KY")])
+    assert london is not None and london.country == "USA"
+    assert gazetteer.admin1(london) == "KY"
+    # Without that context London is the British capital.
+    plain = gazetteer.resolve("London")
+    assert plain is not None and plain.country == "GBR"
+
+
+def test_georgia_is_the_country_unless_the_article_is_american(gazetteer: Gazetteer) -> None:
+    country = gazetteer.resolve("Georgia")
+    assert country is not None and country.id == "country:GEO"
+    state = gazetteer.resolve("Georgia", country=["USA"])
+    assert state is not None and (state.kind, gazetteer.admin1(state)) == ("admin1", "GA")
+    both = gazetteer.resolve("Georgia", country=["USA", "GEO"])
+    assert both is not None and both.id == "country:GEO"
+
+
+def test_state_abbreviations_counties_and_continents(gazetteer: Gazetteer) -> None:
+    west_virginia = gazetteer.resolve("W.Va.")
+    assert west_virginia is not None and west_virginia.name == "West Virginia"
+    county = gazetteer.resolve("Anderson County", admin1=[("USA", "TX")])
+    assert county is not None and county.kind == "admin2"
+    assert county.id.startswith("county:US-") and gazetteer.admin1(county) == "TX"
+    assert gazetteer.get(county.id) == county
+    africa = gazetteer.resolve("Africa")
+    assert africa is not None and africa.kind == "continent"
+    ontario = gazetteer.resolve("Ontario")
+    assert ontario is not None and (ontario.kind, ontario.country) == ("region", "CAN")
+
+
+def test_a_country_is_placed_inside_it(gazetteer: Gazetteer) -> None:
+    usa = gazetteer.country("USA")
+    assert usa is not None and usa.lat is not None and usa.lon is not None
+    assert km(usa.lat, usa.lon, 39.83, -98.58) < 50  # the contiguous states' centre
+    turkey = gazetteer.country("TUR")
+    assert turkey is not None and turkey.lat is not None and turkey.lon is not None
+    assert 36 < turkey.lat < 42 and 26 < turkey.lon < 45

@@ -58,6 +58,8 @@ class PlaceResolver:
         region = country is not None and country.is_region
         if region and head.dep_ == "poss":
             country = None  # "Europe's largest conflict": where, not who
+        if capital and self._contained(doc, cand, capital):
+            capital = None  # "Paris, Texas": a town, whatever its role
         if not is_locative(head) and (country or capital) and _acting(head):
             code = country.iso3 if country else capital
             assert code is not None
@@ -89,6 +91,22 @@ class PlaceResolver:
                 PlaceMention(place, evidence(doc, article, cand.start, cand.end)), cand.head
             )
             taken.update(range(cand.start, cand.end))
+
+    def _contained(self, doc: Doc, cand: Candidate, capital_of: str) -> bool:
+        """Is the name followed by ", <state or country>" other than the capital's own
+        country ("Paris, Texas", "Moscow, Idaho")?"""
+        if cand.end + 1 >= len(doc) or doc[cand.end].text != ",":
+            return False
+        after = doc[cand.end + 1]
+        if not after.ent_type_ and not after.text[:1].isupper():
+            return False
+        end = cand.end + 2
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
+        found = self.gazetteer.candidates(doc[cand.end + 1 : end].text)
+        return bool(found) and found[0].kind in {"admin1", "country"} and (
+            found[0].country != capital_of
+        )
 
     def with_missed_places(self, doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
         """Add the place names the NER missed or mislabelled: country and capital names
@@ -399,7 +417,7 @@ def _leading_place(
     document uses as a place elsewhere (in that sense)."""
     token = doc[i]
     label = token.ent_type_
-    if label not in {"ORG", "FAC"}:
+    if label not in {"ORG", "FAC"} or token.pos_ == "DET":
         return None
     opens = token.ent_iob_ == "B" or (
         i > 0 and doc[i - 1].ent_iob_ == "B" and doc[i - 1].lower_ == "the"

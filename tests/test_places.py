@@ -1,0 +1,101 @@
+"""Place names through mentions and resolve: recognition, metonymy, demonyms, context."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from detente.gazetteer import Gazetteer
+from detente.mentions import find_toponyms
+from detente.places import toponyms
+from detente.registry import Registry
+from detente.resolution import Resolution
+from detente.resolve import Resolver
+from detente.vocabulary import Article
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def resolver() -> Resolver:
+    return Resolver(registry=Registry.default(), gazetteer=Gazetteer.default())
+
+
+def resolve(nlp: Language, resolver: Resolver, text: str) -> tuple[Resolution, object]:
+    doc = nlp(text)
+    return resolver.resolve(doc, Article(id="t", text=text)), doc
+
+
+def places(result: Resolution) -> dict[str, str]:
+    return {m.evidence.span.text: m.place.id for m in result.places}
+
+
+def test_place_noun_constructions_are_toponyms(nlp: Language) -> None:
+    doc = nlp("The rebels captured the town of Bakwa and shelled Makhmur district.")
+    names = {doc[c.start : c.end].text for c in find_toponyms(doc)}
+    assert {"Bakwa", "Makhmur"} <= names
+    assert "rebels" not in names
+
+
+def test_a_capital_that_speaks_is_a_government_not_a_place(
+    nlp: Language, resolver: Resolver
+) -> None:
+    result, _ = resolve(nlp, resolver, "Moscow said it would send a delegation to the talks.")
+    assert "Moscow" not in places(result)
+    assert any(m.evidence.span.text == "Moscow" and m.metonym for m in result.actors)
+    result, _ = resolve(nlp, resolver, "The delegations will meet in Moscow next week.")
+    assert places(result).get("Moscow") == "geonames:524901"
+
+
+def test_talks_between_capitals_are_between_governments(
+    nlp: Language, resolver: Resolver
+) -> None:
+    result, _ = resolve(nlp, resolver, "Trump urged talks between Moscow and Kyiv.")
+    assert not {"Moscow", "Kyiv"} & set(places(result))
+    codes = {m.actor.country for m in result.actors if m.metonym}
+    assert {"RUS", "UKR"} <= codes
+
+
+def test_demonyms_name_their_country(nlp: Language, resolver: Resolver) -> None:
+    text = "Turkish troops crossed into the area on Monday."
+    result, doc = resolve(nlp, resolver, text)
+    found = toponyms(result, gazetteer=resolver.gazetteer, doc=doc, registry=resolver.registry)
+    turkish = [m for m in found if m.evidence.span.text == "Turkish"]
+    assert turkish and turkish[0].kind == "demonym" and turkish[0].place.id == "country:TUR"
+    without = toponyms(
+        result, gazetteer=resolver.gazetteer, doc=doc, registry=resolver.registry, demonyms=False
+    )
+    assert not [m for m in without if m.kind == "demonym"]
+
+
+def test_city_comma_state_and_one_sense_per_document(nlp: Language, resolver: Resolver) -> None:
+    text = (
+        "A tornado struck Paris, Texas, on Monday. "
+        "Officials in Paris said the damage was heavy."
+    )
+    result, _ = resolve(nlp, resolver, text)
+    senses = [m.place for m in result.places if m.evidence.span.text == "Paris"]
+    assert len(senses) == 2
+    assert all(p.country == "USA" for p in senses)
+    assert senses[0] == senses[1]
+
+
+def test_a_state_named_in_the_article_is_context(nlp: Language, resolver: Resolver) -> None:
+    text = "A man from Kentucky was arrested in London on Friday, deputies said."
+    result, _ = resolve(nlp, resolver, text)
+    london = next(m.place for m in result.places if m.evidence.span.text == "London")
+    assert london.country == "USA" and resolver.gazetteer.admin1(london) == "KY"
+    result, _ = resolve(nlp, resolver, "A man was arrested in London on Friday.")
+    london = next(m.place for m in result.places if m.evidence.span.text == "London")
+    assert london.country == "GBR"
+
+
+def test_a_name_opening_an_organisation_is_an_embedded_toponym(
+    nlp: Language, resolver: Resolver
+) -> None:
+    text = "The fire started in Gainesville. The Gainesville Fire Department responded."
+    result, doc = resolve(nlp, resolver, text)
+    found = toponyms(result, gazetteer=resolver.gazetteer, doc=doc, registry=resolver.registry)
+    spans = [(m.evidence.span.text, m.kind) for m in found]
+    assert ("Gainesville", "place") in spans
+    assert ("Gainesville", "embedded") in spans
