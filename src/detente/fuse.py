@@ -125,6 +125,59 @@ _negotiation = sa.table(
 )  # fmt: skip
 
 
+# Statements built once (building Core statements per article cost more than running
+# them); values are bound per execution, lists through expanding parameters.
+_B = sa.bindparam
+_DAY = sa.func.coalesce(_events.c.event_date, _articles.c.published_date).label("day")
+_ARTICLE_EVENTS = (
+    sa.select(_events.c.id, _events.c.type, _events.c.status, _events.c.place_id, _DAY,
+              _articles.c.outlet)
+    .join(_articles, _articles.c.id == _events.c.article_id)
+    .where(_events.c.article_id == _B("article_id"))
+    .order_by(_events.c.id)
+)  # fmt: skip
+_ARTICLE_ACTORS = (
+    sa.select(_event_actors.c.event_id, _event_actors.c.code)
+    .join(_events, _events.c.id == _event_actors.c.event_id)
+    .where(_events.c.article_id == _B("article_id"), _event_actors.c.role != "host")
+)
+_ARTICLE_ROUNDS = sa.select(_negotiation.c.key, _negotiation.c.json).where(
+    _negotiation.c.article_id == _B("article_id"), _negotiation.c.kind == "round"
+)
+_CANDIDATES = sa.select(fused_members).where(
+    fused_members.c.type == _B("type"),
+    fused_members.c.actor_key == _B("actor_key"),
+    fused_members.c.day >= _B("day_from"),
+    fused_members.c.day <= _B("day_to"),
+    fused_members.c.event_id != _B("event_id"),
+)
+_MEMBERS_OF = sa.select(fused_members.c.event_id).where(
+    fused_members.c.fused_id.in_(_B("fused_ids", expanding=True))
+)
+_DROP_EVENTS = fused_events.delete().where(fused_events.c.id.in_(_B("ids", expanding=True)))
+_DROP_ACTORS = fused_actors.delete().where(fused_actors.c.fused_id.in_(_B("ids", expanding=True)))
+_SET_FUSED = (
+    fused_members.update()
+    .where(fused_members.c.event_id.in_(_B("event_ids", expanding=True)))
+    .values(fused_id=_B("new_id"))
+)
+_MEMBER_ROWS = (
+    sa.select(_events, _articles.c.outlet, _articles.c.url, fused_members.c.day,
+              fused_members.c.round_ordinal)
+    .join(_articles, _articles.c.id == _events.c.article_id)
+    .join(fused_members, fused_members.c.event_id == _events.c.id)
+    .where(_events.c.id.in_(_B("event_ids", expanding=True)))
+    .order_by(_events.c.id)
+)  # fmt: skip
+_MEMBER_ACTORS = sa.select(
+    _event_actors.c.event_id, _event_actors.c.role, _event_actors.c.code
+).where(_event_actors.c.event_id.in_(_B("event_ids", expanding=True)),
+        _event_actors.c.role != "host")  # fmt: skip
+_INSERT_FUSED = fused_events.insert()
+_INSERT_ACTORS = fused_actors.insert()
+_INSERT_MEMBERS = fused_members.insert()
+
+
 @dataclass(frozen=True)
 class Member:
     """What fusion needs to know of one per-article event."""
@@ -237,24 +290,11 @@ def fuse_article(conn: Connection, article_id: str, *, window: int = WINDOW_DAYS
 
 
 def _members_of_article(conn: Connection, article_id: str) -> list[Member]:
-    day = sa.func.coalesce(_events.c.event_date, _articles.c.published_date)
-    rows = conn.execute(
-        sa.select(
-            _events.c.id, _events.c.type, _events.c.status, _events.c.place_id,
-            day.label("day"), _articles.c.outlet,
-        )
-        .join(_articles, _articles.c.id == _events.c.article_id)
-        .where(_events.c.article_id == article_id)
-        .order_by(_events.c.id)
-    ).all()  # fmt: skip
+    rows = conn.execute(_ARTICLE_EVENTS, {"article_id": article_id}).all()
     if not rows:
         return []
     actors: dict[str, set[str]] = defaultdict(set)
-    for event_id, code in conn.execute(
-        sa.select(_event_actors.c.event_id, _event_actors.c.code)
-        .join(_events, _events.c.id == _event_actors.c.event_id)
-        .where(_events.c.article_id == article_id, _event_actors.c.role != "host")
-    ):
+    for event_id, code in conn.execute(_ARTICLE_ACTORS, {"article_id": article_id}):
         actors[event_id].add(code)
     rounds = _round_ordinals(conn, article_id)
     members = [
@@ -272,7 +312,7 @@ def _members_of_article(conn: Connection, article_id: str) -> list[Member]:
         for row in rows
     ]
     conn.execute(
-        fused_members.insert(),
+        _INSERT_MEMBERS,
         [{**_member_row(m), "fused_id": _fused_id([m.event_id])} for m in members],
     )
     return members
@@ -280,10 +320,7 @@ def _members_of_article(conn: Connection, article_id: str) -> list[Member]:
 
 def _round_ordinals(conn: Connection, article_id: str) -> dict[str, int]:
     found: dict[str, int] = {}
-    query = sa.select(_negotiation.c.key, _negotiation.c.json).where(
-        _negotiation.c.article_id == article_id, _negotiation.c.kind == "round"
-    )
-    for key, text in conn.execute(query):
+    for key, text in conn.execute(_ARTICLE_ROUNDS, {"article_id": article_id}):
         ordinal = json.loads(text).get("ordinal")
         if key and isinstance(ordinal, int):
             found[key] = ordinal
@@ -300,13 +337,14 @@ def _fuse_one(conn: Connection, member: Member, *, window: int) -> None:
             {"key": f"{member.type}|{member.actor_key}"},
         )
     candidates = conn.execute(
-        sa.select(fused_members).where(
-            fused_members.c.type == member.type,
-            fused_members.c.actor_key == member.actor_key,
-            fused_members.c.day >= member.day - timedelta(days=window),
-            fused_members.c.day <= member.day + timedelta(days=window),
-            fused_members.c.event_id != member.event_id,
-        )
+        _CANDIDATES,
+        {
+            "type": member.type,
+            "actor_key": member.actor_key,
+            "day_from": member.day - timedelta(days=window),
+            "day_to": member.day + timedelta(days=window),
+            "event_id": member.event_id,
+        },
     ).mappings()
     matched = {
         row["fused_id"]
@@ -316,19 +354,15 @@ def _fuse_one(conn: Connection, member: Member, *, window: int) -> None:
     if not matched:
         _rebuild(conn, [member.event_id])
         return
-    ids = list(
-        conn.execute(
-            sa.select(fused_members.c.event_id).where(fused_members.c.fused_id.in_(matched))
-        ).scalars()
-    )
+    ids = list(conn.execute(_MEMBERS_OF, {"fused_ids": sorted(matched)}).scalars())
     _drop(conn, matched)
     _rebuild(conn, [*ids, member.event_id])
 
 
 def _drop(conn: Connection, fused_ids: Iterable[str]) -> None:
-    ids = list(fused_ids)
-    conn.execute(fused_events.delete().where(fused_events.c.id.in_(ids)))
-    conn.execute(fused_actors.delete().where(fused_actors.c.fused_id.in_(ids)))
+    ids = sorted(fused_ids)
+    conn.execute(_DROP_EVENTS, {"ids": ids})
+    conn.execute(_DROP_ACTORS, {"ids": ids})
 
 
 def _fused_id(event_ids: Sequence[str]) -> str:
@@ -338,39 +372,23 @@ def _fused_id(event_ids: Sequence[str]) -> str:
 def _rebuild(conn: Connection, event_ids: list[str]) -> None:
     """Write the fused record of exactly these member events (from the stored events)."""
     fused_id = _fused_id(event_ids)
-    conn.execute(
-        fused_members.update()
-        .where(fused_members.c.event_id.in_(event_ids))
-        .values(fused_id=fused_id)
-    )
-    conn.execute(fused_events.delete().where(fused_events.c.id == fused_id))
-    conn.execute(fused_actors.delete().where(fused_actors.c.fused_id == fused_id))
-    rows = conn.execute(
-        sa.select(
-            _events, _articles.c.outlet, _articles.c.url, fused_members.c.day,
-            fused_members.c.round_ordinal,
-        )
-        .join(_articles, _articles.c.id == _events.c.article_id)
-        .join(fused_members, fused_members.c.event_id == _events.c.id)
-        .where(_events.c.id.in_(event_ids))
-        .order_by(_events.c.id)
-    ).mappings().all()  # fmt: skip
+    event_ids = sorted(set(event_ids))
+    conn.execute(_SET_FUSED, {"event_ids": event_ids, "new_id": fused_id})
+    conn.execute(_DROP_EVENTS, {"ids": [fused_id]})
+    conn.execute(_DROP_ACTORS, {"ids": [fused_id]})
+    rows = conn.execute(_MEMBER_ROWS, {"event_ids": event_ids}).mappings().all()
     roles: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for event_id, role, code in conn.execute(
-        sa.select(_event_actors.c.event_id, _event_actors.c.role, _event_actors.c.code).where(
-            _event_actors.c.event_id.in_(event_ids), _event_actors.c.role != "host"
-        )
-    ):
+    for event_id, role, code in conn.execute(_MEMBER_ACTORS, {"event_ids": event_ids}):
         roles[role][code].add(event_id)
     record = _record(fused_id, rows, roles)
-    conn.execute(fused_events.insert().values(record))
+    conn.execute(_INSERT_FUSED, record)
     actor_rows = [
         {"fused_id": fused_id, "role": role, "code": code}
         for role, codes in roles.items()
         for code in sorted(codes)
     ]
     if actor_rows:
-        conn.execute(fused_actors.insert(), actor_rows)
+        conn.execute(_INSERT_ACTORS, actor_rows)
 
 
 def _outlet_key(row: Any) -> str:

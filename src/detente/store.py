@@ -652,15 +652,20 @@ def _check_reading(reading: Reading) -> None:
             )
 
 
+# Insert-or-ignore of an article row, built once per dialect; RETURNING rather than
+# rowcount, which psycopg reports as -1 here.
+_INSERT_OR_IGNORE = {
+    "sqlite": sqlite.insert(articles).on_conflict_do_nothing().returning(articles.c.id),
+    "postgresql": postgresql.insert(articles).on_conflict_do_nothing().returning(articles.c.id),
+}
+
+
 def _insert_article(conn: Connection, article: Article) -> bool:
     """Insert-or-ignore the article row; True if it was new."""
     row = _article_row(article)
     dialect = conn.dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        # RETURNING rather than rowcount: psycopg reports rowcount -1 here
-        insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
-        stmt = insert(articles).values(row).on_conflict_do_nothing().returning(articles.c.id)
-        return conn.execute(stmt).first() is not None
+    if dialect in _INSERT_OR_IGNORE:
+        return conn.execute(_INSERT_OR_IGNORE[dialect], row).first() is not None
     else:
         exists = conn.execute(sa.select(articles.c.id).where(articles.c.id == article.id))
         if exists.first() is not None:
@@ -787,7 +792,7 @@ def event_date(event: Event) -> date | None:
 
 
 def _insert_event(conn: Connection, event: Event, *, filed: date) -> None:
-    conn.execute(events.insert().values(_event_row(event)))
+    conn.execute(events.insert(), _event_row(event))
     _insert_many(conn, event_actors, list(_actor_rows(event)))
     _insert_many(conn, evidence, list(_evidence_rows(event)))
     mentions_ = [
