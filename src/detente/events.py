@@ -559,12 +559,19 @@ class _Context:
         (a locative phrase on the trigger or its event noun, "hold talks in Istanbul",
         "the Istanbul talks"; the ground of a verb of taking or striking; a governing
         verb's locative phrase), never where a speaker stood or a place that acts."""
-        from detente.location import rank_locations
+        from detente.location import SPECIFICITY, rank_locations
 
         nouns = list(nouns)
         if trigger.pos_ == "VERB":
             nouns += [o for o in trigger.children if o.dep_ == "dobj" and self.event_noun(o)]
-        found: list[PlaceMention] = rank_locations(trigger, self.res.place_by_token, nouns=nouns)
+        known = self.res.place_by_token
+        found: list[PlaceMention] = rank_locations(
+            trigger,
+            known,
+            nouns=nouns,
+            countries={i for i, m in known.items() if m.place.kind == "country"},
+            specificity={i: SPECIFICITY.get(m.place.kind, 1) for i, m in known.items()},
+        )
         venue = next((m for m in found if m.place.kind == "venue"), None)
         place = next(
             (m for m in found if m.place.kind != "venue" and m.place.kind != "region"), None

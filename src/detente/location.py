@@ -132,13 +132,17 @@ def event_location(
     *,
     nouns: Iterable[Token] = (),
     countries: Collection[int] = (),
+    specificity: Mapping[int, int] | None = None,
 ) -> T | None:
     """The place (a value of `places`) where the event of `trigger` happened, or None.
 
     `countries` holds the head tokens of the places that are countries: a country name
     modifying a noun other than the event's ("a U.S. airstrike", "US soldiers") says
-    whose, not where."""
-    ranked = rank_locations(trigger, places, nouns=nouns, countries=countries)
+    whose, not where. `specificity` ranks places of one tier: lower is smaller (a
+    village before its province, a city before its country; see `SPECIFICITY`)."""
+    ranked = rank_locations(
+        trigger, places, nouns=nouns, countries=countries, specificity=specificity
+    )
     return ranked[0] if ranked else None
 
 
@@ -148,11 +152,15 @@ def rank_locations(
     *,
     nouns: Iterable[Token] = (),
     countries: Collection[int] = (),
+    specificity: Mapping[int, int] | None = None,
 ) -> list[T]:
-    """The places of the trigger's sentence that may be its location, best first."""
+    """The places of the trigger's sentence that may be its location, best first: by
+    tier, then the most specific place (the event happened in the village, which lies
+    in the province), then the nearest in the tree and in the text."""
     sent = trigger.sent
     anchors = [trigger, *nouns]
-    scored: list[tuple[int, int, int, T]] = []
+    specificity = specificity or {}
+    scored: list[tuple[int, int, int, int, T]] = []
     for i, value in places.items():
         if not (sent.start <= i < sent.end):
             continue
@@ -167,9 +175,31 @@ def rank_locations(
         tier = _tier(head, trigger, anchors)
         if tier is None:
             continue
-        scored.append((tier, _tree_distance(head, trigger), abs(i - trigger.i), value))
-    scored.sort(key=lambda row: row[:3])
-    return [row[3] for row in scored]
+        scored.append(
+            (
+                tier,
+                specificity.get(i, 0),
+                _tree_distance(head, trigger),
+                abs(i - trigger.i),
+                value,
+            )
+        )
+    scored.sort(key=lambda row: row[:4])
+    return [row[4] for row in scored]
+
+
+# How large a kind of place is, for `specificity`: a name the gazetteer does not know is
+# usually a village, a district or a site, the smallest of all.
+SPECIFICITY = {
+    "unknown": 0,
+    "venue": 0,
+    "city": 1,
+    "admin2": 2,
+    "admin1": 3,
+    "region": 3,
+    "country": 4,
+    "continent": 5,
+}
 
 
 def _tier(place: Token, trigger: Token, anchors: list[Token]) -> int | None:

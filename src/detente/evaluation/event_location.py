@@ -107,7 +107,9 @@ def _fix(item: LocationItem, doc: Any) -> LocationItem:
     return LocationItem(item.id, item.position, item.text, offsets[0], tuple(offsets[1:]), ())
 
 
-def place_spans(doc: Any, result: Any, *, gazetteer: Any) -> dict[int, tuple[int, int]]:
+def place_spans(
+    doc: Any, result: Any, *, gazetteer: Any, registry: Any = None
+) -> dict[int, tuple[int, int]]:
     """Head token -> (start, end) characters of every place name in the Doc: the resolved
     toponyms and the place entities the gazetteer did not know."""
     from detente.mentions import find_toponyms
@@ -127,6 +129,13 @@ def place_spans(doc: Any, result: Any, *, gazetteer: Any) -> dict[int, tuple[int
     for cand in find_toponyms(doc):
         if cand.head not in out:
             out[cand.head] = (doc[cand.start].idx, doc[cand.end - 1].idx + len(doc[cand.end - 1]))
+    if registry is not None:
+        # Nationality words ("the Turkish city of Gaziantep") say whose, not where.
+        out = {
+            i: (s, e)
+            for i, (s, e) in out.items()
+            if registry.country(doc.text[s:e]) or not registry.nationality(doc.text[s:e])
+        }
     return out
 
 
@@ -164,7 +173,7 @@ def evaluate(
     batch_size: int = 64,
     **_: Any,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    from detente.location import event_location
+    from detente.location import SPECIFICITY, event_location
     from detente.pipeline import Extractor
     from detente.resolve import Resolver
     from detente.vocabulary import Article
@@ -183,14 +192,19 @@ def evaluate(
             chosen: tuple[int, int] | None = None
             if verb is not None and len(verb):
                 result = resolver.resolve(doc, Article(id=item.id, text=item.text))
-                places = place_spans(doc, result, gazetteer=extractor.gazetteer)
-                countries = {
-                    i
+                places = place_spans(
+                    doc, result, gazetteer=extractor.gazetteer, registry=extractor.registry
+                )
+                kinds = {
+                    i: (p.kind if (p := extractor.gazetteer.resolve(item.text[s:e])) else "unknown")
                     for i, (s, e) in places.items()
-                    if (p := extractor.gazetteer.resolve(item.text[s:e])) is not None
-                    and p.kind == "country"
                 }
-                chosen = event_location(verb.root, places, countries=countries)
+                chosen = event_location(
+                    verb.root,
+                    places,
+                    countries={i for i, kind in kinds.items() if kind == "country"},
+                    specificity={i: SPECIFICITY.get(kind, 1) for i, kind in kinds.items()},
+                )
             rows.append((item, chosen))
             predictions.append(
                 {
