@@ -152,6 +152,12 @@ def test_sets() -> None:
     assert values("every week") == [("every week", "SET", "P1W")]
 
 
+def test_midnight_is_the_end_of_its_day() -> None:
+    tagger = TimeTagger(zone_of=lambda _o: "Europe/Kyiv", tense_of=lambda _o: "future")
+    [v] = tagger.tag("at midnight Friday", article_id="a", anchor=ANCHOR)
+    assert (v.value, v.instant) == ("2025-06-06T24:00", "2025-06-06T21:00:00Z")
+
+
 # -- time zones ---------------------------------------------------------------------------
 
 

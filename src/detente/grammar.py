@@ -58,6 +58,19 @@ def _aux_lemmas(verb: Token) -> set[str]:
     return {c.lower_ for c in verb.children if c.dep_ in {"aux", "auxpass"}}
 
 
+def _past_perfect(verb: Token) -> bool:
+    """ "had" on the verb or on the predicate its open complement hangs from ("had been
+    due to expire", "had planned to meet"); a reported clause (ccomp) is its own."""
+    current = verb
+    for _ in range(4):
+        if "had" in _aux_lemmas(current):
+            return True
+        if current.dep_ not in {"xcomp", "acomp"} or current.head is current:
+            return False
+        current = current.head
+    return False
+
+
 def clause_tense(token: Token) -> str:
     """ "past", "present" or "future" for the clause of `token`.
 
@@ -69,6 +82,8 @@ def clause_tense(token: Token) -> str:
     auxes = _aux_lemmas(verb)
     if auxes & FUTURE_AUX:
         return "future"
+    if _past_perfect(verb):
+        return "past"  # "had been due to expire Friday": that plan is over
     head = verb.head
     if verb.dep_ in {"xcomp", "ccomp"} and head is not verb:
         head_lemma = head.lemma_.lower()

@@ -708,7 +708,8 @@ def _clock(match: re.Match[str], start: int, end: int) -> _Clock:
     elif g.get("mil"):
         hour, minute = int(g["mil"][:2]), int(g["mil"][2:])
     else:
-        hour, minute = (0, 0) if g["noon"].lower() == "midnight" else (12, 0)
+        # TimeML: "midnight Friday" is the end of Friday, T24:00
+        hour, minute = (24, 0) if g["noon"].lower() == "midnight" else (12, 0)
     zone_text = re.sub(r"\s+", " ", (g.get("zone") or "").lower())
     zone: str | None
     if not zone_text:
@@ -942,7 +943,9 @@ class TimeTagger:
             else:
                 tz = _zoneinfo(c.zone)
                 unknown_zone = unknown_zone or tz is None
-            naive = datetime(day.year, day.month, day.day, c.hour, c.minute)
+            naive = datetime(day.year, day.month, day.day) + timedelta(
+                hours=c.hour, minutes=c.minute
+            )
             instants.append((naive.replace(tzinfo=tz) if tz else naive, tz))
         first = clocks[0]
         value = _hhmm(day.isoformat(), first)
@@ -963,6 +966,8 @@ class TimeTagger:
                 local = local_dt.isoformat()
                 zone_name = getattr(shown_zone, "key", "UTC")
                 value = local_dt.strftime("%Y-%m-%dT%H:%M")
+                if first.hour == 24 and (local_dt.hour, local_dt.minute) == (0, 0):
+                    value = (local_dt - timedelta(days=1)).strftime("%Y-%m-%dT24:00")
         return TimeValue(
             type="TIME",
             value=value,
