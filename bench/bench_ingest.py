@@ -198,8 +198,12 @@ def bench_memory(n: int) -> dict[str, Any]:
     stop = threading.Event()
 
     def sample() -> None:
+        shown = 0
         while not stop.is_set():
             samples.append((done, rss_mb()))
+            if done >= (shown + 1) * n / 10:  # progress on stderr, a line per tenth
+                shown = 10 * done // n
+                print(f"  {done:,} articles, RSS {samples[-1][1]:.1f} MB", file=sys.stderr)
             stop.wait(0.2)
 
     def on_item(item: Any) -> None:
