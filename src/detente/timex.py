@@ -1175,7 +1175,9 @@ def _extent(kind: str, m: re.Match[str]) -> tuple[int, int] | None:
             return None
         if (g.get("det") or "").lower() == "a" and not (named or mods.strip()):
             return None
-        if g.get("det") and re.search(r"-(?:fiscal-)?quarter\b", m.group(0), re.I):
+        if (g.get("det") or "").lower() in {"its", "their"}:
+            start = m.end("det") + 1  # a possessive is not part of the extent
+        elif g.get("det") and re.search(r"-(?:fiscal-)?quarter\b", m.group(0), re.I):
             start = m.end("det") + 1  # "a third-quarter loss": the adjective only
     if kind == "year":
         text = m.group("year")
