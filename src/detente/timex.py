@@ -1286,7 +1286,15 @@ class _Maker:
             )
         if kind == "ago":
             return self.unanchored(self.value("DATE", "PAST_REF", "vague"))
-        if kind in {"relunit", "quarter", "weekend", "part"}:
+        if kind == "relunit":
+            unit = g["unit"].lower()
+            value = {"week": "XXXX-WXX", "weekend": "XXXX-WXX-WE", "month": "XXXX-XX"}.get(
+                unit, "XXXX"
+            )
+            return self.unanchored(self.value("DATE", value, "vague"))
+        if kind == "quarter":
+            return self.unanchored(self.value("DATE", "XXXX-QX", "vague"))
+        if kind in {"weekend", "part", "theyear", "yearend", "yearago"}:
             return self.unanchored(self.value("DATE", "XXXX", "vague"))
         return None
 
