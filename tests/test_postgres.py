@@ -7,6 +7,7 @@ cannot be installed).
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -127,3 +128,34 @@ def test_ingest_resumes_without_extracting_stored_articles(target: str, tmp_path
         second = ingest([folder], store=store, extractor=extractor)  # type: ignore[arg-type]
     assert (first.new, second.new, second.unchanged) == (3, 0, 3)
     assert len(extractor.seen) == 3  # the second run extracted nothing
+
+
+def test_the_cli_ingests_and_queries_postgresql(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from detente import cli
+
+    url = str(request.getfixturevalue("postgres_url"))
+    plain_url = url.replace("postgresql+psycopg://", "postgresql://")  # as a user types it
+    source = tmp_path / "wire.jsonl"
+    source.write_text(
+        "\n".join(json.dumps({"id": f"a{i}", "text": f"Report {i} on the talks."})
+                  for i in range(3)) + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+
+    class Empty:
+        def extract_many(self, articles, *, batch_size=32):  # type: ignore[no-untyped-def]
+            from detente.vocabulary import Reading
+
+            return (Reading(article=a) for a in articles)
+
+    runner = CliRunner()
+    monkeypatch.setattr(cli, "make_extractor", Empty)
+    result = runner.invoke(cli.main, ["ingest", str(source), "--db", plain_url])
+    assert result.exit_code == 0, result.output
+    assert "articles: 3 new" in result.stdout
+    result = runner.invoke(cli.main, ["search", "talks", "--db", plain_url])
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 3

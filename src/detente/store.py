@@ -560,7 +560,7 @@ def _make_engine(target: str | Path, *, create: bool) -> Engine:
     text = str(target)
     if "://" in text:
         try:
-            engine = sa.create_engine(text)
+            engine = sa.create_engine(_with_driver(text))
         except ImportError as exc:
             raise StoreError(
                 f"{_shown_target(text)}: its database driver is not installed ({exc}); "
@@ -579,6 +579,14 @@ def _make_engine(target: str | Path, *, create: bool) -> Engine:
     if engine.dialect.name == "sqlite":
         _transactional_sqlite(engine, wal=text != ":memory:" and "://" not in text)
     return engine
+
+
+def _with_driver(url: str) -> str:
+    """`postgresql://...` names no driver, and SQLAlchemy's default (psycopg2) is not one
+    we install: use psycopg 3 (pinned) for it."""
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
 
 
 def _check_sqlite_path(path: Path, *, create: bool) -> None:
