@@ -159,3 +159,13 @@ def test_it_is_the_state_that_said_so(nlp: Language, resolver: Resolver) -> None
 def test_a_pronoun_must_agree_with_the_speaker(nlp: Language, resolver: Resolver) -> None:
     doc, res = read(nlp, resolver, "Sergey Lavrov said it was too early.")
     assert actors_at(doc, res, "it") == []
+
+
+def test_appositive_title_with_its_country(nlp: Language, resolver: Resolver) -> None:
+    doc, res = read(
+        nlp, resolver, "Petro Hrytsenko, Ukraine's deputy foreign minister, said talks would resume."
+    )
+    (person,) = actors_at(doc, res, "Hrytsenko")
+    assert person.role == "Deputy Foreign Minister of Ukraine"
+    assert (person.country, person.sector) == ("UKR", "GOV")
+    assert [m.actor.kind for m in res.actors] == ["person"]  # "Ukraine" is his, not an actor

@@ -190,7 +190,7 @@ class Resolver:
         if title_entry and country:
             role = f"{title_text} of {self._country_name(country)}"
         root = doc[end - 1]
-        appos_role = self._appositive_role(doc, root, on)
+        appos_role = self._appositive_role(doc, root, on, taken)
         if appos_role:
             role, appos_sector, appos_country = appos_role
             sector = sector or appos_sector
@@ -236,7 +236,7 @@ class Resolver:
         return f"{office.title} of {self._country_name(where)}" if where else office.title
 
     def _appositive_role(
-        self, doc: Doc, root: Token, on: date | None
+        self, doc: Doc, root: Token, on: date | None, taken: set[int]
     ) -> tuple[str, str | None, str | None] | None:
         """ "X, advisor to Russian President Vladimir Putin" -> a role, sector, country."""
         for child in root.children:
@@ -268,7 +268,30 @@ class Resolver:
                                 entry.sector,
                                 country,
                             )
-            return _title_case(child.text), entry.sector, None
+            # "X, Ukraine's deputy foreign minister": the title's own modifiers and the
+            # country that owns it.
+            words = [
+                t for t in doc[child.left_edge.i : child.i]
+                if t.pos_ in {"NOUN", "ADJ", "PROPN"}
+            ]
+            country = None
+            for t in doc[child.left_edge.i : child.i]:
+                if t.dep_ in {"poss", "amod", "compound"} and (
+                    code := self._country_of_word(t.text)
+                ):
+                    country = code
+                    words = [w for w in words if w.i != t.i]
+                    taken.add(t.i)  # the person's own country, not another actor
+            title_words = " ".join(w.text for w in words) + f" {child.text}"
+            longer = self._title(title_words.strip())
+            if longer is not None:
+                entry, title_text = longer, title_words.strip()
+            else:
+                title_text = child.text
+            role = _title_case(title_text)
+            if country:
+                role = f"{role} of {self._country_name(country)}"
+            return role, entry.sector, country
         return None
 
     def _surname(
