@@ -1198,8 +1198,8 @@ def _extent(kind: str, m: re.Match[str]) -> tuple[int, int] | None:
             and not re.match(r"\s*(?:[.,;:)]|$|later|ago|earlier|or|and|to)", m.string[end:])
         ):
             return None  # "a second round": the ordinal
-        if re.search(r"\sold$", m.group(0), re.I):
-            return None  # an age: "52 years old"
+        if re.search(r"[\s-]old$", m.group(0), re.I):
+            return None  # an age: "52 years old", "a 136-year-old company"
         between = m.string[m.end("num") : m.start("unit")]
         if "-" in between and not g.get("dir") and not g.get("bound"):
             start = m.start("num")  # "the 23-year occupation": the adjective only
