@@ -101,6 +101,13 @@ def test_holidays(text: str, tense: str, value: str) -> None:
     assert (type_, got) == ("DATE", value)
 
 
+def test_quarter_by_its_end_date_and_the_latest_quarter() -> None:
+    got = values("For the quarter ended March 31, sales rose; in the latest quarter, not.")
+    assert [v for _, _, v in got if "Q" in v] == ["2025-Q1", "2025-Q1"]
+    got = values("The fourth quarter looks weak, unlike the latest quarter.")
+    assert [v for _, _, v in got] == ["2025-Q4", "2025-Q1"]
+
+
 def test_halves_of_a_year() -> None:
     assert values("in the second half of 1989") == [("the second half of 1989", "DATE", "1989-H2")]
 

@@ -1459,6 +1459,25 @@ def _season(make: _Maker, m: re.Match[str], anchor: date, tense: str) -> TimeVal
     return make.value("DATE", f"{year:04d}-{code}", "season")
 
 
+_ENDED = re.compile(
+    rf"\s+(?:that\s+)?(?:ended|ending|which\s+ended|through)\s+(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}})\b"
+    rf"(?:,?\s+(?P<year>(?:19|20)\d\d))?",
+    re.I,
+)
+
+
+def _ended(text: str, end: int, anchor: date) -> date | None:
+    """The day a period ends when the text says so right after it ("ended Sept. 30")."""
+    m = _ENDED.match(text, end)
+    if m is None:
+        return None
+    month, day_n = _month_of(m.group("month")), int(m.group("day"))
+    if month is None:
+        return None
+    year = int(m.group("year")) if m.group("year") else _year_for(month, day_n, anchor, "past")
+    return _safe_date(year, month, day_n)
+
+
 def _quarter(make: _Maker, m: re.Match[str], anchor: date, tense: str, state: _State) -> TimeValue:
     g = m.groupdict()
     words = " ".join(filter(None, [g.get("det"), g.get("mods"), g.get("mods2")])).lower()
@@ -1486,11 +1505,15 @@ def _quarter(make: _Maker, m: re.Match[str], anchor: date, tense: str, state: _S
         year = anchor.year
         if number > current[1] and tense == "past":
             year -= 1
+    elif (ended := _ended(make.text, make.hit.end, anchor)) is not None:
+        # "the quarter ended Sept. 30": the three months before that day
+        middle = ended - timedelta(days=45)
+        year, number = middle.year, (middle.month - 1) // 3 + 1
     elif "current" in words or words.strip() == "this":
         year, number = current
-    elif state.quarter is not None:
+    elif state.quarter is not None and not re.search(r"latest|most recent|just", words):
         year, number = state.quarter
-    else:  # the quarter just reported: the one before the article's
+    else:  # the latest quarter, the one just reported: the one before the article's
         index = current[0] * 4 + current[1] - 2
         year, number = index // 4, index % 4 + 1
     if number is not None and not (
