@@ -169,3 +169,37 @@ def test_appositive_title_with_its_country(nlp: Language, resolver: Resolver) ->
     assert person.role == "Deputy Foreign Minister of Ukraine"
     assert (person.country, person.sector) == ("UKR", "GOV")
     assert [m.actor.kind for m in res.actors] == ["person"]  # "Ukraine" is his, not an actor
+
+
+def test_the_two_presidents_are_the_two_named_most(nlp: Language, resolver: Resolver) -> None:
+    doc, res = read(
+        nlp,
+        resolver,
+        "Ukraine proposed that President Volodymyr Zelenskyy and President Vladimir Putin "
+        "meet in June. President Recep Tayyip Erdogan said he hoped to bring the two "
+        "presidents together.",
+    )
+    assert {a.code for a in actors_at(doc, res, "presidents")} == {
+        "volodymyr-zelenskyy",
+        "vladimir-putin",
+    }
+
+
+def test_both_countries_prefers_the_states_named_most(nlp: Language, resolver: Resolver) -> None:
+    doc, res = read(
+        nlp,
+        resolver,
+        "Russia and Ukraine traded accusations. Russia blamed Ukraine. Turkey offered to "
+        "mediate. The last talks between the two countries were in 2022.",
+    )
+    assert {a.country for a in actors_at(doc, res, "countries")} == {"RUS", "UKR"}
+
+
+def test_a_capital_tagged_as_a_person_is_no_person(nlp: Language, resolver: Resolver) -> None:
+    text = (
+        "Moscow sent a team headed by Ivan Petrov, an aide to the minister, which Kyiv had "
+        "criticised in advance as too junior."
+    )
+    doc, res = read(nlp, resolver, text)
+    assert any(e.text == "Kyiv" and e.label_ == "PERSON" for e in doc.ents)  # the tagger's
+    assert [a.code for a in actors_at(doc, res, "Kyiv")] == ["UKRGOV"]

@@ -16,6 +16,7 @@ actors of a verb's subject and objects.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -67,6 +68,9 @@ class Resolver:
             if any(i in taken for i in range(cand.start, cand.end)):
                 continue
             text = doc[cand.start : cand.end].text
+            if cand.label == "PERSON" and self._place_not_person(text, people, on):
+                # the tagger's PERSON on "Kyiv" or "Bosphorus": a place (or a government)
+                cand = replace(cand, label="GPE")
             if (
                 cand.label in {"GPE", "NORP"}
                 and self.registry.country(text) is None
@@ -145,6 +149,8 @@ class Resolver:
             entry = self._title(words)
             if entry is not None:
                 title_entry, title_text, i = entry, _title_case(words), j
+                if title_text.endswith("s") and not entry.surface.endswith("s"):
+                    title_text = title_text[:-1]  # "Presidents X and Y": each a President
                 break
         name_tokens = tokens[i:]
         name = " ".join(t.text for t in name_tokens).removesuffix(" 's")
@@ -253,6 +259,15 @@ class Resolver:
                         chain = _chain_of(doc, obj)
                         words = list(doc[chain[0] : chain[1]])
                         country = self._country_of_word(words[0].text) if words else None
+                        if words and country is None:
+                            # "aide to President Vladimir Putin": the country of the
+                            # person named
+                            other = self.registry.person(
+                                " ".join(t.text for t in words), on=on
+                            )
+                            country = other.country if other else None
+                            if country:
+                                words = [doc[chain[0]], *words]  # title starts at words[1:]
                         inner = None
                         inner_text = ""
                         for j in range(len(words), 1, -1):
@@ -438,6 +453,17 @@ class Resolver:
             if speaker:
                 taken.add(token.i)
 
+    def _place_not_person(self, text: str, people: dict[str, Actor], on: date | None) -> bool:
+        """One word tagged PERSON that names a country, a capital, or a place the gazetteer
+        knows and no person in the registry or the article has."""
+        if " " in text.strip():
+            return False
+        if self.registry.country(text) or self.registry.capital(text):
+            return True
+        if _surname_key(text) in people or self.registry.person(text, on=on) is not None:
+            return False
+        return self.gazetteer.resolve(text) is not None
+
     def _office_of_country(
         self, doc: Doc, article: Article, result: Resolution, taken: set[int]
     ) -> None:
@@ -485,8 +511,10 @@ class Resolver:
         return self.registry.agent(noun.text) is not None
 
     def _pairs(self, doc: Doc, article: Article, result: Resolution) -> None:
-        """ "both countries", "the two delegations", "the two sides": the last two states
-        named before the phrase (their governments for delegations and sides)."""
+        """ "both countries", "the two delegations", "the two sides": the two states named
+        most before the phrase, the latest first on a tie (their governments for
+        delegations and sides); "the two presidents/leaders": the two office holders named
+        most."""
         for token in doc:
             if token.tag_ != "NNS" or token.lemma_.lower() not in _PAIR_NOUNS:
                 continue
@@ -497,21 +525,49 @@ class Resolver:
                 for c in token.children
             ):
                 continue
-            countries: list[str] = []
-            for m in sorted(result.actors, key=lambda m: m.evidence.span.start, reverse=True):
-                if m.evidence.span.end > token.idx:
+            # Not the one who speaks of the pair: "Erdogan said he hoped to bring the two
+            # leaders together" (a lone subject of the sentence's main verb).
+            speaker = {
+                m.actor.code
+                for t in token.sent.root.children
+                if t.dep_ in {"nsubj", "nsubjpass"}
+                and not any(c.dep_ == "conj" for c in t.children)
+                for m in result.by_token.get(t.i, [])
+            }
+            before = [
+                m for m in result.actors
+                if m.evidence.span.end <= token.idx and m.actor.code not in speaker
+            ]
+            start = min(c.i for c in token.subtree if c.i <= token.i)
+            lemma = token.lemma_.lower()
+            if lemma in _PAIR_PERSONS:
+                # "the two presidents": the two persons of that office most named so far
+                people = _most_named(
+                    [m for m in before if m.actor.kind == "person" and m.actor.country
+                     and _holds(m.actor.role, lemma)],
+                    key=lambda m: m.actor.code,
+                )
+                if len(people) == 2 and people[0].actor.country != people[1].actor.country:
+                    for m in people:
+                        result.add_actor(
+                            ActorMention(m.actor, evidence(doc, article, start, token.i + 1, 0.8)),
+                            token.i,
+                        )
                     continue
-                code = m.actor.country
-                # states and their bodies only: not a ministry, an outlet or a person
-                if code and len(code) == 3 and m.actor.kind == "state" and code not in countries:
-                    countries.append(code)
-                if len(countries) == 2:
-                    break
+            # states and their bodies only: not a ministry, an outlet or a person; the two
+            # named most so far (the latest first on a tie)
+            countries = [
+                m.actor.country
+                for m in _most_named(
+                    [m for m in before if m.actor.kind == "state" and m.actor.country
+                     and len(m.actor.country) == 3],
+                    key=lambda m: m.actor.country,
+                )
+            ]
             if len(countries) < 2:
                 continue
-            sector = _PAIR_NOUNS[token.lemma_.lower()]
-            start = min(c.i for c in token.subtree if c.i <= token.i)
-            for code in reversed(countries):
+            sector = _PAIR_NOUNS[lemma]
+            for code in countries:
                 actor = Actor(
                     code=f"{code}{sector or ''}",
                     name=self._country_name(code),
@@ -560,6 +616,39 @@ _PAIR_NOUNS: dict[str, str | None] = {
     "president": "GOV",
     "capital": "GOV",
 }
+
+
+# Pair nouns that name two persons when two office holders have been named.
+_PAIR_PERSONS = frozenset({"president", "leader", "minister"})
+
+
+_LEADERS = ("president", "prime minister", "chancellor", "premier", "king", "emir",
+            "supreme leader", "monarch", "crown prince")
+
+
+def _holds(role: str | None, noun: str) -> bool:
+    """Is `role` ("Foreign Minister of Russia") an office `noun` ("minister") names? The
+    office is the part before " of "/" to ": an aide to the President is no president."""
+    office = re.split(r" of | to ", (role or "").lower())[0]
+    if noun == "leader":
+        return office.startswith(_LEADERS)
+    if noun == "president":
+        return office.startswith("president")
+    return noun in office
+
+
+def _most_named(mentions: list[ActorMention], *, key: Callable[[ActorMention], object]):
+    """The two actors named most often among `mentions` (the one named last first on a
+    tie), one mention each; fewer if there are fewer."""
+    count: dict[object, int] = {}
+    last: dict[object, tuple[int, ActorMention]] = {}
+    for m in mentions:
+        k = key(m)
+        count[k] = count.get(k, 0) + 1
+        if k not in last or m.evidence.span.start >= last[k][0]:
+            last[k] = (m.evidence.span.start, m)
+    ranked = sorted(count, key=lambda k: (-count[k], -last[k][0]))
+    return [last[k][1] for k in ranked[:2]]
 
 
 def _capitals_as_governments(result: Resolution) -> None:
