@@ -221,7 +221,8 @@ def bench_memory(n: int) -> dict[str, Any]:
         thread.start()
         started = time.perf_counter()
         with Store(Path(folder) / "memory.db") as store:
-            report = ingest([source], store=store, extractor=WordsExtractor())  # type: ignore[arg-type]
+            extractor: Any = WordsExtractor()
+            report = ingest([source], store=store, extractor=extractor, on_item=on_item)
             fused = store.counts().fused_events
         seconds = time.perf_counter() - started
         stop.set()
