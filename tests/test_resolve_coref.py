@@ -203,3 +203,17 @@ def test_a_capital_tagged_as_a_person_is_no_person(nlp: Language, resolver: Reso
     doc, res = read(nlp, resolver, text)
     assert any(e.text == "Kyiv" and e.label_ == "PERSON" for e in doc.ents)  # the tagger's
     assert [a.code for a in actors_at(doc, res, "Kyiv")] == ["UKRGOV"]
+
+
+def test_a_list_of_leaders_keeps_each_title_with_its_name(
+    nlp: Language, resolver: Resolver
+) -> None:
+    text = (
+        "French President Emmanuel Macron, German Chancellor Friedrich Merz, British Prime "
+        "Minister Keir Starmer and Polish Prime Minister Donald Tusk travelled to Kyiv."
+    )
+    _doc, res = read(nlp, resolver, text, date(2025, 5, 11))
+    roles = {m.actor.name: m.actor.role for m in res.actors if m.actor.kind == "person"}
+    assert roles["Donald Tusk"] == "Prime Minister of Poland"
+    assert len(roles) == 4
+    assert all(m.actor.kind == "person" for m in res.actors if "Minister" in m.evidence.span.text)

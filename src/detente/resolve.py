@@ -61,7 +61,7 @@ class Resolver:
         taken: set[int] = set()
         people: dict[str, Actor] = {}
         candidates = find_mentions(doc)
-        for chain in _capitalized_chains(doc):
+        for chain in self._titled_names(doc, _capitalized_chains(doc)):
             self._person_or_body(doc, article, chain, on, result, taken, people)
         candidates = self.places.with_missed_places(doc, candidates)
         for cand in candidates:
@@ -452,6 +452,24 @@ class Resolver:
                 )
             if speaker:
                 taken.add(token.i)
+
+    def _titled_names(self, doc: Doc, chains: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Join a title chain and the name right after it when the parse split them ("and
+        Polish Prime Minister | Donald Tusk" in a list of leaders)."""
+        out: list[tuple[int, int]] = []
+        for start, end in chains:
+            if out and out[-1][1] == start and any(
+                t.ent_type_ == "PERSON" for t in doc[start:end]
+            ):
+                prev_start, prev_end = out[-1]
+                words = [t.text for t in doc[prev_start:prev_end]]
+                if self._country_of_word(words[0]):
+                    words = words[1:]
+                if words and self._title(" ".join(words)) is not None:
+                    out[-1] = (prev_start, end)
+                    continue
+            out.append((start, end))
+        return out
 
     def _place_not_person(self, text: str, people: dict[str, Actor], on: date | None) -> bool:
         """One word tagged PERSON that names a country, a capital, or a place the gazetteer
