@@ -31,6 +31,12 @@ if TYPE_CHECKING:
 
 # A capitalized name outside any entity is taken as a city only if one this large bears it.
 MATCH_POPULATION = 100_000
+# Kinds of place a town name may denote, for the region vote.
+LOCAL_KINDS = frozenset({"city", "admin2"})
+# How many entries of a name take part in the region vote, and the size of a place past
+# which a name is not a local one.
+REGION_CANDIDATES = 25
+REGION_LOCAL = 100_000
 
 
 class PlaceResolver:
@@ -104,8 +110,10 @@ class PlaceResolver:
         while end < len(doc) and doc[end].ent_iob_ == "I":
             end += 1
         found = self.gazetteer.candidates(doc[cand.end + 1 : end].text)
-        return bool(found) and found[0].kind in {"admin1", "country"} and (
-            found[0].country != capital_of
+        return (
+            bool(found)
+            and found[0].kind in {"admin1", "country"}
+            and (found[0].country != capital_of)
         )
 
     def with_missed_places(self, doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
@@ -134,9 +142,7 @@ class PlaceResolver:
             span = range(cand.start, cand.end)
             if any(i in covered for i in span):
                 # A place-noun construction overrides a PERSON/ORG reading of its name.
-                clash = [
-                    c for c in candidates if c.start < cand.end and cand.start < c.end
-                ]
+                clash = [c for c in candidates if c.start < cand.end and cand.start < c.end]
                 if not clash or any(c.label in {"GPE", "LOC", "FAC"} for c in clash):
                     continue
                 if any(c.start < cand.start or c.end > cand.end for c in clash):
@@ -188,6 +194,7 @@ class PlaceResolver:
           unless one elsewhere is far more populous);
         - one sense per document: every mention of a name gets the sense chosen for it,
           and a later bare "Paris" the sense of an earlier "Paris, Texas"."""
+        self._same_name_places(doc, result)
         by_token = sorted(result.place_by_token.items())
         if not by_token:
             return
@@ -196,9 +203,7 @@ class PlaceResolver:
         names: dict[int, str] = {}
         for token_i, mention in by_token:
             names[token_i] = mention.evidence.span.text.removesuffix("'s").strip()
-        spans = {
-            token_i: (m.evidence.span.start, m.evidence.span.end) for token_i, m in by_token
-        }
+        spans = {token_i: (m.evidence.span.start, m.evidence.span.end) for token_i, m in by_token}
         text = doc.text
         # "City, Container" pairs.
         for (a, ma), (b, mb) in pairwise(by_token):
@@ -225,6 +230,13 @@ class PlaceResolver:
             if mention.actor.kind == "state" and mention.actor.country:
                 key = normalize(mention.evidence.span.text.removesuffix("'s"))
                 countries.setdefault(key, set()).add(mention.actor.country)
+        voted = self._voted_region(
+            {normalize(names[t]): names[t] for t, m in by_token if m.place.kind in LOCAL_KINDS},
+            {c for cs in countries.values() for c in cs},
+            {r for rs in regions.values() for r in rs},
+        )
+        if voted is not None:
+            regions.setdefault("", set()).add(voted)
         senses: dict[str, Place] = {}
         for token_i, _mention in by_token:
             if token_i in fixed:
@@ -252,6 +264,101 @@ class PlaceResolver:
                 replacement = PlaceMention(new, mention.evidence)
                 result.place_by_token[token_i] = replacement
                 result.places = [replacement if m is mention else m for m in result.places]
+
+    def _same_name_places(self, doc: Doc, result: Resolution) -> None:
+        """One sense per document for recognition: a one-word name that the document
+        uses as a place elsewhere, or that the gazetteer knows with a strong prior, is a
+        place where the syntax puts a location ("in Alexandria", "residents of
+        Huntsville", "Steven Sachs of Alexandria") even when the entity recognizer
+        called it a person or an organisation; such a one-word "person" is dropped."""
+        known = {
+            m.evidence.span.text: m
+            for m in result.place_by_token.values()
+            if m.place.kind != "venue"
+        }
+        article = next(iter(known.values())).evidence.span.article_id if known else ""
+        changed = False
+        for token in doc:
+            if token.i in result.place_by_token or token.pos_ != "PROPN":
+                continue
+            if token.ent_type_ not in {"", "PERSON", "ORG"} or (
+                token.ent_type_
+                and (
+                    token.ent_iob_ != "B"
+                    or (token.i + 1 < len(doc) and doc[token.i + 1].ent_iob_ == "I")
+                )
+            ):
+                continue  # part of a longer name
+            head = token.head
+            located = is_locative(token) or (
+                token.dep_ == "pobj"
+                and head.lower_ in {"of", "from"}
+                and head.head.pos_ in {"NOUN", "PROPN"}
+            )
+            if (
+                not located
+                or self.registry.country(token.text)
+                or self.registry.capital(token.text)
+            ):
+                continue
+            if token.text in known:
+                place = known[token.text].place
+            elif self._strong(token.text) and self.registry.nationality(token.text) is None:
+                place = self.gazetteer.resolve(token.text)
+            else:
+                continue
+            if place is None:
+                continue
+            span = Span(article or "", token.idx, token.idx + len(token), token.text)
+            mention = PlaceMention(place, Evidence(span=span, extractor=EXTRACTOR, version=VERSION))
+            result.places.append(mention)
+            result.place_by_token[token.i] = mention
+            result.actors = [
+                a
+                for a in result.actors
+                if not (a.actor.kind == "person" and a.evidence.span.start == token.idx)
+            ]
+            if token.i in result.by_token:
+                result.by_token[token.i] = [
+                    a for a in result.by_token[token.i] if a.actor.kind != "person"
+                ]
+            changed = True
+        if changed:
+            result.places.sort(key=lambda m: m.evidence.span.start)
+
+    def _voted_region(
+        self, names: dict[str, str], countries: set[str], named: set[tuple[str, str]]
+    ) -> tuple[str, str] | None:
+        """The first-level division most of the article's town names can lie in, within
+        a country of the article ("Dublin", "Newark" and "Licking County" all have an
+        entry in Ohio): the region that local news leaves unsaid. Each name votes once
+        for every division holding one of its entries, a division the article names
+        votes too; the winner needs two votes more than any other division has, and
+        at least one voting name must be a small place's (no entry of REGION_LOCAL
+        people or more), so world cities alone ("Paris", "London") never pull an
+        article into Kentucky."""
+        votes: dict[tuple[str, str], int] = {region: 1 for region in named}
+        local: dict[tuple[str, str], bool] = {}
+        for name in names.values():
+            found = [
+                p
+                for p in self.gazetteer.candidates(name)[:REGION_CANDIDATES]
+                if p.kind in LOCAL_KINDS and p.country in countries
+            ]
+            is_local = all(
+                (p.population or 0) < REGION_LOCAL for p in self.gazetteer.candidates(name)
+            )
+            for region in {(p.country or "", self.gazetteer.admin1(p) or "") for p in found}:
+                votes[region] = votes.get(region, 0) + 1
+                local[region] = local.get(region, False) or is_local
+        if not votes:
+            return None
+        ranked = sorted(votes.items(), key=lambda kv: -kv[1])
+        best, count = ranked[0]
+        second = ranked[1][1] if len(ranked) > 1 else 0
+        if count >= 2 and count >= second + 2 and (local.get(best) or best in named):
+            return best
+        return None
 
     def _within(self, name: str, container: Place) -> Place | None:
         """The entry for `name` inside a state or country, or None."""
