@@ -12,8 +12,14 @@ Each run is timed twice over: `wall` from the call to the last file written (pla
 worker start-up and model loading included) and `busy` from the first part started to
 the last part finished (the steady state a long run converges to). Words are
 whitespace-separated words of article text. Ratios: each run's words/s over the bare
-pass's words/s (1.0 = as fast as parsing alone in one process), 2 workers over 1 worker
+pass's words/s, the bare pass being timed again after every run and the two passes
+around a run averaged, since a shared machine's load drifts (1.0 = as fast as parsing
+alone in one process; 2.0 with 2 workers = perfect use of two cores), 2 workers over 1 worker
 (the scaling), and Ray over local at equal workers (Ray's overhead).
+
+Then the 2-worker output of the first engine is loaded into a fresh SQLite store
+(`load_batch`, what `detente ingest OUT` does: one process, one transaction and one fusion
+step per article), in articles/s: the serial step after a distributed run.
 
 Memory: the peak resident set of each worker process after its parts (ru_maxrss), the
 figure to size Ray actors by. With 1 local worker the worker is this process, which also
@@ -127,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
             "bare_words_per_s": round(words / bare_s),
             "runs": [],
         }
+        bare_before = words / bare_s
         for engine in engines:
             if engine == "ray":
                 import ray
@@ -140,11 +147,17 @@ def main(argv: list[str] | None = None) -> int:
                     corpus, work / f"{engine}-{workers}", engine=engine, workers=workers,
                     part_size=args.part_size, batch_size=args.batch_size,
                 )  # fmt: skip
-                run["vs_bare_wall"] = round(run["words_per_s_wall"] / result["bare_words_per_s"], 2)
-                run["vs_bare_busy"] = round(run["words_per_s_busy"] / result["bare_words_per_s"], 2)
+                # the bare pass again, right after: on a shared machine the load drifts
+                bare_after = words / bare_pass(texts, batch_size=args.batch_size)
+                bare = (bare_before + bare_after) / 2
+                bare_before = bare_after
+                run["bare_around"] = round(bare)
+                run["vs_bare_wall"] = round(run["words_per_s_wall"] / bare, 2)
+                run["vs_bare_busy"] = round(run["words_per_s_busy"] / bare, 2)
                 result["runs"].append(run)
             if engine == "ray":
                 ray.shutdown()
+        result["load"] = load_into_store(work / f"{engines[0]}-2", work / "bench.db")
         result["load_average"] = {"before": load_before, "after": os.getloadavg()}
         result["ratios"] = ratios(result["runs"])
     finally:
@@ -154,6 +167,19 @@ def main(argv: list[str] | None = None) -> int:
     else:
         show(result)
     return 0
+
+
+def load_into_store(out: Path, db: Path) -> dict[str, Any]:
+    """`detente ingest OUT`: the batch output into a fresh SQLite store, timed."""
+    from detente.batch import load_batch
+    from detente.store import Store
+
+    start = time.perf_counter()
+    with Store(db) as store:
+        report = load_batch(out, store=store)
+    seconds = time.perf_counter() - start
+    return {"articles": report.new, "events": report.events, "seconds": round(seconds, 2),
+            "articles_per_s": round(report.new / seconds, 1)}  # fmt: skip
 
 
 def ratios(runs: list[dict[str, Any]]) -> dict[str, float]:
@@ -181,17 +207,20 @@ def show(result: dict[str, Any]) -> None:
     print(f"bare nlp.pipe: {result['bare_s']} s, {result['bare_words_per_s']:,} words/s")
     if "ray_start_s" in result:
         print(f"local Ray start: {result['ray_start_s']} s (not in the Ray runs below)")
-    header = ("run", "wall s", "busy s", "words/s wall", "words/s busy", "x bare wall",
-              "x bare busy", "worker RSS MB")  # fmt: skip
+    header = ("run", "wall s", "busy s", "words/s wall", "words/s busy", "bare words/s",
+              "x bare wall", "x bare busy", "worker RSS MB")  # fmt: skip
     print(" | ".join(header))
     for r in result["runs"]:
         print(" | ".join(str(v) for v in (
             f"{r['engine']} x{r['workers']}", r["wall_s"], r["busy_s"], r["words_per_s_wall"],
-            r["words_per_s_busy"], r["vs_bare_wall"], r["vs_bare_busy"],
+            r["words_per_s_busy"], r["bare_around"], r["vs_bare_wall"], r["vs_bare_busy"],
             r["worker_peak_rss_mb"],
         )))  # fmt: skip
     for name, value in result["ratios"].items():
         print(f"{name}: {value}")
+    load = result["load"]
+    print(f"load into SQLite (detente ingest OUT): {load['articles']} articles, "
+          f"{load['events']} events in {load['seconds']} s = {load['articles_per_s']} articles/s")
     before, after = result["load_average"]["before"], result["load_average"]["after"]
     print(f"load average before {before[0]:.2f}, after {after[0]:.2f} (1 min)")
 
