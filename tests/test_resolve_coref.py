@@ -217,3 +217,14 @@ def test_a_list_of_leaders_keeps_each_title_with_its_name(
     assert roles["Donald Tusk"] == "Prime Minister of Poland"
     assert len(roles) == 4
     assert all(m.actor.kind == "person" for m in res.actors if "Minister" in m.evidence.span.text)
+
+
+def test_the_ukrainian_president_is_the_president_named_before(
+    nlp: Language, resolver: Resolver
+) -> None:
+    doc, res = read(
+        nlp, resolver, "Volodymyr Zelenskyy met Friedrich Merz. The Ukrainian president left."
+    )
+    assert [a.code for a in actors_at(doc, res, "president")] == ["volodymyr-zelenskyy"]
+    doc, res = read(nlp, resolver, "Sergey Lavrov met Dmitry Peskov. The Russian president left.")
+    assert [a.code for a in actors_at(doc, res, "president")] == ["RUSGOV"]  # not named

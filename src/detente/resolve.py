@@ -390,6 +390,13 @@ class Resolver:
         if noun is not token and noun.lemma_.lower() == "side":
             sector = sector or "GOV"
         is_region = len(code) != 3 or code in {"EUR", "AFR", "ASA", "MEA", "SAM", "NAM"}
+        named = self._named_holder(doc, token, noun, code, result) if noun is not token else None
+        if named is not None:
+            # "the Ukrainian president" after "Volodymyr Zelenskyy": the same person
+            mention = ActorMention(named, evidence(doc, article, cand.start, noun.i + 1, 0.8))
+            result.add_actor(mention, noun.i)
+            taken.update(range(cand.start, cand.end))
+            return
         if is_region or (sector is not None and sector not in STATE_SECTORS):
             # A region's members, or a country's people rather than its state
             # ("Ukrainian children", "Russian businesses"): a group of that country.
@@ -513,6 +520,36 @@ class Resolver:
             )
             start = left.start + (1 if doc[left.start].pos_ == "DET" else 0)
             result.add_actor(ActorMention(actor, evidence(doc, article, start, obj.i + 1)), token.i)
+
+    def _named_holder(
+        self, doc: Doc, adjective: Token, noun: Token, code: str, result: Resolution
+    ) -> Actor | None:
+        """ "the Ukrainian president", "the Russian foreign minister" (singular, definite):
+        the one person of that country holding that office named before, if exactly one."""
+        if noun.tag_ != "NN" or not any(c.lower_ == "the" for c in noun.children):
+            return None
+        words = [t.text for t in doc[adjective.i + 1 : noun.i + 1]]
+        entry = self._title(" ".join(words))
+        if entry is None:
+            return None
+        holders = {
+            m.actor.code: m.actor
+            for m in result.actors
+            if m.actor.kind == "person"
+            and m.actor.country == code
+            and m.evidence.span.end <= noun.idx
+            and self._office_title(m.actor.role, code) == entry.title
+        }
+        return next(iter(holders.values())) if len(holders) == 1 else None
+
+    def _office_title(self, role: str | None, code: str) -> str | None:
+        """The canonical title of a role: "Minister of Foreign Affairs of Russia" ->
+        "foreign minister"."""
+        if not role:
+            return None
+        office = role.removesuffix(f" of {self._country_name(code)}")
+        entry = self._title(office) or self.registry.title(office)
+        return entry.title if entry is not None else None
 
     def _names_body(self, doc: Doc, cand: Candidate) -> bool:
         """A country name that qualifies an agent noun after it ("Mozambique government",
