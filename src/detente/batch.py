@@ -518,10 +518,11 @@ def run_batch(
                 batch_size=batch_size, factory=extractor_factory, runtime_env=runtime_env,
             )  # fmt: skip
         finished: list[PartResult] = []
+        by_key = {p.key: p for p in todo}
         with (out_dir / PARTS_LOG).open("a+", encoding="utf-8") as log:
             _end_torn_line(log)
             for result in results:
-                log.write(_log_line(result, engine=engine, parts=todo) + "\n")
+                log.write(_log_line(result, engine=engine, part=by_key[result.key]) + "\n")
                 log.flush()
                 finished.append(result)
                 if on_part is not None:
@@ -579,8 +580,7 @@ def _cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _log_line(result: PartResult, *, engine: str, parts: Sequence[Part]) -> str:
-    part = next(p for p in parts if p.key == result.key)
+def _log_line(result: PartResult, *, engine: str, part: Part) -> str:
     entry = {
         "part": result.key,
         "articles": result.articles,
