@@ -532,3 +532,9 @@ def test_code_country_of_a_place_in_the_phrase(reg: Registry) -> None:
     assert reg.code("people in Porto", place=towns.get).country == "PRT"
     # a capitalized word that is not before an agent noun or after "in" is no place
     assert reg.code("General Porto Lyon", place=towns.get).country is None
+
+
+def test_code_international_bodies(reg: Registry) -> None:
+    assert reg.code("the U.N.").country == "UNO"  # the UN proper, as NGEC's table codes it
+    assert reg.code("NATO").country == "IGO"
+    assert reg.code("NATO").sector == "IGO"

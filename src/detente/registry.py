@@ -1145,7 +1145,9 @@ def _country_of_place(
 
 def _org_code(text: str, org: OrgEntry) -> ActorCode:
     country = org.country
-    if country is None and org.code.startswith(("IGO", "NGO")):
+    if country is None and org.code == "IGOUNO":
+        country = "UNO"  # the United Nations proper: NGEC's countries.csv codes it UNO
+    elif country is None and org.code.startswith(("IGO", "NGO")):
         country = org.code[:3]  # an international body stands for no single state
     return ActorCode(text, country, org.sector, "organization", org.name)
 
