@@ -237,6 +237,8 @@ class Gazetteer:
         found = self.candidates(name)
         if not found:
             return None
+        if found[0].kind == "continent" or (found[0].kind == "region" and not found[0].country):
+            return found[0]  # a sea or a continent: no country context applies
         codes = [] if country is None else [country] if isinstance(country, str) else list(country)
         context = {self._country_codes.get(code.upper(), code.upper()) for code in codes}
         regions = set(admin1)

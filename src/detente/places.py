@@ -459,7 +459,8 @@ def toponyms(
         if mention.metonym:
             place = gazetteer.resolve(text, country=mention.actor.country) or found[0]
         else:
-            place = gazetteer.country(mention.actor.country) or found[0]
+            named = found[0] if found[0].kind == "country" else None
+            place = named or gazetteer.country(mention.actor.country) or found[0]
         out.append(ToponymMention(place, mention.evidence, "metonym"))
     if doc is not None and registry is not None:
         taken = set()
