@@ -52,6 +52,7 @@ import json
 import logging
 import os
 import resource
+import signal
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -695,6 +696,9 @@ _worker_extractor: Extractor | None = None
 
 def _init_worker(factory: ExtractorFactory | None) -> None:
     global _worker_extractor
+    # Ctrl-C reaches the whole process group: the parent stops the run (done parts are
+    # kept, the part being written is redone on resume); workers just finish their part.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker_extractor = warm_extractor(factory)
 
 
