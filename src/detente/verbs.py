@@ -197,6 +197,12 @@ class VerbLexicon:
         """The PLOVER reading of a bare CAMEO code that the table uses ("0841")."""
         return self._cameo.get(code)
 
+    def root_cameo(self, plover: str) -> str | None:
+        """The most general CAMEO code the table maps to a PLOVER type ("ASSAULT" ->
+        "18"), for a type that came from a model rather than a dictionary pattern."""
+        codes = [c for c, v in self._cameo.items() if v.plover == plover]
+        return min(codes, key=lambda c: (len(c), c)) if codes else None
+
     def noun(self, lemma: str) -> VerbCode | None:
         """The code of a nominal trigger ("talks", "ceasefire", "proposal"), or None."""
         return self._nouns.get(normalize(lemma))
