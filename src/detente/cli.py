@@ -541,6 +541,24 @@ def eval_command(task: str, paths: tuple[Path, ...], out_dir: Path) -> None:
     )
 
 
+@main.command(name="train")
+@click.argument("what", type=click.Choice(["events"]))
+@click.option("--shared", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder holding eval/ (default ../shared beside the repo or DETENTE_SHARED).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write the heads (default: the package's data/models).")
+def train_command(what: str, shared: Path | None, out_dir: Path | None) -> None:
+    """Retrain the shipped event heads (plover-dyads, acled) from the training files."""
+    from detente.training import default_shared, package_models_dir, train_events
+
+    with reported():
+        records = train_events(shared or default_shared(), out_dir or package_models_dir())
+    for name, record in records.items():
+        cv = record["cross_validated"]
+        click.echo(f"{name}: {record['items']} items, 5-fold accuracy {cv['accuracy']:.3f}, "
+                   f"macro-F1 {cv['macro_f1']:.3f}; weights sha256 {record['weights_sha256'][:16]}")
+
+
 SCORE_KEYS = frozenset({"precision", "recall", "f1", "accuracy", "macro_f1"})
 _COLUMN_ORDER = ("n", "accuracy", "macro_f1", "precision", "recall", "f1", "tp", "fp", "fn")
 _SUMMARY_DEPTH = 2

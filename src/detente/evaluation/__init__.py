@@ -53,6 +53,18 @@ def _plover_gsr(paths: Sequence[Path], **options: Any) -> tuple[list[dict], dict
     return plover_gsr.evaluate(paths, **options)
 
 
+def _petr2(paths: Sequence[Path], **options: Any) -> tuple[list[dict], dict]:
+    from detente.evaluation import petr2
+
+    return petr2.evaluate(paths, **options)
+
+
+def _acled(paths: Sequence[Path], **options: Any) -> tuple[list[dict], dict]:
+    from detente.evaluation import acled
+
+    return acled.evaluate(paths, **options)
+
+
 def _seed(paths: Sequence[Path], **options: Any) -> tuple[list[dict], dict]:
     from detente.evaluation import seed
 
@@ -68,6 +80,8 @@ def _timex(paths: Sequence[Path], **options: Any) -> tuple[list[dict], dict]:
 # Task name -> evaluate(paths, *, extractor=None, **options) -> (predictions, metrics).
 TASKS: dict[str, Callable[..., tuple[list[dict[str, Any]], dict[str, Any]]]] = {
     "plover-dyads": _plover_dyads,
+    "petr2": _petr2,
+    "acled": _acled,
     "actors": _actors,
     "plover-gsr": _plover_gsr,
     "geo": _geo,
