@@ -68,7 +68,7 @@ def test_text_features_are_words_and_pairs() -> None:
 def test_acled_reader_names_the_file_on_a_bad_header(tmp_path: Path) -> None:
     bad = tmp_path / "bad.tsv"
     bad.write_text("id\ttext\n1\tsomething\n")
-    with pytest.raises(EvalError, match="bad.tsv: not an acled file"):
+    with pytest.raises(EvalError, match=r"bad\.tsv: not an acled file"):
         read_acled(bad)
     good = tmp_path / "good.tsv"
     good.write_text("id\tEventSnippet\tSubType\n1\tRebels shelled a town.\tARMED_CLASH\n")

@@ -49,9 +49,14 @@ from detente.vocabulary import (
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as SpacySpan
+
+    from detente.classify import LinearModel
 
 EXTRACTOR = "detente.events"
-VERSION = "0.1.0"
+VERSION = "0.2.0"
+# The dyad head overrules the lexicon's type only above this probability.
+MODEL_CONFIDENCE = 0.6
 
 REPORTING = frozenset(
     {
@@ -140,6 +145,10 @@ NON_EVENTS = frozenset(
         "end",
     }
 )
+# Verbs whose complement is an event the subject says did not happen.
+DENIAL_VERBS = frozenset({"deny", "dismiss", "refute", "rebut", "disavow"})
+# Participles that name who saw or obtained a document: "a memo seen by Reuters".
+SOURCE_VERBS = frozenset({"see", "obtain", "review", "quote", "cite", "publish"})
 # Verbs that hand a document over: sending a proposal is making one.
 TRANSFER_VERBS = frozenset(
     {
@@ -218,9 +227,12 @@ class _Mention:
 class EventExtractor:
     """Codes the events of one parsed article; collaborators are injected."""
 
-    def __init__(self, *, lexicon: VerbLexicon, gazetteer: Gazetteer) -> None:
+    def __init__(
+        self, *, lexicon: VerbLexicon, gazetteer: Gazetteer, model: LinearModel | None = None
+    ) -> None:
         self.lexicon = lexicon
         self.gazetteer = gazetteer
+        self.model = model  # the trained dyad head (detente.classify); None: lexicon only
 
     def extract(
         self,
@@ -246,6 +258,43 @@ class EventExtractor:
             if mention is not None:
                 nominal.append(mention)
         return ctx.fold(verbal, nominal)
+
+    def typed(
+        self,
+        doc: Doc,
+        code: VerbCode,
+        sources: Sequence[ActorMention],
+        targets: Sequence[ActorMention],
+    ) -> VerbCode:
+        """The trained dyad head's type for a source -> target act, when it is confident
+        and differs from the lexicon's reading (the lexicon's code is one of its
+        features). Meetings stay with the lexicon (they need no dyad), and so do the
+        lexicon's hand-written entries, each a deliberate reading of news usage that the
+        CAMEO-manual examples the head learnt from do not cover."""
+        if self.model is None or not sources or not targets or code.plover == "CONSULT":
+            return code
+        if code.pattern.startswith("hand:"):
+            return code
+        from detente.classify import dyad_features
+
+        src = _doc_span(doc, sources[0])
+        tgt = _doc_span(doc, targets[0])
+        if src is None or tgt is None:
+            return code
+        label, confidence = self.model.predict(
+            dyad_features(doc, src, tgt, lexicon=self.lexicon)[0]
+        )
+        merged = {"CONCEDE": "YIELD", "RETREAT": "YIELD"}
+        if (
+            confidence < MODEL_CONFIDENCE
+            or label == merged.get(code.plover, code.plover)
+            or label == "YIELD"
+            or label == "CONSULT"
+        ):
+            return code
+        cameo = self.lexicon.root_cameo(label) or code.cameo
+        return VerbCode(plover=label, mode=None, context=code.context, cameo=cameo,
+                        pattern=f"model:{self.model.name} ({code.pattern})")
 
     def consult_code(self, lemma: str) -> VerbCode | None:
         code = self.lexicon.noun(lemma)
@@ -343,6 +392,7 @@ class _Context:
             # Dyadic event data: an act needs someone it is done to, unless the parties
             # do it to each other ("Ukraine and Russia exchanged prisoners").
             return None
+        code = self.owner.typed(self.doc, code, sources, targets)
         place, venue = self.place_of(token, nouns)
         status, cue = self.status(token)
         complement = next((c for c in token.children if c.dep_ == "xcomp"), None)
@@ -621,6 +671,9 @@ class _Context:
         return None
 
     def status(self, verb: Token) -> tuple[str, Token | None]:
+        denial = _denied_by(verb)
+        if denial is not None:
+            return "denied", denial
         if verb.pos_ in {"VERB", "AUX"}:
             if is_negated(verb):
                 return "negated", next((c for c in verb.children if c.dep_ == "neg"), None)
@@ -643,6 +696,12 @@ class _Context:
                 obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
                 if obj is not None:
                     return self._attribution_of(_source_phrase(obj))
+        for t in sent:
+            # "a document seen by Reuters", "a letter obtained by the BBC"
+            if t.dep_ == "agent" and t.head.lemma_.lower() in SOURCE_VERBS:
+                obj = next((c for c in t.children if c.dep_ == "pobj"), None)
+                if obj is not None and t.head.dep_ in {"acl", "relcl"}:
+                    return self._attribution_of(obj)
         current = trigger
         for _ in range(10):
             if current.dep_ in {"ccomp", "parataxis"} and current.head is not current:
@@ -916,6 +975,29 @@ def _unique(mentions: Iterable[ActorMention]) -> list[ActorMention]:
 
 def _mutual(cluster: list[_Mention]) -> bool:
     return len({a.actor.country for m in cluster for a in m.sources}) >= 2
+
+
+def _doc_span(doc: Doc, mention: ActorMention) -> SpacySpan | None:
+    span = mention.evidence.span
+    return doc.char_span(span.start, span.end, alignment_mode="expand")
+
+
+def _denied_by(verb: Token) -> Token | None:
+    """The denial verb whose complement holds the trigger ("denied attacking the convoy",
+    "rejected reports that it had shelled ..."), if any."""
+    current = verb
+    for _ in range(4):
+        if current.head is current or current.dep_ not in {"xcomp", "ccomp", "pcomp", "acl",
+                                                           "pobj", "prep"}:
+            return None
+        head = current.head
+        if head.lemma_.lower() in DENIAL_VERBS:
+            return head
+        if head.lemma_.lower() in {"report", "claim", "allegation", "accusation"}:
+            current = head
+            continue
+        current = head
+    return None
 
 
 def _nonfinite(verb: Token) -> bool:

@@ -81,6 +81,7 @@ class Extractor:
             yield self.read_doc(article, doc)
 
     def read_doc(self, article: Article, doc: Doc) -> Reading:
+        from detente.classify import dyad_model
         from detente.events import EventExtractor
         from detente.resolve import Resolver
         from detente.timex import TimeTagger
@@ -97,9 +98,9 @@ class Extractor:
             ),
         )
         times = tagger.tag(article.text, article_id=article.id, anchor=article.published_date)
-        events = EventExtractor(lexicon=self.lexicon, gazetteer=self.gazetteer).extract(
-            doc, article, resolution, times
-        )
+        events = EventExtractor(
+            lexicon=self.lexicon, gazetteer=self.gazetteer, model=dyad_model()
+        ).extract(doc, article, resolution, times)
         return Reading(
             article=article,
             actors=tuple(resolution.actors),
