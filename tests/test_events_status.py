@@ -1,0 +1,89 @@
+"""Event arguments, status and attribution on hand-written sentences (full pipeline)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from spacy.language import Language
+
+from detente import Article, Extractor, Reading
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def extractor(nlp: Language) -> Extractor:
+    return Extractor(nlp=nlp)
+
+
+def read(extractor: Extractor, text: str) -> Reading:
+    return extractor.extract(Article(id="s", text=text, published=date(2024, 10, 2)))
+
+
+def only(reading: Reading, kind: str):
+    events = [e for e in reading.events if e.type == kind]
+    assert len(events) == 1, [(e.type, e.evidence.span.text) for e in reading.events]
+    return events[0]
+
+
+def countries(mentions) -> list[str | None]:
+    return [m.actor.country for m in mentions]
+
+
+def test_subject_and_object_are_source_and_target(extractor: Extractor) -> None:
+    event = only(read(extractor, "Chile accused Peru of violating the maritime border."),
+                 "ACCUSE")
+    assert countries(event.sources) == ["CHL"] and countries(event.targets) == ["PER"]
+    assert event.cameo is not None
+
+
+def test_coordinated_parties_meet_as_a_symmetric_dyad(extractor: Extractor) -> None:
+    event = only(read(extractor, "Kenya and Ethiopia held talks in Nairobi on Monday."),
+                 "CONSULT")
+    assert sorted(countries(event.sources)) == ["ETH", "KEN"]
+    assert event.symmetric and not event.targets
+
+
+def test_a_prepositional_target(extractor: Extractor) -> None:
+    [event] = read(extractor, "Norway signed an agreement with Iceland.").events
+    assert countries(event.sources) == ["NOR"] and countries(event.targets) == ["ISL"]
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Chile accused Peru of spying.", "past"),
+        ("Chile did not accuse Peru of spying.", "negated"),
+        ("Chile will accuse Peru of spying.", "future"),
+        ("Chile might accuse Peru of spying.", "hypothetical"),
+        ("Chile denied accusing Peru of spying.", "denied"),
+    ],
+)
+def test_status_from_tense_modality_negation_and_denial(
+    extractor: Extractor, text: str, status: str
+) -> None:
+    event = only(read(extractor, text), "ACCUSE")
+    assert event.status == status
+
+
+def test_attribution_from_according_to(extractor: Extractor) -> None:
+    event = only(
+        read(extractor, "Chile accused Peru of spying, according to Bolivian diplomats."),
+        "ACCUSE",
+    )
+    assert event.attribution is not None and event.attribution.text == "Bolivian diplomats"
+
+
+def test_attribution_from_a_reporting_verb(extractor: Extractor) -> None:
+    event = only(
+        read(extractor, "The Bolivian minister said that Chile had accused Peru of spying."),
+        "ACCUSE",
+    )
+    assert event.attribution is not None
+    assert event.attribution.text == "The Bolivian minister"
+
+
+def test_the_author_when_nobody_is_quoted(extractor: Extractor) -> None:
+    event = only(read(extractor, "Chile accused Peru of spying."), "ACCUSE")
+    assert event.attribution is not None and event.attribution.text == "author"
