@@ -477,7 +477,7 @@ def toponyms(
         i = 0
         while i < len(doc):
             token = doc[i]
-            if token.idx in taken or not token.text[:1].isupper():
+            if token.idx in taken or not token.text[:1].isupper() or token.pos_ == "DET":
                 i += 1
                 continue
             found_span = None

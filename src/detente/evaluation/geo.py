@@ -10,6 +10,9 @@ Three XML formats, told apart by their elements (`read_corpus` detects which):
   (`TOPONYM_TYPES`: literal, metonymic, mixed, coercion, modifiers, embedded) are gold
   toponyms; demonyms, languages, homonyms, non-toponyms and "expressions" are not.
 
+A gold span whose offsets miss its own name by up to `REALIGN` characters is moved onto it
+(GeoVirus' offsets are one too far); the others are kept as they are.
+
 Each article runs through the full flow (one `nlp.pipe` pass, mentions, resolve) and
 `detente.places.toponyms` lists the place names it found, metonyms included (a capital
 standing for its government is still a toponym with coordinates), with country names
@@ -36,7 +39,7 @@ import statistics
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -61,6 +64,8 @@ TOPONYM_TYPES = frozenset(
 # Formats whose guidelines tag demonyms ("Russian") as toponyms of their country: LGL and
 # TR-News do; GeoVirus does not tag them, GeoWebNews types them apart with no coordinates.
 DEMONYM_FORMATS = frozenset({"lgl"})
+# How far a gold span may be moved to find its own name (see `_realign`).
+REALIGN = 3
 MAX_ERROR_KM = 20039.0  # half the Earth's circumference: the worst possible error
 ACCURATE_KM = 161.0  # 100 miles
 
@@ -138,8 +143,22 @@ def read_corpus(path: Path) -> Corpus:
             gold = _geowebnews(element, path)
         else:
             gold = _lgl(element, path)
+        gold = [_realign(t, text) for t in gold]
         out.append(GeoArticle(doc=doc, position=position, text=text, toponyms=tuple(gold)))
     return Corpus(path=path, format=fmt, articles=tuple(out))
+
+
+def _realign(toponym: GoldToponym, text: str) -> GoldToponym:
+    """Offsets that miss their own name by a few characters (GeoVirus counts from 1)
+    are moved to the nearest occurrence of the name within REALIGN characters."""
+    name = toponym.text
+    if not name or text[toponym.start : toponym.end] == name:
+        return toponym
+    for shift in sorted(range(-REALIGN, REALIGN + 1), key=abs):
+        start = toponym.start + shift
+        if start >= 0 and text[start : start + len(name)] == name:
+            return replace(toponym, start=start, end=start + len(name))
+    return toponym
 
 
 def _detect(articles: list[ET.Element], path: Path) -> str:
