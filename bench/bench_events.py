@@ -1,0 +1,107 @@
+"""How fast is the event stage next to parsing? Sentences per second and their ratio.
+
+    .venv/bin/python bench/bench_events.py [--repeat N] [--rounds R] [--json]
+
+Reads the articles in examples/ (N copies), and in one process, over R rounds:
+  parse   `nlp.pipe` over the texts (spaCy alone), timed;
+  events  `EventExtractor.extract` alone (finding triggers, arguments, status,
+          attribution, the trained dyad head, folding), timed around that call only
+          while the other stages (resolve, times) run untimed on the parsed docs.
+Reported: best-of-R seconds, sentences per second of each, and events/parse speed
+ratio. One process, one core (spaCy and numpy run single-threaded here). The issue's
+aim is >= 200 sentences/s per core for the event stage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from detente import events as events_module  # noqa: E402
+from detente.errors import InputError  # noqa: E402
+from detente.parse import load_nlp  # noqa: E402
+from detente.pipeline import Extractor  # noqa: E402
+from detente.read import read_articles  # noqa: E402
+from detente.vocabulary import Article  # noqa: E402
+
+
+def load(folder: Path, repeat: int) -> list[Article]:
+    out: list[Article] = []
+    for item in read_articles([folder]):
+        if isinstance(item, InputError):
+            raise SystemExit(f"bench: {item}")
+        out.append(item)
+    if not out:
+        raise SystemExit(f"bench: no articles in {folder}")
+    from dataclasses import replace
+
+    return [replace(a, id=f"{a.id}-{k}") for k in range(repeat) for a in out]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    articles = load(ROOT / "examples", args.repeat)
+    nlp = load_nlp()
+    extractor = Extractor(nlp=nlp)
+    extractor.read_doc(articles[0], nlp(articles[0].text))  # load data and the head once
+
+    spent = [0.0]
+    original = events_module.EventExtractor.extract
+
+    def timed_extract(self, *a, **k):  # type: ignore[no-untyped-def]
+        start = time.perf_counter()
+        try:
+            return original(self, *a, **k)
+        finally:
+            spent[0] += time.perf_counter() - start
+
+    events_module.EventExtractor.extract = timed_extract  # type: ignore[method-assign]
+    texts = [a.text for a in articles]
+    parse_best = events_best = float("inf")
+    sentences = events_found = 0
+    for _ in range(args.rounds):
+        start = time.perf_counter()
+        docs = list(nlp.pipe(texts, batch_size=32))
+        parse_best = min(parse_best, time.perf_counter() - start)
+        sentences = sum(1 for d in docs for _ in d.sents)
+        spent[0] = 0.0
+        events_found = sum(len(extractor.read_doc(a, d).events)
+                           for a, d in zip(articles, docs, strict=True))
+        events_best = min(events_best, spent[0])
+    events_module.EventExtractor.extract = original  # type: ignore[method-assign]
+    result = {
+        "articles": len(articles),
+        "sentences": sentences,
+        "events": events_found,
+        "parse_seconds": round(parse_best, 4),
+        "events_seconds": round(events_best, 4),
+        "parse_sentences_per_s": round(sentences / parse_best, 1),
+        "events_sentences_per_s": round(sentences / events_best, 1),
+        "events_vs_parse_speed": round(parse_best / events_best, 2),
+        "python": platform.python_version(),
+        "rounds": args.rounds,
+    }
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return
+    for key, value in result.items():
+        print(f"{key:>24}: {value}")
+
+
+if __name__ == "__main__":
+    main()
