@@ -6,7 +6,7 @@ STAMP   = $(VENV)/.installed
 DB     ?= detente.db
 SHARED ?= ../shared
 
-.PHONY: setup system-deps demo test lint data bench bench-batch eval clean
+.PHONY: setup system-deps demo test lint data train bench bench-batch eval clean
 
 $(STAMP): pyproject.toml requirements/lock.txt requirements/model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,8 +37,13 @@ data: setup
 	$(BIN)/python scripts/build_actors.py --resources $(SHARED)/resources --out src/detente/data
 	$(BIN)/python scripts/build_verbs.py --resources $(SHARED)/resources --out src/detente/data
 
+# Retrain the shipped event heads (data/models) from the files marked for training.
+train: setup
+	$(BIN)/detente train events --shared $(SHARED)
+
 bench: setup
 	$(BIN)/python bench/bench_pipeline.py
+	$(BIN)/python bench/bench_events.py
 
 # Batch engines (local processes, local Ray) with 1 and 2 workers: about two minutes.
 bench-batch: setup
@@ -47,6 +52,8 @@ bench-batch: setup
 eval: setup
 	$(BIN)/detente eval seed $(SHARED)/gold/istanbul-talks-2025-06-01.gold.json --out eval-out/seed
 	$(BIN)/detente eval plover-dyads $(SHARED)/eval/events/plover_dyads_dev.tsv --out eval-out/plover-dyads
+	$(BIN)/detente eval petr2 $(SHARED)/eval/events/petr2_gsr_validation.xml --out eval-out/petr2
+	$(BIN)/detente eval acled $(SHARED)/eval/events/case2021_acled_dev.tsv --out eval-out/acled
 
 clean:
 	rm -rf $(VENV) $(DB) eval-out
