@@ -109,3 +109,25 @@ def test_cameo_codes_map_to_plover_roots() -> None:
     assert to_plover("0841", lexicon) == "YIELD"  # RETREAT, merged as the dyad set does
     assert to_plover("015", lexicon) is None  # public statements are not PLOVER events
     assert lexicon.root_cameo("ASSAULT") is not None
+
+
+DYADS = (
+    "uid\tsentence_id\tsentence\tmarked_sentence\tsource\ttarget\tgold_root\tgold_penta\n"
+    "a\t1\tx\t<s>Chile</s> accused <t>Peru</t> of spying.\tChile\tPeru\tACCUSE\t3\n"
+    "b\t2\tx\t<s>Rebels</s> shelled <t>the town</t> overnight.\tRebels\tthe town\tASSAULT\t4\n"
+    "c\t3\tx\t<s>Norway</s> sent food aid to <t>Sudan</t>.\tNorway\tSudan\tAID\t2\n"
+)
+
+
+@pytest.mark.slow
+def test_a_file_the_head_never_saw_is_coded_by_the_shipped_head(nlp, tmp_path: Path) -> None:
+    from detente.evaluation import run_task
+
+    path = tmp_path / "dyads.tsv"
+    path.write_text(DYADS)
+    metrics = run_task("plover-dyads", [path], tmp_path / "out", nlp=nlp)
+    assert metrics["method"] == {str(path): "shipped head"}
+    assert metrics["n"] == 3 and "baseline_lexicon" in metrics
+    assert sum(sum(row.values()) for row in metrics["confusion"].values()) == 3
+    rows = (tmp_path / "out" / "predictions.jsonl").read_text().splitlines()
+    assert len(rows) == 3 and all('"fold": null' in r for r in rows)

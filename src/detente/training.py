@@ -148,22 +148,33 @@ def acled_samples(paths: Sequence[Path]) -> tuple[list[Any], list[list[str]]]:
     return items, [text_features(item.text) for item in items]
 
 
-def _train_one(
-    name: str,
-    path: Path,
-    rel: str,
-    make: Callable[[Sequence[Path]], tuple[list[Any], list[list[str]], list[str]]],
-    c: float,
-    out_dir: Path,
-) -> tuple[LinearModel, dict[str, Any]]:
-    samples, labels = make([path])[1:]
-    cv = cross_validate(samples, labels, c=c)
+def _dyad_data(path: Path) -> tuple[list[list[str]], list[str]]:
+    items, samples, _ = dyad_samples([path])
+    return samples, [item.gold for item in items]
+
+
+def _acled_data(path: Path) -> tuple[list[list[str]], list[str]]:
+    items, samples = acled_samples([path])
+    return samples, [item.gold for item in items]
+
+
+# name -> (training file under eval/, regularization C, reader of (samples, labels))
+HEADS: dict[str, tuple[str, float, Callable[[Path], tuple[list[list[str]], list[str]]]]] = {
+    "plover-dyads": (DYAD_FILE, C_DYADS, _dyad_data),
+    "acled": (ACLED_FILE, C_ACLED, _acled_data),
+}
+
+
+def train_head(name: str, path: Path, out_dir: Path) -> dict[str, Any]:
+    """Cross-validate, then fit head `name` on all of `path`; write it; return its record."""
     from detente.evaluation.metrics import accuracy, macro_f1
 
-    predicted = [p for p, _, _ in cv]
+    rel, c, read = HEADS[name]
+    samples, labels = read(path)
+    predicted = [p for p, _, _ in cross_validate(samples, labels, c=c)]
     record: dict[str, Any] = {
         "trained_on": [file_record(path, rel)],
-        "not_used": {k: v for k, v in NOT_USED.items() if name == "plover-dyads"},
+        "not_used": NOT_USED if name == "plover-dyads" else {},
         "items": len(samples),
         "model": "multinomial logistic regression (scikit-learn lbfgs), "
                  "binary features scaled to unit length, balanced class weights",
@@ -177,28 +188,18 @@ def _train_one(
     }
     model = fit(samples, labels, name=name, c=c, record=record)
     record["weights_sha256"] = weights_sha256(model)
-    save(model, out_dir)
-    return model, record
+    save(model, Path(out_dir))
+    return record
 
 
 def train_events(shared: Path, out_dir: Path) -> dict[str, dict[str, Any]]:
-    """Train both heads from the files under `shared`/eval; write them into out_dir."""
-    eval_dir = Path(shared) / "eval"
-    records: dict[str, dict[str, Any]] = {}
-    jobs = [
-        ("plover-dyads", DYAD_FILE, C_DYADS,
-         lambda ps: (lambda r: (r[0], r[1], [i.gold for i in r[0]]))(dyad_samples(ps))),
-        ("acled", ACLED_FILE, C_ACLED,
-         lambda ps: (lambda r: (r[0], r[1], [i.gold for i in r[0]]))(acled_samples(ps))),
-    ]
-    for name, rel, c, make in jobs:
-        path = eval_dir / rel
+    """Train every head from the files under `shared`/eval; write them into out_dir."""
+    paths = {name: Path(shared) / "eval" / rel for name, (rel, _, _) in HEADS.items()}
+    for path in paths.values():
         if not path.is_file():
             raise EvalError(f"{path}: training file not found: pass --shared DIR "
                             "(the folder holding eval/) or set DETENTE_SHARED")
-        _, record = _train_one(name, path, rel, make, c, Path(out_dir))
-        records[name] = record
-    return records
+    return {name: train_head(name, path, out_dir) for name, path in paths.items()}
 
 
 def default_shared() -> Path:
@@ -224,6 +225,6 @@ def package_models_dir() -> Path:
 
 
 __all__ = [
-    "cross_validate", "default_shared", "folds", "package_models_dir", "train_events",
-    "trained_on",
+    "HEADS", "cross_validate", "default_shared", "folds", "package_models_dir", "train_events",
+    "train_head", "trained_on",
 ]
