@@ -9,8 +9,10 @@ its own id) as four JSON Lines shards, then in one process times:
   ray xN     `run_batch(engine="ray", workers=N)` on a local Ray started once (its start
              is reported apart: a cluster is already running when a job arrives).
 Each run is timed twice over: `wall` from the call to the last file written (planning,
-worker start-up and model loading included) and `busy` from the first part started to
-the last part finished (the steady state a long run converges to). Words are
+worker start-up and model loading included), `busy` from the first part started to
+the last part finished (the steady state a long run converges to), and `workers`: the
+sum of each worker's own rate over its own first-to-last part (leaving out that one
+worker may start seconds after another). Words are
 whitespace-separated words of article text. Ratios: each run's words/s over the bare
 pass's words/s, the bare pass being timed again after every run and the two passes
 around a run averaged, since a shared machine's load drifts (1.0 = as fast as parsing
@@ -46,7 +48,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from detente.batch import BatchReport, run_batch  # noqa: E402
+from detente.batch import BatchReport, PartResult, run_batch  # noqa: E402
 from detente.errors import InputError  # noqa: E402
 from detente.parse import load_nlp  # noqa: E402
 from detente.read import read_articles  # noqa: E402
@@ -84,9 +86,10 @@ def one_run(
     corpus: Path, out: Path, *, engine: str, workers: int, part_size: int, batch_size: int
 ) -> dict[str, Any]:
     shutil.rmtree(out, ignore_errors=True)
+    parts: list[PartResult] = []
     report: BatchReport = run_batch(
         [corpus], out=out, engine=engine, workers=workers, part_size=part_size,
-        batch_size=batch_size,
+        batch_size=batch_size, on_part=parts.append,
     )  # fmt: skip
     if report.failed or report.errors:
         raise SystemExit(f"bench: {engine} x{workers} failed: {report.failed or report.errors}")
@@ -101,9 +104,22 @@ def one_run(
         "startup_s": round(report.seconds - report.busy_seconds, 2),
         "words_per_s_wall": round(report.words / report.seconds),
         "words_per_s_busy": round(report.words / report.busy_seconds),
+        "words_per_s_workers": per_worker_rate(parts),
         "worker_peak_rss_mb": report.peak_worker_rss_mb,
         "events": report.rows.get("events", 0),
     }
+
+
+def per_worker_rate(parts: list[PartResult]) -> int:
+    """The sum over workers of each one's words / (its last part's end - its first part's
+    start): the rate the workers reach together once all are running, without the skew
+    of one worker starting later than another."""
+    total = 0.0
+    for worker in {p.worker for p in parts}:
+        mine = [p for p in parts if p.worker == worker]
+        span = max(p.finished for p in mine) - min(p.started for p in mine)
+        total += sum(p.words for p in mine) / span if span > 0 else 0.0
+    return round(total)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -187,7 +203,7 @@ def ratios(runs: list[dict[str, Any]]) -> dict[str, float]:
     out: dict[str, float] = {}
     for engine in ("local", "ray"):
         if (engine, 1) in by and (engine, 2) in by:
-            for clock in ("wall", "busy"):
+            for clock in ("wall", "busy", "workers"):
                 one, two = by[(engine, 1)], by[(engine, 2)]
                 key = f"words_per_s_{clock}"
                 out[f"{engine} scaling 2/1 ({clock})"] = round(two[key] / one[key], 2)
@@ -207,13 +223,14 @@ def show(result: dict[str, Any]) -> None:
     print(f"bare nlp.pipe: {result['bare_s']} s, {result['bare_words_per_s']:,} words/s")
     if "ray_start_s" in result:
         print(f"local Ray start: {result['ray_start_s']} s (not in the Ray runs below)")
-    header = ("run", "wall s", "busy s", "words/s wall", "words/s busy", "bare words/s",
-              "x bare wall", "x bare busy", "worker RSS MB")  # fmt: skip
+    header = ("run", "wall s", "busy s", "words/s wall", "words/s busy", "words/s workers",
+              "bare words/s", "x bare wall", "x bare busy", "worker RSS MB")  # fmt: skip
     print(" | ".join(header))
     for r in result["runs"]:
         print(" | ".join(str(v) for v in (
             f"{r['engine']} x{r['workers']}", r["wall_s"], r["busy_s"], r["words_per_s_wall"],
-            r["words_per_s_busy"], r["bare_around"], r["vs_bare_wall"], r["vs_bare_busy"],
+            r["words_per_s_busy"], r["words_per_s_workers"], r["bare_around"],
+            r["vs_bare_wall"], r["vs_bare_busy"],
             r["worker_peak_rss_mb"],
         )))  # fmt: skip
     for name, value in result["ratios"].items():
