@@ -54,7 +54,9 @@ def extract_page(html: str) -> Page:
 def _with_trafilatura(html: str) -> Page | None:
     import trafilatura
 
-    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    doc = trafilatura.bare_extraction(
+        html, with_metadata=True, include_comments=False, favor_precision=True
+    )
     if doc is None:
         return None
     get = doc.as_dict().get if hasattr(doc, "as_dict") else doc.get
