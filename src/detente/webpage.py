@@ -63,10 +63,18 @@ def _with_trafilatura(html: str) -> Page | None:
     text = get("text") or ""
     if not text.strip():
         return None
+    # trafilatura reports dates to the day; the page's own markup may give the hour and
+    # its offset, which the time stage needs.
+    marked = _with_html_parser(html).published
+    published = get("date") or None
+    if marked and (
+        published is None or (len(marked) > len(published) and marked.startswith(published))
+    ):
+        published = marked
     return Page(
         text=text,
         title=get("title") or None,
-        published=get("date") or None,
+        published=published,
         outlet=get("sitename") or None,
         url=get("url") or None,
         language=get("language") or None,
