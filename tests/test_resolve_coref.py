@@ -163,7 +163,9 @@ def test_a_pronoun_must_agree_with_the_speaker(nlp: Language, resolver: Resolver
 
 def test_appositive_title_with_its_country(nlp: Language, resolver: Resolver) -> None:
     doc, res = read(
-        nlp, resolver, "Petro Hrytsenko, Ukraine's deputy foreign minister, said talks would resume."
+        nlp,
+        resolver,
+        "Petro Hrytsenko, Ukraine's deputy foreign minister, said talks would resume.",
     )
     (person,) = actors_at(doc, res, "Hrytsenko")
     assert person.role == "Deputy Foreign Minister of Ukraine"
