@@ -279,8 +279,8 @@ class EventExtractor:
 
         src = _doc_span(doc, sources[0])
         tgt = _doc_span(doc, targets[0])
-        if src is None or tgt is None:
-            return code
+        if src is None or tgt is None or src.sent.start != tgt.sent.start:
+            return code  # an actor named in another sentence (a resolved pronoun)
         label, confidence = self.model.predict(
             dyad_features(doc, src, tgt, lexicon=self.lexicon)[0]
         )
