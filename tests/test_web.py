@@ -158,7 +158,13 @@ def test_timeline_filters_and_phone_width(site: str, watched: Watched, browser: 
     page.select_option("#f-type", "CONSULT")
     page.locator(".filters button[type=submit]").click()
     page.wait_for_function("location.hash.includes('type=CONSULT')")
-    page.wait_for_selector(".card.event .badge")
+    # The list re-renders after the hash changes: wait for the filtered list (a broken
+    # filter times out here), then read it.
+    page.wait_for_function(
+        "(() => { const b = [...document.querySelectorAll('.card.event .badge')];"
+        " return b.length > 0 && b.every(x => x.textContent.trim() === 'CONSULT'); })()",
+        timeout=10_000,
+    )
     badges = page.locator(".card.event .badge").all_inner_texts()
     assert badges and set(badges) == {"CONSULT"}
     page.fill("#f-since", "2030-01-01")
