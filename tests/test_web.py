@@ -161,8 +161,8 @@ def test_timeline_filters_and_phone_width(site: str, watched: Watched, browser: 
     # The list re-renders after the hash changes: wait for the filtered list (a broken
     # filter times out here), then read it.
     page.wait_for_function(
-        "(() => { const b = [...document.querySelectorAll('.card.event .badge')];"
-        " return b.length > 0 && b.every(x => x.textContent.trim() === 'CONSULT'); })()",
+        "() => { const b = [...document.querySelectorAll('.card.event .badge')];"
+        " return b.length > 0 && b.every(x => x.textContent.trim() === 'CONSULT'); }",
         timeout=10_000,
     )
     badges = page.locator(".card.event .badge").all_inner_texts()
