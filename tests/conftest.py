@@ -32,6 +32,11 @@ from detente.vocabulary import (
 )
 
 # ../shared beside the repository (as CI lays it out), or DETENTE_SHARED.
+# A local Ray started by any test binds to loopback only and reports no usage statistics;
+# both are read when ray is first imported, so they are set before any test runs.
+os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+
 SHARED = Path(os.environ.get("DETENTE_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 requires_shared = pytest.mark.skipif(
     not (SHARED / "corpus").is_dir(), reason=f"{SHARED} not found: set DETENTE_SHARED"

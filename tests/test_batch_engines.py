@@ -37,9 +37,11 @@ RUN_TIMES = {"created", "finished", "seconds", "worker", "engine"}
 def local_ray() -> Iterator[Any]:
     """A real local Ray for the session: two CPUs, no dashboard, no usage statistics."""
     os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
+    os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"  # keep Ray on loopback
     ray = pytest.importorskip("ray")
     ray.init(
         num_cpus=2,
+        _node_ip_address="127.0.0.1",
         include_dashboard=False,
         object_store_memory=128 * 1024 * 1024,
         logging_level=logging.WARNING,

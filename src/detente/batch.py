@@ -849,6 +849,10 @@ def ray_session(
     and no outside connection (Ray 2.60 protects its ports with a session token).
     """
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    if not address:
+        # A local Ray stays on loopback: without this Ray binds its servers to the
+        # machine's network address. (Read when ray is imported, hence before it.)
+        os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
     try:
         import ray
     except ImportError as exc:
@@ -869,6 +873,7 @@ def ray_session(
             options |= {
                 "num_cpus": workers or _cores(),
                 "object_store_memory": 128 * 1024 * 1024,
+                "_node_ip_address": "127.0.0.1",
             }
         try:
             ray.init(**options)
