@@ -137,3 +137,25 @@ def test_event_without_a_time_takes_the_article_date_with_low_precision(
 def test_author_is_the_attribution_when_nobody_is_quoted(extractor: Extractor) -> None:
     [event] = read(extractor, "Poland asked Germany for help.").events
     assert event.attribution is not None and event.attribution.text == "author"
+
+
+def test_with_a_venue_the_place_is_where_the_venue_is(extractor: Extractor) -> None:
+    [talks] = read(
+        extractor,
+        "Senior American and Russian officials held their first formal talks on ending the "
+        "war in Ukraine at Diriyah Palace on Tuesday.",
+    ).events
+    assert talks.venue is not None and talks.venue.place.kind == "venue"
+    assert talks.place is not None and talks.place.place.country == "SAU"
+    assert talks.host is not None and talks.host.actor.country == "SAU"
+    assert talks.mode == "third-party"
+
+
+def test_time_under_a_noun_modifier_still_dates_the_event(extractor: Extractor) -> None:
+    [talks] = read(
+        extractor,
+        "Senior American and Russian officials held their first formal talks on ending the "
+        "war in Ukraine at Diriyah Palace on Tuesday.",
+    ).events
+    assert talks.time is not None
+    assert (talks.time.value, talks.time.precision) == ("2025-03-04", "day")

@@ -42,6 +42,7 @@ from detente.vocabulary import (
     Attribution,
     Event,
     Evidence,
+    Place,
     PlaceMention,
     Span,
     TimeValue,
@@ -293,8 +294,13 @@ class EventExtractor:
         ):
             return code
         cameo = self.lexicon.root_cameo(label) or code.cameo
-        return VerbCode(plover=label, mode=None, context=code.context, cameo=cameo,
-                        pattern=f"model:{self.model.name} ({code.pattern})")
+        return VerbCode(
+            plover=label,
+            mode=None,
+            context=code.context,
+            cameo=cameo,
+            pattern=f"model:{self.model.name} ({code.pattern})",
+        )
 
     def consult_code(self, lemma: str) -> VerbCode | None:
         code = self.lexicon.noun(lemma)
@@ -624,7 +630,15 @@ class _Context:
         )
         venue = next((m for m in found if m.place.kind == "venue"), None)
         place = next(
-            (m for m in found if m.place.kind != "venue" and m.place.kind != "region"), None
+            (
+                m
+                for m in found
+                if m.place.kind not in {"venue", "region"}
+                # With a venue, the place is where the venue is: "talks on the war in
+                # Ukraine at Diriyah Palace" happened in Riyadh, not in Ukraine.
+                and (venue is None or _contains(m.place, venue.place))
+            ),
+            None,
         )
         if venue is not None and place is None and venue.place.within:
             city = self.owner.gazetteer.get(venue.place.within)
@@ -661,9 +675,15 @@ class _Context:
             path = None
             for head in [trigger, *nouns]:
                 path = path or _path_to(t, head)
-            if path is not None and not any(p.pos_ == "VERB" for p in path[1:-1]):
+            nested = [p for p in (path or [])[1:-1] if p.pos_ == "VERB"]
+            if path is not None and not nested:
                 governed.append(tv)
-            elif t.i not in inside:
+            elif t.i not in inside or (
+                # Under a verb that only modifies a noun or a preposition ("talks on
+                # ending the war ... on Tuesday"): an attachment choice of the parser,
+                # not a nested event with a time of its own.
+                nested and all(v.dep_ in {"pcomp", "acl"} for v in nested)
+            ):
                 sentence.append(tv)
         for pool in (governed, sentence):
             if pool:
@@ -973,6 +993,15 @@ def _unique(mentions: Iterable[ActorMention]) -> list[ActorMention]:
     return out
 
 
+def _contains(place: Place, venue: Place) -> bool:
+    """Is the venue in this place (its city, or its country)?"""
+    if venue.within and place.id == venue.within:
+        return True
+    return (
+        place.kind == "country" and place.country is not None and (place.country == venue.country)
+    )
+
+
 def _mutual(cluster: list[_Mention]) -> bool:
     return len({a.actor.country for m in cluster for a in m.sources}) >= 2
 
@@ -987,8 +1016,14 @@ def _denied_by(verb: Token) -> Token | None:
     "rejected reports that it had shelled ..."), if any."""
     current = verb
     for _ in range(4):
-        if current.head is current or current.dep_ not in {"xcomp", "ccomp", "pcomp", "acl",
-                                                           "pobj", "prep"}:
+        if current.head is current or current.dep_ not in {
+            "xcomp",
+            "ccomp",
+            "pcomp",
+            "acl",
+            "pobj",
+            "prep",
+        }:
             return None
         head = current.head
         if head.lemma_.lower() in DENIAL_VERBS:
