@@ -159,3 +159,19 @@ def test_time_under_a_noun_modifier_still_dates_the_event(extractor: Extractor) 
     ).events
     assert talks.time is not None
     assert (talks.time.value, talks.time.precision) == ("2025-03-04", "day")
+
+
+@pytest.mark.parametrize(
+    ("text", "type_", "target"),
+    [
+        ("Serbia on Thursday flatly rejected an Australian ultimatum.", "REJECT", "AUS"),
+        ("Albania on Friday denounced Serbia's crackdown.", "ACCUSE", "SRB"),
+        ("Poland threatened further action against Belarus.", "THREATEN", "BLR"),
+    ],
+)
+def test_target_named_inside_the_object(
+    extractor: Extractor, text: str, type_: str, target: str
+) -> None:
+    [event] = read(extractor, text).events
+    assert event.type == type_
+    assert codes(event.targets) == [target]

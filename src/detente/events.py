@@ -590,8 +590,50 @@ class _Context:
             for prep in xc.children:
                 if prep.dep_ == "prep" and prep.lower_ in {"with", "to", "against"}:
                     out += [m for p in prep.children if p.dep_ == "pobj" for m in self.actors_of(p)]
+        if not out:
+            out = self.owner_of_object(verb)
         sources = {m.actor.code for m in self.subjects(verb)}
         return _unique([m for m in out if m.actor.code not in sources])
+
+    def owner_of_object(self, verb: Token) -> list[ActorMention]:
+        """The party an act is aimed at when the object phrase names it: "rejected an
+        Australian ultimatum", "denounced Serbia's suppression", "threatened action
+        against Russia", "welcomed President Reagan's statement"."""
+        out: list[ActorMention] = []
+        for obj in (c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}):
+            for child in obj.children:
+                if child.dep_ == "poss":
+                    out += self.actors_of(child) or self.actors_in(child)
+                elif child.dep_ in {"amod", "compound", "nmod"}:
+                    out += self.actors_in(child)
+                elif child.dep_ == "prep" and child.lower_ in {
+                    "against",
+                    "to",
+                    "with",
+                    "on",
+                    "from",
+                    "by",
+                    "of",
+                }:
+                    out += [
+                        m for p in child.children if p.dep_ == "pobj" for m in self.actors_of(p)
+                    ]
+        return out
+
+    def actors_in(self, token: Token) -> list[ActorMention]:
+        """Actor mentions whose span covers this token (a nationality adjective is stored
+        by its span, not by a head token, when its noun is not an agent)."""
+        found = list(self.res.by_token.get(token.i, []))
+        if not found:
+            start, end = token.idx, token.idx + len(token.text)
+            found = [
+                m
+                for m in self.res.actors
+                if m.evidence.span.start <= start
+                and end <= m.evidence.span.end
+                and m.actor.kind in {"state", "organization", "person"}
+            ]
+        return found
 
     def has_anaphoric_subject(self, verb: Token) -> bool:
         """ "The delegations from both countries": a definite plural subject that points
