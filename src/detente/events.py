@@ -688,20 +688,6 @@ class _Context:
                 place = PlaceMention(city, venue.evidence)
         return place, venue
 
-    def _places_in(self, token: Token) -> list[PlaceMention]:
-        """Places named by a phrase head and its coordinated or nested locations ("at
-        Ciragan Palace in Istanbul")."""
-        out: list[PlaceMention] = []
-        mention = self.res.place_by_token.get(token.i)
-        if mention is not None:
-            out.append(mention)
-        for child in token.children:
-            if child.dep_ == "conj":
-                out += self._places_in(child)
-            elif child.dep_ == "prep" and child.lower_ in {"in", "at", "near"}:
-                out += [m for o in child.children if o.dep_ == "pobj" for m in self._places_in(o)]
-        return out
-
     def time_of(self, trigger: Token, nouns: Iterable[Token]) -> TimeValue | None:
         """The time expression governed by the trigger, else one in its sentence that is
         not inside the trigger's complements (those times belong to nested events)."""

@@ -83,6 +83,7 @@ class Extractor:
     def read_doc(self, article: Article, doc: Doc) -> Reading:
         from detente.classify import dyad_model
         from detente.events import EventExtractor
+        from detente.grammar import tense_at
         from detente.resolve import Resolver
         from detente.timex import TimeTagger
 
@@ -92,7 +93,7 @@ class Extractor:
         zones = _sentence_zones(doc, resolution)
         tagger = TimeTagger(
             zone_of=lambda offset: _zone_at(doc, zones, offset),
-            tense_of=lambda offset: _tense_at(doc, offset),
+            tense_of=lambda offset: tense_at(doc, offset),
             city_zone=lambda name: (
                 place.timezone if (place := self.gazetteer.resolve(name)) else None
             ),
@@ -137,12 +138,3 @@ def _zone_at(doc: Doc, zones: dict[int, str], offset: int) -> str | None:
     if span is None:
         return zones.get(-1)
     return zones.get(span.sent.start, zones.get(-1))
-
-
-def _tense_at(doc: Doc, offset: int) -> str:
-    span = doc.char_span(offset, offset + 1, alignment_mode="expand")
-    if span is None:
-        return "present"
-    from detente.grammar import clause_tense
-
-    return clause_tense(span[0])
