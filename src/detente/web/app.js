@@ -65,9 +65,17 @@ function route(page, params) {
   return "#/" + page + (q ? "?" + q : "");
 }
 
-async function getJSON(path) {
+// Each render of a route gets a number; data fetched for an older render is dropped, so a
+// slow page can never draw over the page the reader has moved on to.
+let renderSeq = 0;
+
+class StaleRender extends Error {}
+
+async function getJSON(path, { forRoute = true } = {}) {
+  const seq = renderSeq;
   const response = await fetch(path, { headers: { Accept: "application/json" } });
   const body = await response.json().catch(() => ({}));
+  if (forRoute && seq !== renderSeq) throw new StaleRender(path);
   if (!response.ok) throw new Error(body.error || `${path}: HTTP ${response.status}`);
   return body;
 }
@@ -111,6 +119,7 @@ const pages = {
 };
 
 async function render() {
+  renderSeq += 1;
   const hash = window.location.hash || "#/timeline";
   if (!hash.startsWith("#/")) return;
   const [path, query] = hash.slice(2).split("?");
@@ -125,13 +134,14 @@ async function render() {
   try {
     await page(params, rest.map(decodeURIComponent));
   } catch (err) {
+    if (err instanceof StaleRender) return; // the reader has moved on: a newer render draws
     show(el("p", { class: "error", role: "alert", text: "Could not load this page: " + err.message }));
   }
 }
 
 async function showCounts() {
   try {
-    const c = await getJSON("/api/counts");
+    const c = await getJSON("/api/counts", { forRoute: false });
     document.getElementById("counts").textContent =
       `${c.articles} articles · ${c.events} events · ${c.negotiation} negotiation records`;
   } catch (_err) {
@@ -308,7 +318,13 @@ async function mapPage(params) {
   const markers = svg("g", { class: "markers" });
   const select = async (place) => {
     for (const m of map.querySelectorAll(".marker")) m.classList.toggle("selected", m.dataset.id === place.id);
-    const events = await Promise.all(place.event_ids.map((id) => getJSON("/api/events/" + encodeURIComponent(id))));
+    let events;
+    try {
+      events = await Promise.all(place.event_ids.map((id) => getJSON("/api/events/" + encodeURIComponent(id))));
+    } catch (err) {
+      if (err instanceof StaleRender) return; // the map is gone
+      throw err;
+    }
     detail.replaceChildren(el("h2", { text: place.name }),
       el("p", { class: "meta", text: `${place.kind}${place.country ? ", " + place.country : ""} · ${place.lat.toFixed(3)}, ${place.lon.toFixed(3)}` }),
       el("ol", { class: "plain" }, events.map(eventCard)));
