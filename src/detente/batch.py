@@ -944,28 +944,12 @@ def load_batch(
 ) -> IngestReport:
     """Store every Reading of a batch output (each article in its own transaction, fused
     as the store fuses); what `detente ingest OUT` does for a batch output folder."""
-    from detente.store import IngestReport
+    from detente.store import add_readings
 
     folder = Path(out)
     if not is_batch_output(folder):
         raise BatchError(f"{folder}: is not a batch output (no {MANIFEST}); run `detente batch`")
-    notify = on_item or (lambda item: None)
-    new = unchanged = events = 0
-    errors: list[InputError] = []
-    for reading in iter_readings(folder):
-        try:
-            added = store.add_reading(reading)
-        except InputError as err:
-            errors.append(err)
-            notify(err)
-            continue
-        if added.new:
-            new += 1
-            events += added.events
-        else:
-            unchanged += 1
-        notify(added)
-    return IngestReport(new=new, unchanged=unchanged, events=events, errors=tuple(errors))
+    return add_readings(iter_readings(folder), store=store, on_item=on_item)
 
 
 def ingest_inputs(

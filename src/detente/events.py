@@ -32,7 +32,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from detente.gazetteer import Gazetteer
-from detente.grammar import clause_tense, is_hypothetical, is_negated
+from detente.grammar import SCHEDULING, clause_tense, is_hypothetical, is_negated
 from detente.resolution import Resolution
 from detente.verbs import VerbCode, VerbLexicon
 from detente.vocabulary import (
@@ -110,42 +110,12 @@ LIGHT_VERBS = frozenset(
         "organise",
     }
 )
-# Predicates that schedule or intend their complement, or describe rather than act; they
-# are not events themselves.
-NON_EVENTS = frozenset(
-    {
-        "expect",
-        "anticipate",
-        "schedule",
-        "set",
-        "due",
-        "plan",
-        "intend",
-        "prepare",
-        "slate",
-        "aim",
-        "hope",
-        "go",
-        "poise",
-        "determine",
-        "want",
-        "seek",
-        "try",
-        "need",
-        "be",
-        "begin",
-        "maintain",
-        "include",
-        "represent",
-        "lead",
-        "head",
-        "follow",
-        "involve",
-        "establish",
-        "achieve",
-        "end",
-    }
-)
+# Predicates that schedule or intend their complement (grammar.SCHEDULING, less those that
+# are events themselves: agreeing, proposing), or describe rather than act.
+NON_EVENTS = (SCHEDULING - {"agree", "propose", "likely"}) | frozenset(
+    {"want", "seek", "try", "need", "be", "begin", "maintain", "include", "represent",
+     "lead", "head", "follow", "involve", "establish", "achieve", "end"}
+)  # fmt: skip
 # Verbs whose complement is an event the subject says did not happen.
 DENIAL_VERBS = frozenset({"deny", "dismiss", "refute", "rebut", "disavow"})
 # Participles that name who saw or obtained a document: "a memo seen by Reuters".

@@ -1079,7 +1079,7 @@ def ingest(
     notify = on_item or (lambda item: None)
     errors: list[InputError] = []
 
-    new = unchanged = stored_events = 0
+    unchanged = 0
 
     def good_articles() -> Iterator[Article]:
         nonlocal unchanged
@@ -1099,7 +1099,24 @@ def ingest(
                 errors.append(err)
                 notify(err)
 
-    for reading in extractor.extract_many(good_articles(), batch_size=batch_size):
+    readings = extractor.extract_many(good_articles(), batch_size=batch_size)
+    stored = add_readings(readings, store=store, on_item=notify, errors=errors)
+    return IngestReport(stored.new, unchanged + stored.unchanged, stored.events, stored.errors)
+
+
+def add_readings(
+    readings: Iterable[Reading],
+    *,
+    store: Store,
+    on_item: Callable[[Added | InputError], None] | None = None,
+    errors: list[InputError] | None = None,
+) -> IngestReport:
+    """Store each Reading in its own transaction. An article the store refuses (an id
+    already stored with another text) is appended to `errors` and the run goes on."""
+    notify = on_item or (lambda item: None)
+    errors = [] if errors is None else errors
+    new = unchanged = events = 0
+    for reading in readings:
         try:
             added = store.add_reading(reading)
         except InputError as err:
@@ -1108,8 +1125,8 @@ def ingest(
             continue
         if added.new:
             new += 1
-            stored_events += added.events
+            events += added.events
         else:
             unchanged += 1
         notify(added)
-    return IngestReport(new, unchanged, stored_events, tuple(errors))
+    return IngestReport(new, unchanged, events, tuple(errors))
