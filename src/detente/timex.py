@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -563,7 +563,7 @@ class _State:
     """What the article has said so far that later expressions lean on."""
 
     quarter: tuple[int, int] | None = None  # (year, quarter) last named
-    history: list[tuple[int, str]] = field(default_factory=list)
+    day: date | None = None  # the calendar day last named ("Friday", "Oct. 23")
 
 
 ZoneOf = Callable[[int], str | None]
@@ -834,6 +834,8 @@ class TimeTagger:
             day, unanchored = self._day(hit, anchor)
             if day is None:
                 return make.uncertain_day(hit), 1
+            if not unanchored:
+                state.day = day
             clocks, consumed = self._following_clocks(text, hits, i)
             if clocks:
                 end = clocks[-1].end
@@ -994,6 +996,8 @@ class TimeTagger:
             )
             word = re.sub(r"\s+", " ", word).removeprefix("more ")
             ref = REF_VALUES.get(word) or REF_VALUES.get(g["ref"].lower())
+            if word in {"soon", "shortly"} and self.tense_of(hit.start) == "past":
+                return None  # "he was soon released": soon after another event, not the article
             return make.value("DATE", ref, "vague") if ref else None
         if kind == "set":
             word = g["set"].lower().split()[-1]
@@ -1061,7 +1065,12 @@ class TimeTagger:
         if kind == "part":
             rel = g["rel"].lower()
             part = PARTS[g["part"].lower()]
-            day = anchor - timedelta(days=1) if rel == "last" else anchor
+            if rel == "last":
+                day = anchor - timedelta(days=1)
+            elif rel in {"the", "that"}:
+                day = state.day or anchor  # "in the morning": of the day the story tells
+            else:
+                day = anchor
             return make.value("TIME", f"{day.isoformat()}T{part}", "day")
         if kind == "relunit":
             return _relunit(make, m, anchor, tense)
@@ -1123,6 +1132,11 @@ def _extent(kind: str, m: re.Match[str]) -> tuple[int, int] | None:
         word = g["ref"].lower()
         if word.startswith("in "):
             start = m.start("ref") + 3
+        if word in {"soon", "shortly"} and (
+            re.search(r"\bas\s+$", m.string[max(0, start - 4) : start], re.I)
+            or re.match(r"\s+(?:after|afterwards?|before|thereafter)\b", m.string[end:], re.I)
+        ):
+            return None  # "as soon as it opens", "shortly after the vote": a signal, no time
         if word in {"current", "recent"} and re.match(
             r"[\s-]+(?:account|accounts|assets|liabilities|prices|dollars|events|law|rules|"
             r"affairs|issue|ratio|members?)\b",
@@ -1130,6 +1144,29 @@ def _extent(kind: str, m: re.Match[str]) -> tuple[int, int] | None:
             re.I,
         ):
             return None
+    if kind == "part" and g["rel"].lower() in {"the", "that"}:
+        if re.match(r"\s+(?:of|when|that|the|a|an|before|after|in which)\b", m.string[end:], re.I):
+            return None  # "the night of Oct. 23", "the night the plane fell": the day is elsewhere
+    if kind == "month":
+        month = g["month"]
+        following = m.string[end : end + 12]
+        if (
+            not g.get("year")
+            and not month.endswith(".")
+            and len(month) <= 4
+            and re.match(r" [A-Z][a-z]", following)
+        ):
+            return None  # "Jan Kavan": a first name
+        before = m.string[max(0, start - 12) : start]
+        if (
+            month.lower() == "march"
+            and re.match(r"\s+(?:for|of the|on)\s", following, re.I)
+            and re.search(r"(?:\bthe|\bannual|\bgreat|[`'\"])\s*$", before, re.I)
+        ):
+            return None  # "the annual March for Life": a march, not the month
+    if kind == "clock" and (g.get("noon") or "").lower() == "noon":
+        if re.search(r"\bhigh\s+$", m.string[max(0, m.start("noon") - 6) : m.start("noon")], re.I):
+            return None  # "high noon": the idiom
     if kind in {"md", "dm"}:
         month = g["month"]
         if (

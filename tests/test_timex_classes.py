@@ -1,0 +1,66 @@
+"""Error classes fixed after reading the TimeML dev corpora, each on hand-written sentences:
+signals that are not times ("as soon as"), names that look like months ("Jan Kavan",
+"the March for Peace"), idioms ("high noon"), and parts of the day told of a day named
+earlier."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from detente.timex import TimeTagger
+
+ANCHOR = date(2025, 6, 4)  # a Wednesday
+
+
+def values(
+    text: str, *, tense: str = "present", anchor: date | None = ANCHOR
+) -> list[tuple[str, str, str]]:
+    tagger = TimeTagger(tense_of=lambda _o: tense)
+    return [
+        (v.evidence.span.text, v.type, v.value)
+        for v in tagger.tag(text, article_id="a", anchor=anchor)
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ferry will sail as soon as the storm passes.",
+        "Shortly after the vote, the minister resigned.",
+        "The mayor spoke soon before the parade.",
+    ],
+)
+def test_soon_as_a_signal_is_not_a_time(text: str) -> None:
+    assert values(text) == []
+
+
+def test_soon_in_a_past_story_is_not_the_article_future() -> None:
+    assert values("The driver was soon released.", tense="past") == []
+    assert values("Officials will decide soon.", tense="future") == [("soon", "DATE", "FUTURE_REF")]
+    assert values("They want an answer as soon as possible.") == [
+        ("as soon as possible", "DATE", "FUTURE_REF")
+    ]
+
+
+def test_names_that_look_like_months() -> None:
+    assert values("Foreign Minister Jan Novak met the envoy.") == []
+    assert values("Thousands joined the annual March for Clean Air.") == []
+    assert values("He retired in March for health reasons.") == [("March", "DATE", "2025-03")]
+    assert values("The talks resume Jan. 9.") == [("Jan. 9", "DATE", "2025-01-09")]
+
+
+def test_high_noon_is_an_idiom() -> None:
+    assert values("For the city, it is high noon.") == []
+    assert values("They meet at noon.")[0][2] == "2025-06-04T12:00"
+
+
+def test_the_morning_is_of_the_day_the_story_tells() -> None:
+    got = values("The market fell on Monday. Buyers returned in the morning.", tense="past")
+    assert got == [("Monday", "DATE", "2025-06-02"), ("the morning", "TIME", "2025-06-02TMO")]
+
+
+def test_the_night_of_a_date_is_left_to_the_date() -> None:
+    got = values("He was shot on the night of Friday, May 30.", tense="past")
+    assert got == [("Friday, May 30", "DATE", "2025-05-30")]
