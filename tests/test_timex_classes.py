@@ -64,3 +64,18 @@ def test_the_morning_is_of_the_day_the_story_tells() -> None:
 def test_the_night_of_a_date_is_left_to_the_date() -> None:
     got = values("He was shot on the night of Friday, May 30.", tense="past")
     assert got == [("Friday, May 30", "DATE", "2025-05-30")]
+
+
+def test_a_year_ago_beside_quarter_figures_is_that_quarter() -> None:
+    text = (
+        "Profit rose in the third quarter.\n\n"
+        "Sales were $5 million, up from $4 million a year earlier.\n\n"
+        "Costs fell.\n\nMore costs fell.\n\nDebt was $2 million, against $3 million a year ago."
+    )
+    got = [v for _, _, v in values(text)]
+    assert got == ["2025-Q3", "2024-Q3", "2024"]
+
+
+def test_an_earlier_years_period_does_not_become_the_quarter_spoken_of() -> None:
+    text = "In the third quarter profit rose, unlike the 2024 period. The year-ago loss was big."
+    assert [v for _, _, v in values(text)] == ["2025-Q3", "2024-Q3", "2024-Q3"]

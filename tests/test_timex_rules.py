@@ -55,7 +55,8 @@ def test_relative_dates_are_anchored_on_the_article(text: str, expected: tuple) 
         ("on Sunday", "past", "2025-06-01"),  # the article's own weekday is its day
         ("last Sunday", "present", "2025-05-25"),
         ("next Sunday", "present", "2025-06-08"),
-        ("on Tuesday", "present", "2025-06-03"),  # nearest when tense says nothing
+        ("on Tuesday", "present", "2025-05-27"),  # tense says nothing: the week gone by
+        ("on Monday", "present", "2025-06-02"),  # ... unless it is the next day
     ],
 )
 def test_weekdays_follow_tense_both_ways(text: str, tense: str, value: str) -> None:

@@ -564,6 +564,7 @@ class _State:
 
     quarter: tuple[int, int] | None = None  # (year, quarter) last named
     day: date | None = None  # the calendar day last named ("Friday", "Oct. 23")
+    quarter_at: int = -1  # where that quarter was named
 
 
 ZoneOf = Callable[[int], str | None]
@@ -686,10 +687,10 @@ def _weekday(anchor: date, weekday: int, rel: str | None, tense: str) -> date:
         return anchor + timedelta(days=delta if delta < 0 else delta - 7)
     if rel == "this":
         return anchor + timedelta(days=delta)
-    # Present or unknown: the nearest such day, the past one on a tie (news reports).
+    # Present or unknown: news mostly reports the week gone by, so the last such day,
+    # unless it is the day after the article's ("Monday" in a Sunday story).
     forward = delta if delta >= 0 else delta + 7
-    back = forward - 7
-    return anchor + timedelta(days=forward if forward < -back else back)
+    return anchor + timedelta(days=forward if forward == 1 else forward - 7)
 
 
 def _week(day: date) -> str:
@@ -1561,7 +1562,10 @@ def _quarter(make: _Maker, m: re.Match[str], anchor: date, tense: str, state: _S
         or "last year's" in words
         or g.get("ago")
     ):
-        state.quarter = (year, number)
+        if state.quarter is None or not (year_text and year < state.quarter[0]):
+            # "the 1988 period" after the 1989 quarter is its comparison, not a new topic
+            state.quarter = (year, number)
+        state.quarter_at = make.hit.end
     if re.search(r"year[- ](?:earlier|ago)|last year's|comparable|corresponding", words) or g.get(
         "ago"
     ):
@@ -1628,8 +1632,16 @@ def _ago(make: _Maker, m: re.Match[str], anchor: date, state: _State) -> TimeVal
     sign = 1 if direction in {"later", "hence", "from now"} else -1
     if unit == "year" and n == 1 and direction in {"ago", "earlier"} and state.quarter:
         # "a year ago" beside a quarter's figures: the same quarter a year before
-        sentence_start = max(make.text.rfind(". ", 0, make.hit.start), 0)
-        if re.search(r"quarter|period", make.text[sentence_start : make.hit.start], re.I):
+        # ... named in this sentence, or a quarter's figures given in this paragraph or
+        # the one before
+        sentence_start = max(
+            make.text.rfind(". ", 0, make.hit.start), make.text.rfind("\n", 0, make.hit.start), 0
+        )
+        gap = make.text[max(state.quarter_at, 0) : make.hit.start]
+        if (
+            re.search(r"quarter|period", make.text[sentence_start : make.hit.start], re.I)
+            or gap.count("\n\n") <= 1
+        ):
             year, number = state.quarter
             return make.value("DATE", f"{year - 1:04d}-Q{number}", "quarter")
     if unit in {"second", "minute", "hour"}:
