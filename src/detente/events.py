@@ -230,6 +230,17 @@ class EventExtractor:
                 nominal.append(mention)
         return ctx.fold(verbal, nominal)
 
+    def context(
+        self,
+        doc: Doc,
+        article: Article,
+        resolution: Resolution,
+        times: Sequence[TimeValue],
+    ) -> ArticleContext:
+        """The event stage's argument finders for one article (the actors of a phrase, who
+        says so, the time of a clause), for the negotiation stage that reads after it."""
+        return _Context(doc, article, resolution, times, self)
+
     def typed(
         self,
         doc: Doc,
@@ -394,7 +405,7 @@ class _Context:
         event verb? "urged X to stop fighting": neither stopping nor fighting happened."""
         current = token
         for _ in range(8):
-            if current.dep_ != "xcomp" or current.head is current:
+            if current.dep_ != "xcomp" or current.head.i == current.i:
                 return False
             head = current.head
             lemma = head.lemma_.lower()
@@ -431,7 +442,7 @@ class _Context:
                 participants += self.res.by_token.get(child.i, [])
         place, venue = self.place_of(token, [token])
         governor = token.head
-        while governor.pos_ not in {"VERB", "AUX"} and governor.head is not governor:
+        while governor.pos_ not in {"VERB", "AUX"} and governor.head.i != governor.i:
             governor = governor.head
         governor_preps = [c.lower_ for c in governor.children if c.dep_ == "prep"]
         proposed = (
@@ -513,7 +524,7 @@ class _Context:
         out: list[ActorMention] = []
         for s in subj + agents:
             out += self.actors_of(s)
-        if not out and verb.dep_ in {"xcomp", "advcl"} and verb.head is not verb:
+        if not out and verb.dep_ in {"xcomp", "advcl"} and verb.head.i != verb.i:
             head = verb.head
             controllers = [c for c in head.children if c.dep_ in {"dobj"}] or [
                 c for c in head.children if c.dep_ in {"nsubj", "nsubjpass"}
@@ -522,11 +533,11 @@ class _Context:
                 out += self.actors_of(c)
             if not out and head.dep_ in {"xcomp", "ccomp", "conj"}:
                 out = self.subjects(head)
-        if not out and verb.dep_ == "conj" and verb.head is not verb:
+        if not out and verb.dep_ == "conj" and verb.head.i != verb.i:
             out = self.subjects(verb.head)
         if not out:
             passive = [c for c in verb.children if c.dep_ == "nsubjpass"]
-            if not passive and verb.head is not verb and verb.dep_ == "xcomp":
+            if not passive and verb.head.i != verb.i and verb.dep_ == "xcomp":
                 passive = [c for c in verb.head.children if c.dep_ == "nsubjpass"]
             for s in passive:
                 if not agents:
@@ -550,7 +561,7 @@ class _Context:
         if not out:
             # A recipient deeper in the clause: "present a roadmap ... to the delegation".
             for t in _clause_subtree(verb):
-                if t.dep_ == "pobj" and t.head.lower_ in {"to", "with"} and t.head.head is not verb:
+                if t.dep_ == "pobj" and t.head.lower_ in {"to", "with"} and t.head.head.i != verb.i:
                     out += self.actors_of(t)
         if not out and (verb.lemma_.lower() in REQUEST_FROM or code.plover == "REQUEST"):
             for t in _clause_subtree(verb):
@@ -722,7 +733,7 @@ class _Context:
                     return self._attribution_of(obj)
         current = trigger
         for _ in range(10):
-            if current.dep_ in {"ccomp", "parataxis"} and current.head is not current:
+            if current.dep_ in {"ccomp", "parataxis"} and current.head.i != current.i:
                 head = current.head
                 if head.lemma_.lower() in REPORTING:
                     subj = next(
@@ -730,7 +741,7 @@ class _Context:
                     )
                     if subj is not None:
                         return self._attribution_of(subj)
-            if current.head is current:
+            if current.head.i == current.i:
                 break
             current = current.head
         return None
@@ -917,6 +928,10 @@ class _Context:
         return place.name if place else code
 
 
+# The public name of the per-article helpers, for later stages.
+ArticleContext = _Context
+
+
 def _same_meeting(cluster: list[_Mention], m: _Mention) -> bool:
     """Could mention m report the meeting of this cluster?"""
     places = {c.place.place.id for c in cluster if c.place}
@@ -1014,7 +1029,7 @@ def _denied_by(verb: Token) -> Token | None:
     "rejected reports that it had shelled ..."), if any."""
     current = verb
     for _ in range(4):
-        if current.head is current or current.dep_ not in {
+        if current.head.i == current.i or current.dep_ not in {
             "xcomp",
             "ccomp",
             "pcomp",
@@ -1041,7 +1056,7 @@ def _nonfinite(verb: Token) -> bool:
             return True
         if current.dep_ == "advcl" and current.tag_ in {"VBG", "VBN"}:
             return True
-        if current.dep_ != "xcomp" or current.head is current:
+        if current.dep_ != "xcomp" or current.head.i == current.i:
             return False
         current = current.head
     return False
@@ -1070,7 +1085,7 @@ def _path_to(token: Token, ancestor: Token) -> list[Token] | None:
     for _ in range(30):
         if current.i == ancestor.i:
             return path
-        if current.head is current:
+        if current.head.i == current.i:
             return None
         current = current.head
         path.append(current)

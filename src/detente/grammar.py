@@ -48,7 +48,7 @@ def clause_verb(token: Token) -> Token:
     for _ in range(40):
         if current.pos_ in {"VERB", "AUX"} and current.dep_ != "aux":
             return current
-        if current.head is current:
+        if current.head.i == current.i:
             return current
         current = current.head
     return current
@@ -65,7 +65,7 @@ def _past_perfect(verb: Token) -> bool:
     for _ in range(4):
         if "had" in _aux_lemmas(current):
             return True
-        if current.dep_ not in {"xcomp", "acomp"} or current.head is current:
+        if current.dep_ not in {"xcomp", "acomp"} or current.head.i == current.i:
             return False
         current = current.head
     return False
@@ -85,7 +85,7 @@ def clause_tense(token: Token) -> str:
     if _past_perfect(verb):
         return "past"  # "had been due to expire Friday": that plan is over
     head = verb.head
-    if verb.dep_ in {"xcomp", "ccomp"} and head is not verb:
+    if verb.dep_ in {"xcomp", "ccomp"} and head.i != verb.i:
         head_lemma = head.lemma_.lower()
         if head_lemma in SCHEDULING and verb.dep_ == "xcomp":
             return "future"
@@ -95,7 +95,7 @@ def clause_tense(token: Token) -> str:
         return "future"
     if verb.tag_ == "VBD" or auxes & {"did", "had", "was", "were", "has", "have"}:
         return "past"
-    if verb.tag_ == "VBN" and head is not verb and head.tag_ == "VBD":
+    if verb.tag_ == "VBN" and head.i != verb.i and head.tag_ == "VBD":
         return "past"
     return "present"
 

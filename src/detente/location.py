@@ -221,7 +221,7 @@ def _tier(place: Token, trigger: Token, anchors: list[Token]) -> int | None:
     # A governing verb's locative phrase ("In Vienna, ... marched to celebrate").
     governor = trigger.head
     seen = 0
-    while governor is not trigger and seen < 6:
+    while governor.i != trigger.i and seen < 6:
         if governor.lemma_.lower() in REPORTING:
             break
         path = _path_to(place, [governor])
@@ -229,7 +229,7 @@ def _tier(place: Token, trigger: Token, anchors: list[Token]) -> int | None:
             kinds = _kinds(path[1], governor)
             if kinds is not None and "locative" in kinds:
                 return 3
-        if governor.head is governor:
+        if governor.head.i == governor.i:
             break
         governor = governor.head
         seen += 1
@@ -245,7 +245,7 @@ def _loose(place: Token, trigger: Token) -> bool:
     origin or a party, not under a verb of saying, not in a relative clause."""
     current = place
     for _ in range(40):
-        if current.head is current:
+        if current.head.i == current.i:
             return True
         if current.dep_ in CLAUSES or current.dep_ in {"advcl", "acl"}:
             return False
@@ -267,7 +267,7 @@ def _path_to(place: Token, anchors: list[Token]) -> tuple[Token, list[Token]] | 
     for _ in range(40):
         if current.i in ids:
             return current, steps
-        if current.head is current:
+        if current.head.i == current.i:
             return None
         steps.append(current)
         current = current.head
@@ -312,7 +312,7 @@ def _under_locative(place: Token, trigger: Token) -> bool:
     """An appositive or possessive inside a locative phrase ("in Aleppo, Syria's ...")."""
     current = place
     for _ in range(6):
-        if current.head is current or current.head is trigger:
+        if current.head.i == current.i or current.head.i == trigger.i:
             return False
         current = current.head
         if current.dep_ == "prep" and current.lower_ in LOCATIVE_PREPS:
@@ -327,7 +327,7 @@ def _sentence_initial_in(place: Token) -> bool:
     for _ in range(4):
         if current.dep_ == "prep" and current.lower_ in {"in", "at"}:
             return current.i - sent.start <= 1
-        if current.head is current:
+        if current.head.i == current.i:
             return False
         current = current.head
     return False
@@ -336,10 +336,10 @@ def _sentence_initial_in(place: Token) -> bool:
 def _under_reporting(place: Token, trigger: Token) -> bool:
     current = place
     for _ in range(40):
-        if current.head is current:
+        if current.head.i == current.i:
             return False
         current = current.head
-        if current is trigger:
+        if current.i == trigger.i:
             return False
         if current.lemma_.lower() in REPORTING and current.pos_ == "VERB":
             return True

@@ -98,7 +98,7 @@ def is_locative(token: Token) -> bool:
         return token.ent_type_ in {"GPE", "LOC", "FAC"}
     if dep == "npadvmod":
         return True
-    if dep in {"conj", "appos"} and token.head is not token:
+    if dep in {"conj", "appos"} and token.head.i != token.i:
         return is_locative(token.head)
     return False
 

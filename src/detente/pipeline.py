@@ -1,4 +1,4 @@
-"""The flow of one article: parse -> mentions -> resolve -> times -> events.
+"""The flow of one article: parse -> mentions -> resolve -> times -> events -> negotiation.
 
     extractor = Extractor()                       # model and data load lazily
     reading = extractor.extract(article)          # one Article -> one Reading
@@ -84,6 +84,7 @@ class Extractor:
         from detente.classify import dyad_model
         from detente.events import EventExtractor
         from detente.grammar import tense_at
+        from detente.negotiation import NegotiationReader
         from detente.resolve import Resolver
         from detente.timex import TimeTagger
 
@@ -99,15 +100,28 @@ class Extractor:
             ),
         )
         times = tagger.tag(article.text, article_id=article.id, anchor=article.published_date)
-        events = EventExtractor(
+        event_stage = EventExtractor(
             lexicon=self.lexicon, gazetteer=self.gazetteer, model=dyad_model()
-        ).extract(doc, article, resolution, times)
+        )
+        events = event_stage.extract(doc, article, resolution, times)
+        talks = NegotiationReader(registry=self.registry).read(
+            doc,
+            article,
+            resolution,
+            times,
+            events,
+            event_stage.context(doc, article, resolution, times),
+        )
         return Reading(
             article=article,
             actors=tuple(resolution.actors),
             places=tuple(resolution.places),
             times=tuple(times),
             events=tuple(events),
+            rounds=tuple(talks.rounds),
+            proposals=tuple(talks.proposals),
+            positions=tuple(talks.positions),
+            processes=tuple(talks.processes),
         )
 
 

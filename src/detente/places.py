@@ -427,7 +427,7 @@ def _acting(token: Token) -> bool:
         "among",
     }:
         return True
-    if dep == "conj" and token.head is not token:
+    if dep == "conj" and token.head.i != token.i:
         return _acting(token.head)
     return False
 

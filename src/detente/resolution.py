@@ -51,7 +51,7 @@ def heads(token: Token) -> tuple[int, ...]:
     """The token and, for a name inside a bigger noun phrase, that phrase's head."""
     heads = [token.i]
     current = token
-    while current.dep_ == "compound" and current.head is not current:
+    while current.dep_ == "compound" and current.head.i != current.i:
         current = current.head
         heads.append(current.i)
     return tuple(heads)

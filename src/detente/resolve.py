@@ -374,7 +374,7 @@ class Resolver:
             return
         # The noun this adjective qualifies: "Ukrainian [and Russian] delegations".
         anchor = token
-        while anchor.dep_ in {"conj", "cc"} and anchor.head is not anchor:
+        while anchor.dep_ in {"conj", "cc"} and anchor.head.i != anchor.i:
             anchor = anchor.head
         noun = anchor.head if anchor.dep_ in {"amod", "compound", "nmod", "poss"} else token
         if noun.pos_ not in {"NOUN", "PROPN"} or noun.i in taken:
@@ -437,7 +437,7 @@ class Resolver:
                 continue
             verb = token.head
             speaker: list[ActorMention] = []
-            if verb.dep_ == "ccomp" and verb.head is not verb:
+            if verb.dep_ == "ccomp" and verb.head.i != verb.i:
                 for sib in verb.head.children:
                     if sib.dep_ in {"nsubj", "nsubjpass"}:
                         speaker = result.by_token.get(sib.i, [])

@@ -192,6 +192,11 @@ class Event:
 
 @dataclass(frozen=True)
 class Provision:
+    """One item of a proposal: its issue (taxonomy.ISSUES), its step in the proposal's
+    sequence (items of the same step come together) and parameters such as
+    ("duration_min", "P30D"), ("scope", "full"), ("parties", "USA; European partners").
+    `evidence` is the phrase that states it."""
+
     step: int
     issue: str
     evidence: Evidence
@@ -199,7 +204,22 @@ class Provision:
 
 
 @dataclass(frozen=True)
+class StatusChange:
+    """A proposal's status as one sentence reports it ("sent", "awaited", "rejected")."""
+
+    status: str
+    evidence: Evidence
+    date: str | None = None  # the day it is reported for (TimeML value), if known
+    tense: str | None = None  # "past", "present", "future": whether it happened yet
+
+
+@dataclass(frozen=True)
 class Proposal:
+    """A negotiating document ("roadmap", "memorandum", "peace plan"). Its aliases in one
+    article ("the roadmap", "the proposed framework", "the peace blueprint") are one
+    Proposal: `names` holds each, `mentions` each span; `status` is the latest of
+    `history`; `sources` says who reports its content."""
+
     id: str
     author: Actor | None
     recipient: Actor | None
@@ -207,32 +227,87 @@ class Proposal:
     status: str
     evidence: Evidence
     provisions: tuple[Provision, ...] = ()
+    ordered: bool = False
+    mentions: tuple[Evidence, ...] = ()
+    history: tuple[StatusChange, ...] = ()
+    sources: tuple[Attribution, ...] = ()
+    process: str | None = None
 
 
 @dataclass(frozen=True)
 class Delegation:
+    """A party's negotiating team at a round: its head (with the office the text or the
+    registry gives), members, who appointed it and who reported it."""
+
     party: Actor
     evidence: Evidence
     head: ActorMention | None = None
     members: tuple[ActorMention, ...] = ()
     appointed_by: ActorMention | None = None
+    head_role: str | None = None
+    reported_by: ActorMention | None = None
+    mentions: tuple[Evidence, ...] = ()
 
 
 @dataclass(frozen=True)
 class Round:
+    """A round of talks: the CONSULT event `event_id` seen as a step of a process, with
+    its ordinal ("second round"), format ("direct, face-to-face"), host, place, venue,
+    start time and the delegations that attend."""
+
     event_id: str
     evidence: Evidence
     ordinal: int | None = None
     format: str | None = None
     delegations: tuple[Delegation, ...] = ()
+    parties: tuple[Actor, ...] = ()
+    host: Actor | None = None
+    place: PlaceMention | None = None
+    venue: PlaceMention | None = None
+    time: TimeValue | None = None
+    outcome: str | None = None
+    process: str | None = None
+    mentions: tuple[Evidence, ...] = ()
+    cues: tuple[Evidence, ...] = ()  # the words the ordinal and format were read from
 
 
 @dataclass(frozen=True)
 class Position:
+    """A party's stance (taxonomy.STANCES) on an issue, with the option as stated
+    (`text`), the day it was reported and the proposal it is part of, if any."""
+
     party: Actor
     issue: str
     stance: str
     evidence: Evidence
+    text: str | None = None
+    date: str | None = None
+    proposal: str | None = None
+    process: str | None = None
+
+
+@dataclass(frozen=True)
+class ThirdParty:
+    """A state or body that is not a party to the talks but has a role in them."""
+
+    actor: Actor
+    role: str  # "host", "mediator", "encourages", "party to later talks", ...
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Process:
+    """A named peace process that rounds, proposals and positions belong to. Found from
+    the rounds' parties and the text's name for the conflict, or defined by a user."""
+
+    id: str
+    name: str
+    parties: tuple[Actor, ...]
+    evidence: Evidence | None = None
+    hosts: tuple[Actor, ...] = ()
+    mediators: tuple[Actor, ...] = ()
+    third_parties: tuple[ThirdParty, ...] = ()
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -247,6 +322,7 @@ class Reading:
     rounds: tuple[Round, ...] = ()
     proposals: tuple[Proposal, ...] = ()
     positions: tuple[Position, ...] = ()
+    processes: tuple[Process, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 

@@ -1,0 +1,1039 @@
+"""The negotiation stage: rounds, delegations, proposals with ordered provisions, and the
+parties' positions, read from one parsed article after its events.
+
+    reader = NegotiationReader(registry=registry)
+    found = reader.read(doc, article, resolution, times, events, ctx)
+    found.rounds, found.proposals, found.positions, found.processes
+
+Every item holds the evidence of the words it was read from. What it reads:
+
+- A *round* is a CONSULT event about talks ("talks", "negotiations", "round", "meeting")
+  between at least two states. Its ordinal ("second round") and format ("face-to-face"
+  implies direct) come from the words around any of its mentions; host, place, venue and
+  time are the event's.
+- A *delegation* is read from "X will lead/head the Y delegation", "the Y delegation
+  led/headed by X", "X, head of the Y delegation". The appointer is the subject of an
+  appointing verb above it ("named", "determined"), or a reporting speaker who heads the
+  party's state or government; any other speaker only reports it.
+- A *proposal* is a document noun (taxonomy.DOCUMENT_NOUNS). An indefinite mention opens
+  a new one; a definite one ("the framework", "the peace blueprint") is the latest
+  proposal of the same author, else the latest one. Its author comes from a possessor,
+  a nationality adjective, "from X", or the subject of a verb that drafts, sends or
+  presents it; its status history from those verbs.
+- *Provisions* are the complements of a verb whose subject is a proposal ("begins with
+  X, followed by Y and Z"; "then calls for W, with subsequent V"). "begin"/"start" open
+  step 1, "followed by", "then", "subsequent" move to the next step, coordination keeps
+  the step. Each phrase gets an issue from the taxonomy and its parameters.
+- *Positions* are stances: a list of a party's positions ("Ukraine's positions,
+  including no X, no Y and Z": "no" rejects, else demands), and a party's verb of stance
+  on an issue ("committed to pursuing peace"). A proposal to hold a round is the round's,
+  not a position.
+- The *process* is named by the parties of the rounds (else of the proposals) and the
+  text's name of the conflict ("the Russia-Ukraine War" -> "Russia-Ukraine War peace
+  talks").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from detente.grammar import clause_tense, is_negated
+from detente.taxonomy import (
+    CONDITION_MARKS,
+    DOCUMENT_NOUNS,
+    FIRST_STEP,
+    FORMAT_ORDER,
+    FORMATS,
+    NEXT_STEP,
+    ORDINALS,
+    PROVISION_VERBS,
+    ROUND_NOUNS,
+    STANCE_PHRASES,
+    STANCE_VERBS,
+    STATUS_VERBS,
+    issue_of,
+)
+from detente.vocabulary import (
+    Actor,
+    ActorMention,
+    Article,
+    Attribution,
+    Delegation,
+    Event,
+    Evidence,
+    Position,
+    Process,
+    Proposal,
+    Provision,
+    Round,
+    Span,
+    StatusChange,
+    ThirdParty,
+    TimeValue,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+    from detente.events import ArticleContext
+    from detente.registry import Registry
+    from detente.resolution import Resolution
+
+EXTRACTOR = "detente.negotiation"
+VERSION = "0.1.0"
+
+LEAD_VERBS = frozenset({"lead", "head", "chair"})
+DELEGATION_NOUNS = frozenset({"delegation", "team", "negotiators", "negotiator"})
+HEAD_NOUNS = frozenset({"head", "chief", "leader", "chairman", "chair"})
+APPOINT_VERBS = frozenset(
+    {"appoint", "name", "designate", "determine", "choose", "select", "pick", "nominate",
+     "task", "assign", "entrust", "form", "approve"}
+)  # fmt: skip
+HEAD_OFFICES = ("president", "prime minister", "chancellor", "king", "emir", "supreme leader")
+POSITION_NOUNS = frozenset(
+    {"position", "positions", "demand", "demands", "condition", "conditions", "requirement",
+     "requirements", "red line", "line", "lines", "stance"}
+)  # fmt: skip
+SCOPE_WORDS = frozenset(
+    {"full", "complete", "comprehensive", "total", "general", "partial", "limited",
+     "unconditional", "nationwide", "immediate", "permanent", "temporary", "mutual",
+     "energy", "air", "sea", "naval", "maritime"}
+)  # fmt: skip
+QUANTIFIERS = frozenset({"all", "both", "every", "each", "some", "several", "many"})
+ENCOURAGE_VERBS = frozenset({"encourage", "urge", "press", "call", "push", "ask", "invite"})
+MEDIATE_VERBS = frozenset({"mediate", "broker", "facilitate", "sponsor"})
+_CONFLICT_NAME = re.compile(
+    r"\b((?:[A-Z][\w.]+(?:\s*[-\u2013]\s*|\s+and\s+))+[A-Z][\w.]+\s+(?:[Ww]ar|[Cc]onflict))\b"
+)
+_DEFINITE = frozenset({"the", "this", "that", "these", "those", "its", "their", "his", "her"})
+
+
+@dataclass
+class Negotiation:
+    """What the negotiation stage read in one article."""
+
+    rounds: list[Round] = field(default_factory=list)
+    proposals: list[Proposal] = field(default_factory=list)
+    positions: list[Position] = field(default_factory=list)
+    processes: list[Process] = field(default_factory=list)
+
+
+@dataclass
+class _Draft:
+    """A proposal being read: mentions in text order, provisions so far."""
+
+    number: int
+    author: Actor | None
+    recipient: Actor | None
+    first: Token
+    names: list[str] = field(default_factory=list)
+    mentions: list[Evidence] = field(default_factory=list)
+    tokens: list[int] = field(default_factory=list)
+    history: list[StatusChange] = field(default_factory=list)
+    sources: list[Attribution] = field(default_factory=list)
+    provisions: list[Provision] = field(default_factory=list)
+    ordered: bool = False
+    step: int = 0
+
+
+class NegotiationReader:
+    """Reads rounds, delegations, proposals and positions from one parsed article."""
+
+    def __init__(self, *, registry: Registry) -> None:
+        self.registry = registry
+
+    def read(
+        self,
+        doc: Doc,
+        article: Article,
+        resolution: Resolution,
+        times: Sequence[TimeValue],
+        events: Sequence[Event],
+        ctx: ArticleContext,
+    ) -> Negotiation:
+        return _Reading(self, doc, article, resolution, times, events, ctx).run()
+
+    def state(self, actor: Actor | None) -> Actor | None:
+        """The state an actor belongs to ("UKRGOV", a Ukrainian minister -> Ukraine)."""
+        if actor is None or not actor.country:
+            return None
+        if actor.kind == "state" and actor.code == actor.country:
+            return actor
+        from detente.places import country_name
+
+        code = actor.country
+        return Actor(code=code, name=country_name(self.registry, code), kind="state", country=code)
+
+
+class _Reading:
+    def __init__(
+        self,
+        owner: NegotiationReader,
+        doc: Doc,
+        article: Article,
+        resolution: Resolution,
+        times: Sequence[TimeValue],
+        events: Sequence[Event],
+        ctx: ArticleContext,
+    ) -> None:
+        self.owner = owner
+        self.doc = doc
+        self.article = article
+        self.res = resolution
+        self.times = list(times)
+        self.events = list(events)
+        self.ctx = ctx
+        self.out = Negotiation()
+        self.round_tokens: set[int] = set()
+        self.drafts: list[_Draft] = []
+        self.doc_tokens: dict[int, _Draft] = {}
+
+    # -- the flow ---------------------------------------------------------------------------
+
+    def run(self) -> Negotiation:
+        rounds = self.rounds()
+        self.proposals()
+        positions = self.positions()
+        delegations = self.delegations()
+        process = self.process(rounds)
+        pid = process.id if process else None
+        for rnd in rounds:
+            mine = tuple(d for d in delegations if self._nearest_round(d, rounds) is rnd)
+            self.out.rounds.append(replace(rnd, delegations=mine, process=pid))
+        self.out.proposals = [replace(self._proposal(d), process=pid) for d in self.drafts]
+        ids = {
+            f"draft:{d.number}": p.id for d, p in zip(self.drafts, self.out.proposals, strict=True)
+        }
+        self.out.positions = [
+            replace(p, process=pid, proposal=ids.get(p.proposal or "", p.proposal))
+            for p in positions
+        ]
+        if process is not None:
+            self.out.processes.append(self._third_parties(process))
+        return self.out
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def evidence(self, start: int, end: int, confidence: float = 1.0) -> Evidence:
+        span = self.doc[start:end]
+        return Evidence(
+            span=Span(self.article.id, span.start_char, span.end_char, span.text),
+            extractor=EXTRACTOR,
+            version=VERSION,
+            confidence=confidence,
+        )
+
+    def phrase(self, head: Token, *, stop: Iterable[Token] = ()) -> tuple[int, int]:
+        """Token bounds of the phrase headed by `head`, ending before any `stop` subtree
+        (and the conjunction or comma that introduces it)."""
+        stops = {t.i for s in stop for t in s.subtree}
+        tokens = sorted(t.i for t in head.subtree if t.i not in stops)
+        start, end = tokens[0], tokens[0]
+        for i in tokens:
+            if i != end and i != end + 1:
+                break
+            end = i
+        end += 1
+        while end > start and (
+            self.doc[end - 1].is_punct
+            or self.doc[end - 1].dep_ == "cc"
+            or self.doc[end - 1].is_space
+        ):
+            end -= 1
+        return start, end
+
+    def actors_in(self, start: int, end: int) -> list[ActorMention]:
+        """Actor mentions inside tokens [start, end), in text order, one per actor."""
+        lo, hi = self.doc[start].idx, self.doc[end - 1].idx + len(self.doc[end - 1])
+        out: list[ActorMention] = []
+        seen: set[str] = set()
+        inside = sorted(
+            (
+                m
+                for m in self.res.actors
+                if lo <= m.evidence.span.start and m.evidence.span.end <= hi
+            ),
+            key=lambda m: m.evidence.span.start,
+        )
+        for m in inside:
+            if m.actor.code not in seen:
+                seen.add(m.actor.code)
+                out.append(m)
+        return out
+
+    def party_of(self, token: Token) -> Actor | None:
+        """The state a phrase names or belongs to: "Ukraine", "the Ukrainian delegation",
+        "Kyiv" (as government), "Zelenskyy" -> Ukraine."""
+        for m in self.ctx.actors_of(token):
+            state = self.owner.state(m.actor)
+            if state is not None:
+                return state
+        for child in token.children:
+            if child.dep_ in {"amod", "poss", "compound", "nmod"}:
+                for m in self.res.by_token.get(child.i, []):
+                    state = self.owner.state(m.actor)
+                    if state is not None:
+                        return state
+        return None
+
+    def day(self, token: Token) -> str | None:
+        tv = self.ctx.time_of(token, [])
+        if tv is not None and tv.type in {"DATE", "TIME"}:
+            return tv.value[:10]
+        published = self.article.published_date
+        return published.isoformat() if published else None
+
+    # -- rounds --------------------------------------------------------------------------------
+
+    def rounds(self) -> list[Round]:
+        out: list[Round] = []
+        for event in self.events:
+            if event.type != "CONSULT" or event.mode == "phone":
+                continue
+            parties = _states(self.owner, [*event.sources, *event.targets])
+            words = {
+                w.lower()
+                for ev in event.mentions or (event.evidence,)
+                for w in re.findall(r"[A-Za-z]+", ev.span.text)
+            }
+            if len(parties) < 2 or not words & ROUND_NOUNS:
+                continue
+            ordinal, formats, cues = None, set(), []
+            for ev in event.mentions or (event.evidence,):
+                span = self.doc.char_span(ev.span.start, ev.span.end, alignment_mode="expand")
+                if span is None:
+                    continue
+                self.round_tokens.update(t.i for t in span)
+                for t in self._round_phrase(span):
+                    self.round_tokens.add(t.i)
+                    low = t.lower_
+                    if low in ORDINALS and t.dep_ in {"amod", "nummod", "compound"}:
+                        ordinal = ordinal or ORDINALS[low]
+                        cues.append(self.evidence(t.i, t.i + 1))
+                found = self._formats(span)
+                for word, (start, end) in found:
+                    formats.update(FORMATS[word])
+                    cues.append(self.evidence(start, end))
+            fmt = ", ".join(f for f in FORMAT_ORDER if f in formats) or None
+            out.append(
+                Round(
+                    event_id=event.id,
+                    evidence=event.evidence,
+                    ordinal=ordinal,
+                    format=fmt,
+                    parties=tuple(parties),
+                    host=self.owner.state(event.host.actor) if event.host else None,
+                    place=event.place,
+                    venue=event.venue,
+                    time=event.time,
+                    mentions=tuple(event.mentions or (event.evidence,)),
+                    cues=tuple(cues),
+                )
+            )
+        return out
+
+    def _round_phrase(self, span: object) -> list[Token]:
+        """The tokens that modify a round's mention: its own modifiers, and those of a
+        "round" it is the object of ("this second round of negotiations")."""
+        tokens: list[Token] = []
+        for t in span:  # type: ignore[attr-defined]
+            heads = [t]
+            if t.dep_ == "pobj" and t.head.head.lemma_.lower() == "round":
+                heads.append(t.head.head)
+            for h in heads:
+                tokens.append(h)
+                tokens += [c for c in h.children if c.dep_ in {"amod", "nummod", "compound"}]
+        return tokens
+
+    def _formats(self, span: object) -> list[tuple[str, tuple[int, int]]]:
+        """Format words in a round mention's noun phrase: "face-to-face negotiations"."""
+        found: list[tuple[str, tuple[int, int]]] = []
+        for t in span:  # type: ignore[attr-defined]
+            if t.lemma_.lower() not in ROUND_NOUNS:
+                continue
+            mods = [c for c in t.subtree if c.i < t.i]
+            if not mods:
+                continue
+            start = mods[0].i
+            text = self.doc[start : t.i].text.lower().replace(" - ", "-").replace(" ", "-")
+            for word in FORMATS:
+                if re.search(rf"(?:^|-){re.escape(word)}(?:-|$)", text):
+                    found.append((word, (start, t.i)))
+        return found
+
+    def _nearest_round(self, d: Delegation, rounds: list[Round]) -> Round | None:
+        if not rounds:
+            return None
+        at = d.evidence.span.start
+        return min(rounds, key=lambda r: min(abs(m.span.start - at) for m in r.mentions))
+
+    # -- delegations -----------------------------------------------------------------------
+
+    def delegations(self) -> list[Delegation]:
+        found: dict[str, Delegation] = {}
+        for t in self.doc:
+            lemma = t.lemma_.lower()
+            if lemma in LEAD_VERBS and t.pos_ == "VERB":
+                objs = [c for c in t.children if c.dep_ == "dobj" and _is_delegation(c)]
+                subjects = [c for c in t.children if c.dep_ in {"nsubj", "nsubjpass"}]
+                if t.dep_ == "acl" and _is_delegation(t.head):  # "the delegation led by X"
+                    objs = [t.head]
+                    subjects = [p for a in t.children if a.dep_ == "agent" for p in a.children]
+                for obj in objs:
+                    for subj in subjects:
+                        self._delegation(found, obj, subj, t)
+            elif lemma in HEAD_NOUNS and t.pos_ == "NOUN":
+                # "X, head of the Ukrainian delegation"
+                of = [p for c in t.children if c.lower_ == "of" for p in c.children]
+                dels = [p for p in of if _is_delegation(p)]
+                if dels and t.dep_ == "appos":
+                    self._delegation(found, dels[0], t.head, t)
+        return list(found.values())
+
+    def _delegation(
+        self, found: dict[str, Delegation], noun: Token, head: Token, verb: Token
+    ) -> None:
+        heads = [m for m in self.ctx.actors_of(head) if m.actor.kind == "person"]
+        if not heads:
+            return
+        person = heads[0]
+        party = self.party_of(noun) or self.owner.state(person.actor)
+        if party is None:
+            return
+        lo = min(head.left_edge.i, noun.i, verb.i)
+        hi = max(noun.right_edge.i, verb.i) + 1
+        ev = self.evidence(lo, hi)
+        appointed, reported = self._appointer(verb, party)
+        role = self._role(head, person)
+        previous = found.get(party.code)
+        if previous is not None:
+            found[party.code] = replace(
+                previous,
+                appointed_by=previous.appointed_by or appointed,
+                reported_by=previous.reported_by or reported,
+                mentions=(*previous.mentions, ev),
+            )
+            return
+        found[party.code] = Delegation(
+            party=party,
+            evidence=ev,
+            head=person,
+            appointed_by=appointed,
+            head_role=role,
+            reported_by=reported,
+            mentions=(ev,),
+        )
+
+    def _appointer(
+        self, verb: Token, party: Actor
+    ) -> tuple[ActorMention | None, ActorMention | None]:
+        """(appointed_by, reported_by) from the verbs above the delegation's clause, and
+        an appointing verb with the delegation as its object in the same article."""
+        current = verb
+        for _ in range(6):
+            if current.head.i == current.i:
+                break
+            parent = current.head
+            if parent.pos_ == "VERB" and current.dep_ in {"ccomp", "xcomp", "conj"}:
+                speakers = [
+                    m
+                    for c in parent.children
+                    if c.dep_ == "nsubj"
+                    for m in self.ctx.actors_of(c)
+                    if m.actor.kind == "person"
+                ]
+                if speakers:
+                    speaker = speakers[0]
+                    lemma = parent.lemma_.lower()
+                    if lemma in APPOINT_VERBS or (
+                        self.owner.state(speaker.actor) == party and _heads_state(speaker.actor)
+                    ):
+                        return speaker, None
+                    return None, speaker
+            current = parent
+        # "Zelenskyy has determined the delegation" in another sentence
+        for t in self.doc:
+            if t.lemma_.lower() in APPOINT_VERBS and t.pos_ == "VERB":
+                objs = [c for c in t.children if c.dep_ == "dobj" and _is_delegation(c)]
+                if objs and self.party_of(objs[0]) == party:
+                    subj = [
+                        m for c in t.children if c.dep_ == "nsubj" for m in self.ctx.actors_of(c)
+                    ]
+                    if subj and subj[0].actor.kind == "person":
+                        return subj[0], None
+        return None, None
+
+    def _role(self, head: Token, person: ActorMention) -> str | None:
+        """The head's office as the text gives it ("Defense Minister Rustem Umerov",
+        "Vladimir Medinsky, adviser to Putin"), else as the registry has it."""
+        for c in head.children:
+            if c.dep_ == "appos" and c.pos_ == "NOUN":
+                start, end = self.phrase(c)
+                return self.doc[start:end].text
+        span = self.doc.char_span(
+            person.evidence.span.start, person.evidence.span.end, alignment_mode="expand"
+        )
+        if span is not None:
+            # "Defense Minister Rustem Umerov": the words before the first word of the name
+            name_words = {w.lower() for w in person.actor.name.split()}
+            first = next((t for t in span if t.lower_ in name_words), None)
+            title = [t for t in span if first is not None and t.i < first.i and t.pos_ == "PROPN"]
+            if title:
+                return self.doc[title[0].i : title[-1].i + 1].text
+        return person.actor.role
+
+    # -- proposals ---------------------------------------------------------------------------
+
+    def proposals(self) -> None:
+        for t in self.doc:
+            if not _is_document(t):
+                continue
+            if any(_is_document(a) for a in t.ancestors):
+                continue  # "a memorandum ... outlining their proposals": part of it
+            self._mention(t)
+
+    def _mention(self, t: Token) -> None:
+        name = " ".join(
+            [c.lower_ for c in t.children if c.dep_ == "compound" and c.pos_ == "NOUN"]
+            + [t.lemma_.lower() if t.tag_ != "NNS" else t.lower_]
+        )
+        verb = t.head if t.dep_ in {"dobj", "nsubjpass"} and t.head.pos_ == "VERB" else None
+        status = STATUS_VERBS.get(verb.lemma_.lower()) if verb is not None else None
+        author = self._author(t, verb, status)
+        recipient = self._recipient(t, verb, status)
+        definite = any(c.dep_ in {"det", "poss"} and c.lower_ in _DEFINITE for c in t.children)
+        draft = None
+        if definite or (author is None and self.drafts):
+            draft = self._antecedent(author, definite)
+        if draft is None:
+            draft = _Draft(len(self.drafts), author, recipient, t)
+            self.drafts.append(draft)
+        draft.author = draft.author or author
+        draft.recipient = draft.recipient or recipient
+        if name not in draft.names:
+            draft.names.append(name)
+        lo = min([t.i] + [c.i for c in t.children if c.dep_ in {"compound", "amod", "det", "poss"}])
+        draft.mentions.append(self.evidence(lo, t.i + 1))
+        draft.tokens.append(t.i)
+        self.doc_tokens[t.i] = draft
+        if status is not None and verb is not None:
+            tense = clause_tense(verb)
+            start = min(verb.i, t.i, *(c.i for c in verb.children if c.dep_ in {"aux", "nsubj"}))
+            draft.history.append(
+                StatusChange(
+                    status=status,
+                    evidence=self.evidence(start, max(verb.i, t.i) + 1),
+                    date=self.day(verb),
+                    tense=tense,
+                )
+            )
+        attribution = self.ctx.attribution(t if verb is None else verb)
+        if attribution is not None and all(a.text != attribution.text for a in draft.sources):
+            draft.sources.append(attribution)
+        if t.dep_ == "nsubj" and t.head.pos_ == "VERB":
+            self._provisions(draft, t.head)
+
+    def _author(self, t: Token, verb: Token | None, status: str | None) -> Actor | None:
+        for c in t.children:
+            if c.dep_ == "poss" or (c.dep_ == "amod" and c.i in self.res.by_token):
+                party = self.party_of(c) if c.dep_ == "poss" else None
+                if party is None:
+                    for m in self.res.by_token.get(c.i, []):
+                        party = party or self.owner.state(m.actor)
+                if party is not None:
+                    return party
+            if c.dep_ == "prep" and c.lower_ in {"from", "by", "of"}:
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        party = self.party_of(p)
+                        if party is not None:
+                            return party
+        if verb is not None and status in {"drafted", "sent", "presented", "proposed"}:
+            for s in _subjects(verb):
+                party = self.party_of(s)
+                if party is not None:
+                    return party
+        return None
+
+    def _recipient(self, t: Token, verb: Token | None, status: str | None) -> Actor | None:
+        if verb is None:
+            return None
+        if status in {"awaited", "accepted", "rejected"}:
+            for s in _subjects(verb):
+                party = self.party_of(s)
+                if party is not None:
+                    return party
+            return None
+        for node in [verb, *verb.subtree]:
+            if (
+                node.dep_ in {"prep", "dative"}
+                and node.lower_ == "to"
+                and node.head.pos_
+                in {
+                    "VERB",
+                    "NOUN",
+                }
+            ):
+                for p in node.children:
+                    if p.dep_ == "pobj":
+                        party = self.party_of(p)
+                        if party is not None:
+                            return party
+        return None
+
+    def _antecedent(self, author: Actor | None, definite: bool) -> _Draft | None:
+        for draft in reversed(self.drafts):
+            if author is None or draft.author is None or draft.author == author:
+                return draft
+        return None
+
+    def _proposal(self, d: _Draft) -> Proposal:
+        done = [h for h in d.history if h.tense != "future"]
+        latest = (done or d.history)[-1] if d.history else None
+        status = latest.status if latest else "reported"
+        if latest is not None and latest.tense == "future":
+            status = f"to be {status}"
+        key = f"{self.article.id}:{d.number}:{'/'.join(d.names)}"
+        digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+        return Proposal(
+            id=f"pr-{digest}",
+            author=d.author,
+            recipient=d.recipient,
+            names=tuple(d.names),
+            status=status,
+            evidence=d.mentions[0],
+            provisions=tuple(d.provisions),
+            ordered=d.ordered,
+            mentions=tuple(d.mentions),
+            history=tuple(d.history),
+            sources=tuple(d.sources),
+        )
+
+    # -- provisions --------------------------------------------------------------------------
+
+    def _provisions(self, draft: _Draft, verb: Token) -> None:
+        lemma = verb.lemma_.lower()
+        if lemma not in PROVISION_VERBS:
+            return
+        markers = {c.lower_ for c in verb.children if c.dep_ == "advmod"}
+        if lemma in FIRST_STEP:
+            step = 1
+            draft.ordered = True
+        elif markers & NEXT_STEP or lemma in NEXT_STEP:
+            step = draft.step + 1
+            draft.ordered = True
+        else:
+            step = draft.step + 1
+        for head, moves in self._items(verb):
+            if moves and draft.provisions:
+                step = max(step, draft.step) + 1
+                draft.ordered = True
+            added = self._chunks(draft, head, step)
+            if added:
+                draft.step = max(draft.step, step)
+
+    def _items(self, verb: Token) -> list[tuple[Token, bool]]:
+        """Heads of the phrases a provision verb lists, in text order, each with whether
+        it moves to a later step ("followed by X", "with subsequent Y")."""
+        out: list[tuple[Token, bool]] = []
+        for c in verb.children:
+            if c.dep_ in {"dobj"}:
+                out.append((c, False))
+            elif c.dep_ == "prep" and c.lower_ in {"with", "for", "on", "to", "of"}:
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        later = any(m.lower_ in NEXT_STEP for m in p.children if m.dep_ == "amod")
+                        out.append((p, later and bool(out)))
+            elif c.dep_ == "advcl" and c.lemma_.lower() == "follow":
+                for a in c.children:
+                    if a.dep_ == "agent":
+                        out += [(p, True) for p in a.children if p.dep_ == "pobj"]
+            elif c.dep_ == "xcomp":
+                out += [(o, False) for o in c.children if o.dep_ == "dobj"]
+        return sorted(out, key=lambda x: x[0].i)
+
+    def _chunks(self, draft: _Draft, head: Token, step: int) -> int:
+        """Provisions of one listed phrase: each coordinated part that names an issue."""
+        parts = [head] + [
+            t
+            for t in head.subtree
+            if t.i != head.i
+            and t.dep_ == "conj"
+            and t.pos_ == "NOUN"
+            and _starts_with_issue(self.doc[t.left_edge.i : t.right_edge.i + 1].text)
+        ]
+        added = 0
+        for n, part in enumerate(parts):
+            stop = parts[n + 1 :] if n == 0 else [p for p in parts if p.i > part.i]
+            start, end = self.phrase(part, stop=stop)
+            text = self.doc[start:end].text
+            found = issue_of(text)
+            if found is None:
+                continue
+            key = found.key
+            actors = self.actors_in(start, end)
+            if key in {"further_talks", "multilateral_talks"}:
+                sides = {draft.author, draft.recipient} - {None}
+                others = [m for m in actors if self.owner.state(m.actor) not in sides]
+                key = "multilateral_talks" if others else "further_talks"
+            params = self._parameters(self.doc[start:end], part, key, actors)
+            draft.provisions.append(
+                Provision(
+                    step=step, issue=key, evidence=self.evidence(start, end), parameters=params
+                )
+            )
+            added += 1
+        return added
+
+    def _parameters(
+        self, span: object, head: Token, key: str, actors: list[ActorMention]
+    ) -> tuple[tuple[str, str], ...]:
+        params: list[tuple[str, str]] = []
+        lo, hi = span.start, span.end  # type: ignore[attr-defined]
+        for tv in self.times:
+            s = tv.evidence.span
+            if (
+                tv.type == "DURATION"
+                and span.start_char <= s.start  # type: ignore[attr-defined]
+                and s.end <= span.end_char  # type: ignore[attr-defined]
+                and self._governs(head, s.start)
+            ):
+                suffix = {"minimum": "_min", "maximum": "_max"}.get(tv.bound or "", "")
+                params.append((f"duration{suffix}", tv.value))
+                break
+        scope = [c.lower_ for c in head.children if c.dep_ == "amod" and c.lower_ in SCOPE_WORDS]
+        of = [
+            p
+            for c in head.children
+            if c.dep_ == "prep" and c.lower_ == "of"
+            for p in c.children
+            if p.dep_ == "pobj"
+        ]
+        of = [
+            p
+            for p in of
+            if not any(t.like_num or t.ent_type_ == "DATE" for t in p.subtree if t.dep_ == "nummod")
+        ]
+        if scope:
+            params.append(("scope", " ".join(scope)))
+        elif of:
+            s, e = self.phrase(
+                of[0], stop=[t for t in of[0].subtree if t.dep_ == "conj" and t.i >= hi]
+            )
+            e = min(e, hi)
+            words = self.doc[s:e]
+            label = "scope" if any(t.lower_ in QUANTIFIERS for t in words[:1]) else "detail"
+            params.append((label, words.text))
+        persons = [m for m in actors if m.actor.kind == "person"]
+        parties = (
+            persons
+            if key == "leaders_meeting" and persons
+            else [m for m in actors if m.actor.kind != "person"]
+        )
+        if parties and key in {
+            "leaders_meeting",
+            "multilateral_talks",
+            "further_talks",
+            "prisoner_exchange",
+        }:
+            codes = [
+                m.actor.code
+                if m.actor.kind in {"person", "group"}
+                else (m.actor.country or m.actor.code)
+                for m in parties
+            ]
+            params.append(("parties", "; ".join(dict.fromkeys(codes))))
+            params.append(("party_names", "; ".join(_label(m) for m in parties)))
+        for t in self.doc[lo:hi]:
+            if t.dep_ in {"xcomp", "advcl", "acl"} and any(
+                c.lower_ == "to" and c.dep_ == "aux" for c in t.children
+            ):
+                s, e = self.phrase(t)
+                words = [
+                    w
+                    for w in self.doc[s : min(e, hi)]
+                    if not (w.lower_ == "to" and w.dep_ == "aux")
+                ]
+                if words:
+                    params.append(("purpose", self.doc[words[0].i : words[-1].i + 1].text))
+                break
+        return tuple(params)
+
+    def _governs(self, head: Token, char: int) -> bool:
+        """Whether the token at `char` hangs from `head` through nouns and prepositions
+        only ("a ceasefire of at least 30 days"; not "talks ... ending the three-year war")."""
+        span = self.doc.char_span(char, char + 1, alignment_mode="expand")
+        if span is None:
+            return False
+        t = span[0]
+        for _ in range(8):
+            if t.i == head.i:
+                return True
+            if t.pos_ in {"VERB", "AUX"} or t.head.i == t.i:
+                return False
+            t = t.head
+        return False
+
+    # -- positions ---------------------------------------------------------------------------
+
+    def positions(self) -> list[Position]:
+        out: list[Position] = []
+        for t in self.doc:
+            lemma = t.lemma_.lower()
+            if t.pos_ == "NOUN" and lemma in POSITION_NOUNS:
+                out += self._position_list(t)
+            elif t.pos_ == "VERB":
+                found = self._stance(t)
+                if found is not None:
+                    out.append(found)
+        return out
+
+    def _position_list(self, noun: Token) -> list[Position]:
+        owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+        party = self.party_of(owner) if owner is not None else None
+        if party is None:
+            return []
+        items: list[Token] = []
+        for c in noun.children:
+            if c.dep_ == "appos":
+                items.append(c)
+            elif c.dep_ in {"prep", "amod"} and c.lower_ in {"including", "like", "such"}:
+                preps = [c] + [a for a in c.children if a.lower_ == "as"]
+                items += [p for q in preps for p in q.children if p.dep_ == "pobj"]
+        proposal = None
+        if noun.head.pos_ == "VERB":
+            subj = [c for c in noun.head.children if c.dep_ == "nsubj"]
+            if subj and subj[0].i in self.doc_tokens:
+                draft = self.doc_tokens[subj[0].i]
+                proposal = draft
+        out: list[Position] = []
+        heads: list[Token] = []
+        for item in items:
+            heads.append(item)
+            for t in item.subtree:
+                if t.dep_ == "conj" and t.head in heads and t.pos_ == "NOUN":
+                    heads.append(t)
+        for n, head in enumerate(heads):
+            start, end = self.phrase(head, stop=[h for h in heads if h.i > head.i])
+            text = self.doc[start:end].text
+            found = issue_of(text)
+            if found is None:
+                continue
+            negative = any(
+                c.lower_ in {"no", "never"} for c in head.children if c.dep_ == "det"
+            ) or (self.doc[start].lower_ in {"no", "not", "never"})
+            out.append(
+                Position(
+                    party=party,
+                    issue=found.key,
+                    stance="rejects" if negative else "demands",
+                    evidence=self.evidence(start, end),
+                    text=text,
+                    date=self.day(noun),
+                    proposal=f"draft:{proposal.number}" if proposal is not None else None,
+                )
+            )
+        return out
+
+    def _stance(self, verb: Token) -> Position | None:
+        lemma = verb.lemma_.lower()
+        particles = {c.lower_ for c in verb.children if c.dep_ in {"prt", "prep"}}
+        stance = next(
+            (s for (v, p), s in STANCE_PHRASES.items() if v == lemma and p in particles), None
+        ) or STANCE_VERBS.get(lemma)
+        if stance is None:
+            return None
+        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+        if not subjects:
+            return None
+        party = self.party_of(subjects[0])
+        if party is None:
+            return None
+        objects = [c for c in verb.children if c.dep_ in {"dobj", "xcomp", "ccomp"}]
+        objects += [
+            p
+            for c in verb.children
+            if c.dep_ == "prep"
+            for p in c.children
+            if p.dep_ in {"pobj", "pcomp"}
+        ]
+        for obj in sorted(objects, key=lambda o: o.i):
+            start, end = self.phrase(obj)
+            if any(i in self.round_tokens or i in self.doc_tokens for i in range(start, end)):
+                return None  # proposing a round, or a proposal: read as those
+            text = self.doc[start:end].text
+            found = issue_of(text)
+            if found is None:
+                continue
+            if is_negated(verb):
+                stance = "rejects" if stance in {"accepts", "commits", "proposes"} else stance
+            elif stance == "accepts" and _conditional(verb):
+                stance = "accepts_with_conditions"
+            lo = min(subjects[0].left_edge.i, verb.i)
+            return Position(
+                party=party,
+                issue=found.key,
+                stance=stance,
+                evidence=self.evidence(lo, end),
+                text=text,
+                date=self.day(verb),
+            )
+        return None
+
+    # -- process ---------------------------------------------------------------------------
+
+    def process(self, rounds: list[Round]) -> Process | None:
+        parties: list[Actor] = []
+        for r in rounds:
+            parties += [p for p in r.parties if p not in parties]
+        if not parties:
+            for d in self.drafts:
+                parties += [
+                    p for p in (d.author, d.recipient) if p is not None and p not in parties
+                ]
+        if len(parties) < 2:
+            return None
+        parties.sort(key=lambda a: a.code)
+        match = _CONFLICT_NAME.search(self.article.text)
+        evidence = None
+        if match is not None:
+            name = f"{match.group(1)} peace talks"
+            span = self.doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
+            if span is not None:
+                evidence = self.evidence(span.start, span.end)
+        else:
+            name = "-".join(p.name for p in parties) + " talks"
+        hosts = tuple(dict.fromkeys(r.host for r in rounds if r.host is not None))
+        return Process(
+            id="process:" + "-".join(p.code for p in parties),
+            name=name,
+            parties=tuple(parties),
+            evidence=evidence,
+            hosts=hosts,
+        )
+
+    def _third_parties(self, process: Process) -> Process:
+        parties = set(process.parties)
+        roles: dict[str, tuple[Actor, list[str], Evidence]] = {}
+
+        def add(actor: Actor, role: str, ev: Evidence) -> None:
+            key = actor.code
+            if key not in roles:
+                roles[key] = (actor, [], ev)
+            if role not in roles[key][1]:
+                roles[key][1].append(role)
+
+        for r in self.out.rounds:
+            if r.host is not None and r.host not in parties:
+                add(r.host, "host", r.evidence)
+        for e in self.events:
+            sources = _states(self.owner, e.sources)
+            targets = _states(self.owner, e.targets)
+            if not sources or any(s in parties for s in sources):
+                continue
+            if targets and all(t in parties for t in targets):
+                lemma = e.evidence.span.text.split()[0].lower()
+                if any(lemma.startswith(v) for v in ENCOURAGE_VERBS):
+                    for s in sources:
+                        add(
+                            s,
+                            "encourages both sides" if len(targets) > 1 else "encourages",
+                            e.evidence,
+                        )
+                elif any(lemma.startswith(v) for v in MEDIATE_VERBS):
+                    for s in sources:
+                        add(s, "mediator", e.evidence)
+        for p in self.out.proposals:
+            for prov in p.provisions:
+                if prov.issue not in {"multilateral_talks"}:
+                    continue
+                for m in self.actors_in(*_token_bounds(self.doc, prov.evidence)):
+                    state = self.owner.state(m.actor) if m.actor.kind != "group" else m.actor
+                    if state is not None and state not in parties:
+                        add(state, "party to later talks", prov.evidence)
+        third = tuple(
+            ThirdParty(actor=a, role="; ".join(rs), evidence=ev) for a, rs, ev in roles.values()
+        )
+        mediators = tuple(t.actor for t in third if "mediator" in t.role)
+        return replace(process, third_parties=third, mediators=mediators)
+
+
+# -- module helpers ------------------------------------------------------------------------
+
+
+def _states(owner: NegotiationReader, mentions: Iterable[ActorMention]) -> list[Actor]:
+    out: list[Actor] = []
+    for m in mentions:
+        state = owner.state(m.actor)
+        if state is not None and state not in out:
+            out.append(state)
+    return out
+
+
+def _subjects(verb: Token) -> list[Token]:
+    """A verb's subjects, or those of the verb it is coordinated with ("Ukraine committed
+    to peace but awaits a memorandum")."""
+    for _ in range(3):
+        found = [c for c in verb.children if c.dep_ == "nsubj"]
+        if found or verb.dep_ != "conj" or verb.head.i == verb.i:
+            return found
+        verb = verb.head
+    return []
+
+
+def _is_delegation(t: Token) -> bool:
+    return t.lemma_.lower() in DELEGATION_NOUNS or t.lower_ in DELEGATION_NOUNS
+
+
+def _is_document(t: Token) -> bool:
+    if t.pos_ not in {"NOUN", "PROPN"}:
+        return False
+    lemma = t.lemma_.lower()
+    if lemma not in DOCUMENT_NOUNS and t.lower_ not in DOCUMENT_NOUNS:
+        return False
+    if lemma in {"points", "point", "terms", "term"}:
+        return any(c.like_num for c in t.children)
+    if lemma == "proposal" and t.tag_ == "NNS":
+        return False  # "their proposals": the content, not a document
+    return True
+
+
+def _heads_state(actor: Actor) -> bool:
+    role = (actor.role or "").lower()
+    return any(role.startswith(office) for office in HEAD_OFFICES)
+
+
+def _conditional(verb: Token) -> bool:
+    return any(
+        c.dep_ in {"advcl", "prep"} and any(m.lower_ in CONDITION_MARKS for m in c.subtree)
+        for c in verb.children
+    )
+
+
+def _starts_with_issue(text: str) -> bool:
+    found = issue_of(text)
+    if found is None:
+        return False
+    low = text.lower()
+    first = min(
+        (m.start() for p in found.cues if (m := re.search(p, low)) is not None), default=len(low)
+    )
+    return len(low[:first].split()) <= 3
+
+
+def _label(m: ActorMention) -> str:
+    if m.actor.kind == "person":
+        return m.actor.name
+    return m.evidence.span.text if m.actor.kind == "group" else m.actor.name
+
+
+def _token_bounds(doc: Doc, ev: Evidence) -> tuple[int, int]:
+    span = doc.char_span(ev.span.start, ev.span.end, alignment_mode="expand")
+    return (span.start, span.end) if span is not None else (0, 0)
+
+
+__all__ = ["Negotiation", "NegotiationReader"]
