@@ -817,7 +817,7 @@ class _Reading:
             for t in item.subtree:
                 if t.dep_ == "conj" and t.head in heads and t.pos_ == "NOUN":
                     heads.append(t)
-        for n, head in enumerate(heads):
+        for head in heads:
             start, end = self.phrase(head, stop=[h for h in heads if h.i > head.i])
             text = self.doc[start:end].text
             found = issue_of(text)

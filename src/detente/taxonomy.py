@@ -51,7 +51,8 @@ ISSUES: tuple[Issue, ...] = (
         "pris",
         ("TjPrire",),
         (
-            rf"\b(?:exchange|swap|release|return|handover|trade)s? of (?:\w+[- ]){{0,4}}{_PRISONERS}",
+            rf"\b(?:exchange|swap|release|return|handover|trade)s? of "
+            rf"(?:\w+[- ]){{0,4}}{_PRISONERS}",
             rf"\b{_PRISONERS} (?:exchange|swap|release)s?\b",
             r"\ball[- ]for[- ]all\b",
         ),
@@ -272,7 +273,8 @@ ISSUES: tuple[Issue, ...] = (
         "interim",
         ("PolNewTemp",),
         (
-            r"\b(?:interim|transitional|provisional|caretaker) (?:government|administration|council)",
+            r"\b(?:interim|transitional|provisional|caretaker) "
+            r"(?:government|administration|council)",
         ),
     ),
     Issue(
