@@ -79,3 +79,34 @@ def test_a_year_ago_beside_quarter_figures_is_that_quarter() -> None:
 def test_an_earlier_years_period_does_not_become_the_quarter_spoken_of() -> None:
     text = "In the third quarter profit rose, unlike the 2024 period. The year-ago loss was big."
     assert [v for _, _, v in values(text)] == ["2025-Q3", "2024-Q3", "2024-Q3"]
+
+
+def test_quoted_titles_and_generic_today_are_not_times() -> None:
+    assert values('He spoke on the network\'s "This Week" program.') == []
+    assert values("She told CBS's ``60 Minutes'' that she would run.") == []
+    assert values("Phones shape today's world.") == []
+    assert values("Today's vote was close.") == [("Today", "DATE", "2025-06-04")]
+    assert values('"This week was hard," he said.')[0][2] == "2025-W23"
+
+
+def test_a_time_whose_zone_is_unknown_keeps_the_hour_as_written() -> None:
+    got = values("The blast came at 9:40 a.m. (0640 GMT) Monday.", tense="past")
+    assert got == [("9:40 a.m. (0640 GMT) Monday", "TIME", "2025-06-02T09:40")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("He was promoted on March 3, 2019, and the following year he retired.", "2020"),
+        ("In June 2019 she left; she returned later that year.", "2019"),
+        ("The firm sold 10 units in 2018, less than that year's target.", "2018"),
+        ("The vote was on May 2, 2019. The following month, turnout fell.", "2019-06"),
+        ("He was freed on Friday and flew home the next morning.", "2025-05-31TMO"),
+    ],
+)
+def test_narrative_references_count_from_the_date_told(text: str, value: str) -> None:
+    assert values(text, tense="past")[-1][2] == value
+
+
+def test_that_year_with_no_date_told_is_no_time() -> None:
+    assert values("That year was hard for everyone.") == []

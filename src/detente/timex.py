@@ -344,6 +344,19 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    # that year, later that day, the following month, the next morning: told of a date
+    # the story named before, not of the article's
+    (
+        "narrative",
+        re.compile(
+            r"\b(?:(?P<mod>earlier|later|early|late)\s+)?(?:(?P<that>that)\s+(?:same\s+)?"
+            r"(?P<unit>year|month|week|day|morning|afternoon|evening|night)"
+            r"|the\s+(?P<dir>following|previous|preceding)\s+"
+            r"(?P<unit2>year|month|week|day|morning|afternoon|evening|night)"
+            r"|the\s+(?P<next>next)\s+(?P<unit3>day|morning|afternoon|evening|night))\b",
+            re.I,
+        ),
+    ),
     (
         "relunit",
         re.compile(
@@ -459,6 +472,7 @@ GATES: dict[str, tuple[str, ...] | None] = {
     "weekday": ("day",),
     "deictic": ("today", "tomorrow", "yesterday", "tonight"),
     "part": ("morning", "afternoon", "evening", "night"),
+    "narrative": ("that", "following", "previous", "preceding", "next"),
     "relunit": (*_UNIT_WORDS, "weekend"),
     "theyear": ("year",),
     "yearend": ("year",),
@@ -565,6 +579,7 @@ class _State:
     quarter: tuple[int, int] | None = None  # (year, quarter) last named
     day: date | None = None  # the calendar day last named ("Friday", "Oct. 23")
     quarter_at: int = -1  # where that quarter was named
+    told: str | None = None  # the last calendar value told ("1995-05-22", "1988", "1998-10")
 
 
 ZoneOf = Callable[[int], str | None]
@@ -770,6 +785,10 @@ class TimeTagger:
             value, consumed = self._normalize(text, article_id, hits, i, anchor, state)
             if value is not None:
                 values.append(value)
+                if hits[i].kind in _TOLD_KINDS and re.fullmatch(
+                    r"\d{4}(?:-\d\d(?:-\d\d)?)?", value.value[:10]
+                ):
+                    state.told = value.value[:10]
             i += consumed
         return values
 
@@ -968,7 +987,9 @@ class TimeTagger:
                 local_dt = utc.astimezone(shown_zone)
                 local = local_dt.isoformat()
                 zone_name = getattr(shown_zone, "key", "UTC")
-                value = local_dt.strftime("%Y-%m-%dT%H:%M")
+                if local_zone is not None or first.zone not in {None, "local"}:
+                    # else the hour as written stays the value: its zone is not known
+                    value = local_dt.strftime("%Y-%m-%dT%H:%M")
                 if first.hour == 24 and (local_dt.hour, local_dt.minute) == (0, 0):
                     value = (local_dt - timedelta(days=1)).strftime("%Y-%m-%dT24:00")
         return TimeValue(
@@ -1075,6 +1096,8 @@ class TimeTagger:
             return make.value("TIME", f"{day.isoformat()}T{part}", "day")
         if kind == "relunit":
             return _relunit(make, m, anchor, tense)
+        if kind == "narrative":
+            return _narrative(make, m, anchor, state)
         if kind == "ago":
             return _ago(make, m, anchor, state)
         return None
@@ -1145,6 +1168,8 @@ def _extent(kind: str, m: re.Match[str]) -> tuple[int, int] | None:
             re.I,
         ):
             return None
+    if _is_title_or_generic(kind, m, start, end):
+        return None
     if kind == "part" and g["rel"].lower() in {"the", "that"}:
         if re.match(r"\s+(?:of|when|that|the|a|an|before|after|in which)\b", m.string[end:], re.I):
             return None  # "the night of Oct. 23", "the night the plane fell": the day is elsewhere
@@ -1248,6 +1273,39 @@ def _extent(kind: str, m: re.Match[str]) -> tuple[int, int] | None:
         if g["dir"].lower() in {"earlier", "later"} and unit not in {"year", "month"}:
             end = m.end("unit")  # "three days later": the duration only
     return start, end
+
+
+_GENERIC_TODAY = re.compile(
+    r"'s\s+(?:world|youth|society|generations?|young|children|kids|teenagers|families"
+    r"|consumers|technology|standards|terms|dollars|prices|economy|politics|culture"
+    r"|(?:\w+\s+)?(?:computers|cars|machines|weapons|markets))\b",
+    re.I,
+)
+
+
+def _is_title_or_generic(kind: str, m: re.Match[str], start: int, end: int) -> bool:
+    """Words that look temporal but name no time: a quoted title ("This Week", "60
+    Minutes"), generic "today's world" or "the leaders of tomorrow"."""
+    text = m.string
+    span = text[start:end]
+    words = span.split()
+    before = text[max(0, start - 3) : start]
+    if (
+        len(words) > 1
+        and all(w[0].isupper() or w[0].isdigit() for w in words)
+        and not span.isupper()
+        and re.search(r"(?:\"|``|''|“|‘)$", before)
+        and re.search(r"[^\s.!?]\s*(?:\"|``|''|“|‘)$", text[max(0, start - 6) : start])
+    ):
+        return True
+    if kind == "deictic" and span.lower() in {"today", "tomorrow"}:
+        if _GENERIC_TODAY.match(text, end) and span.lower() == "today":
+            return True
+        if re.search(r"\bof\s+$", text[max(0, start - 4) : start]) and re.match(
+            r"\s*[,.;:)\"']", text[end:]
+        ):
+            return True  # "the people of tomorrow"
+    return False
 
 
 @dataclass(frozen=True)
@@ -1576,6 +1634,41 @@ def _quarter(make: _Maker, m: re.Match[str], anchor: date, tense: str, state: _S
     if number is None:
         return make.value("DATE", f"{year:04d}", "year")
     return make.value("DATE", f"{year:04d}-Q{number}", "quarter")
+
+
+_TOLD_KINDS = {"md", "dm", "iso", "weekday", "deictic", "year", "month", "relunit", "narrative"}
+
+
+def _narrative(make: _Maker, m: re.Match[str], anchor: date, state: _State) -> TimeValue | None:
+    """ "that year", "later that day", "the following month", "the next morning": counted
+    from the date the story told last; "that ..." with nothing told before is no time."""
+    g = m.groupdict()
+    unit = (g.get("unit") or g.get("unit2") or g.get("unit3") or "").lower()
+    word = (g.get("dir") or g.get("next") or "").lower()
+    step = {"following": 1, "next": 1, "previous": -1, "preceding": -1}.get(word, 0)
+    told = state.told
+    if told is None:
+        if g.get("that"):
+            return None
+        told = anchor.isoformat()
+    year = int(told[:4])
+    month = int(told[5:7]) if len(told) >= 7 else None
+    day = date(year, month, int(told[8:10])) if len(told) == 10 and month else None
+    if unit == "year":
+        return make.value("DATE", f"{year + step:04d}", "year")
+    if unit == "month":
+        if month is None:
+            return None if g.get("that") else make.value("DATE", f"{year + step:04d}", "year")
+        index = year * 12 + month - 1 + step
+        return make.value("DATE", f"{index // 12:04d}-{index % 12 + 1:02d}", "month")
+    if day is None:
+        return None
+    if unit == "week":
+        return make.value("DATE", _week(day + timedelta(weeks=step)), "week")
+    day += timedelta(days=step)
+    if unit in PARTS:
+        return make.value("TIME", f"{day.isoformat()}T{PARTS[unit]}", "day")
+    return make.value("DATE", day.isoformat(), "day")
 
 
 def _relunit(make: _Maker, m: re.Match[str], anchor: date, tense: str) -> TimeValue:
