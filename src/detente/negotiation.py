@@ -879,7 +879,7 @@ class _Reading:
                 issue=found.key,
                 stance=stance,
                 evidence=self.evidence(lo, end),
-                text=text,
+                text=self.doc[lo:end].text,  # the party's words, subject to object
                 date=self.day(verb),
             )
         return None

@@ -581,40 +581,148 @@ def _surname_match(gold_name: str | None, pred_name: str | None) -> bool:
     return bool(g and p) and (g == p or g.split()[-1] == p.split()[-1])
 
 
+_STOP = {"of", "to", "for", "on", "in", "by", "and", "with", "after", "over", "into", "at"}
+
+
+def _covers(gold_text: str | None, pred_text: str | None, *, at_least: float = 0.75) -> bool:
+    """Whether the predicted text says what the gold text says: most of the gold's content
+    words appear in it, a word matching another with the same first five letters
+    ("russian" ~ "russia", "advisor" ~ "adviser")."""
+    gold_words = [w for w in norm_text(gold_text).split() if w not in _STOP]
+    pred_words = {w[:5] for w in norm_text(pred_text).split()}
+    if not gold_words or not pred_words:
+        return False
+    hits = sum(1 for w in gold_words if w[:5] in pred_words)
+    return hits / len(gold_words) >= at_least
+
+
+def _party_ok(gold_party: str, actor: Actor | None) -> bool:
+    if actor is None:
+        return False
+    return gold_party in {actor.code, actor.country} or norm_text(gold_party) == norm_text(
+        actor.name
+    )
+
+
+def _mention_lines(text: str, evidences: Iterable[Evidence]) -> set[int]:
+    return set(_lines(text, evidences))
+
+
+def _params(provision: Any) -> dict[str, str]:
+    return {k: v for k, v in provision.parameters}
+
+
+def _provision_param_ok(key: str, want: Any, have: dict[str, str]) -> bool:
+    if key == "parties":
+        codes = [x.strip() for x in have.get("parties", "").split(";")]
+        names = [norm_text(x) for x in have.get("party_names", "").split(";")]
+        return all(
+            w in codes or norm_text(w) in names or any(_surname_match(w, n) for n in names)
+            for w in _as_list(want)
+        )
+    if key in {"duration_min", "duration_max", "duration"}:
+        return have.get(key) == want
+    return _covers(str(want), have.get(key))
+
+
 def score_negotiation(
     gold: dict[str, Any], reading: Reading, preds: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    """Rounds, delegations, proposals and positions: what the Reading has (0 when empty)."""
+    """Every item of the gold negotiation section: the process, the round, delegations,
+    proposals, their provisions, positions and third parties. Each is matched one to one
+    and each field the gold item gives is checked; `f1` is the mean F1 of the parts."""
+    from detente.taxonomy import BY_KEY
+
     neg = gold.get("negotiation", {})
+    text = reading.article.text
     out: dict[str, Any] = {}
 
-    # Rounds: the gold round against the predicted rounds (ordinal is a field).
+    # The process: its name.
+    section = _Section("process")
+    names = [p.name for p in reading.processes]
+    gold_name = neg.get("process")
+    if gold_name:
+        hit = any(_covers(gold_name, n, at_least=1.0) for n in names)
+        section.count(gold=1, predicted=len(names), matched=int(hit))
+    else:
+        section.count(gold=0, predicted=len(names), matched=0)
+    for proc in reading.processes:
+        preds.append(
+            {
+                "kind": "process",
+                "fields": {
+                    "id": proc.id,
+                    "name": proc.name,
+                    "parties": [a.code for a in proc.parties],
+                    "hosts": [a.code for a in proc.hosts],
+                },
+                "matched": gold_name
+                if gold_name and _covers(gold_name, proc.name, at_least=1.0)
+                else None,
+            }
+        )
+    out["process"] = section.result()
+
+    # Rounds.
     gold_rounds = (
         [neg["round"]] if isinstance(neg.get("round"), dict) else list(neg.get("rounds", []))
     )
     rounds = list(reading.rounds)
-    pairs = _greedy(gold_rounds, rounds, lambda g, r: 1.0 + (r.ordinal == g.get("ordinal")))
+
+    def round_score(g: dict[str, Any], r: Any) -> float:
+        lines = _mention_lines(text, r.mentions or (r.evidence,))
+        return (1.0 if lines & set(g.get("lines", [])) else 0.0) + (r.ordinal == g.get("ordinal"))
+
+    pairs = _greedy(gold_rounds, rounds, round_score)
     section = _Section("rounds")
     section.count(gold=len(gold_rounds), predicted=len(rounds), matched=len(pairs))
     for gi, pi in pairs.items():
-        if gold_rounds[gi].get("ordinal") is not None:
-            section.field("ordinal", rounds[pi].ordinal == gold_rounds[gi]["ordinal"])
-    for r in rounds:
+        g, r = gold_rounds[gi], rounds[pi]
+        if "ordinal" in g:
+            section.field("ordinal", r.ordinal == g["ordinal"])
+        if "format" in g:
+            want = {norm_text(x) for x in str(g["format"]).split(",")}
+            have = {norm_text(x) for x in (r.format or "").split(",")}
+            section.field("format", want == have)
+        if "host" in g:
+            section.field("host", _party_ok(g["host"], r.host))
+        if "place" in g:
+            place = r.place.place.name if r.place else None
+            section.field("place", norm_text(place) == norm_text(g["place"]))
+        if "venue" in g:
+            venue = r.venue.place.name if r.venue else None
+            section.field("venue", norm_text(venue) == norm_text(g["venue"]))
+        if "start" in g:
+            section.field("start", r.time is not None and r.time.instant == g["start"])
+        if "lines" in g:
+            lines = _mention_lines(text, r.mentions or (r.evidence,))
+            section.field("lines", set(g["lines"]) <= lines)
+    for pi, r in enumerate(rounds):
+        gi = next((k for k, v in pairs.items() if v == pi), None)
         preds.append(
             {
                 "kind": "round",
-                "fields": {"event_id": r.event_id, "ordinal": r.ordinal, "format": r.format},
-                "matched": None,
+                "fields": {
+                    "event_id": r.event_id,
+                    "ordinal": r.ordinal,
+                    "format": r.format,
+                    "host": r.host.code if r.host else None,
+                    "place": r.place.place.name if r.place else None,
+                    "venue": r.venue.place.name if r.venue else None,
+                    "start": r.time.instant if r.time else None,
+                    "lines": sorted(_mention_lines(text, r.mentions or (r.evidence,))),
+                },
+                "matched": gi is not None,
             }
         )
     out["rounds"] = section.result()
 
-    # Delegations: party country, then head by name/surname.
+    # Delegations.
     gold_dels = list(neg.get("delegations", []))
     dels = [d for r in reading.rounds for d in r.delegations]
 
     def del_score(g: dict[str, Any], d: Any) -> float:
-        if d.party.country != g.get("party") and d.party.code != g.get("party"):
+        if not _party_ok(g.get("party", ""), d.party):
             return 0.0
         head = d.head.actor.name if d.head is not None else None
         return 1.0 + _surname_match(g.get("head"), head)
@@ -623,46 +731,113 @@ def score_negotiation(
     section = _Section("delegations")
     section.count(gold=len(gold_dels), predicted=len(dels), matched=len(pairs))
     for gi, pi in pairs.items():
-        d = dels[pi]
-        section.field(
-            "head", _surname_match(gold_dels[gi].get("head"), d.head.actor.name if d.head else None)
-        )
-    for d in dels:
+        g, d = gold_dels[gi], dels[pi]
+        if "head" in g:
+            section.field("head", _surname_match(g["head"], d.head.actor.name if d.head else None))
+        if "head_role" in g:
+            section.field("head_role", _covers(g["head_role"], d.head_role))
+        if "named_by" in g:
+            who = d.appointed_by.actor.name if d.appointed_by else None
+            section.field("named_by", _surname_match(g["named_by"], who))
+        if "reported_by" in g:
+            who = d.reported_by.actor.name if d.reported_by else None
+            section.field("reported_by", _surname_match(g["reported_by"], who))
+        if "lines" in g:
+            section.field(
+                "lines", set(g["lines"]) <= _mention_lines(text, d.mentions or (d.evidence,))
+            )
+    for pi, d in enumerate(dels):
         preds.append(
             {
                 "kind": "delegation",
                 "fields": {
-                    "party": d.party.country or d.party.code,
+                    "party": d.party.code,
                     "head": d.head.actor.name if d.head else None,
+                    "head_role": d.head_role,
+                    "named_by": d.appointed_by.actor.name if d.appointed_by else None,
+                    "reported_by": d.reported_by.actor.name if d.reported_by else None,
+                    "lines": sorted(_mention_lines(text, d.mentions or (d.evidence,))),
                 },
-                "matched": None,
+                "matched": pi in pairs.values(),
             }
         )
     out["delegations"] = section.result()
 
-    # Proposals: author country and a shared name.
+    # Proposals, and their provisions as items of their own.
     gold_props = list(neg.get("proposals", []))
     props = list(reading.proposals)
 
     def prop_score(g: dict[str, Any], p: Any) -> float:
-        author = p.author.country if p.author is not None else None
-        if author != g.get("by"):
+        if not _party_ok(g.get("by", ""), p.author):
             return 0.0
         shared = {norm_text(n) for n in p.names} & {norm_text(n) for n in g.get("names", [])}
-        return 1.0 + len(shared)
+        return float(len(shared))
 
     pairs = _greedy(gold_props, props, prop_score)
     section = _Section("proposals")
+    provisions = _Section("provisions")
     section.count(gold=len(gold_props), predicted=len(props), matched=len(pairs))
+    prov_gold = prov_pred = prov_matched = 0
     for gi, pi in pairs.items():
         g, p = gold_props[gi], props[pi]
-        recipient = p.recipient.country if p.recipient is not None else None
         if g.get("to"):
-            section.field("recipient", recipient == g["to"])
-        if g.get("provisions"):
-            want = [(x.get("step"), x.get("issue")) for x in g["provisions"]]
-            have = [(x.step, x.issue) for x in p.provisions]
-            section.field("provisions", sorted(want, key=str) == sorted(have, key=str))
+            section.field("recipient", _party_ok(g["to"], p.recipient))
+        if g.get("names"):
+            want = {norm_text(n) for n in g["names"]}
+            section.field("names", want == {norm_text(n) for n in p.names})
+        if g.get("status"):
+            section.field(
+                "status", bool(p.status) and norm_text(p.status) in norm_text(g["status"])
+            )
+        if g.get("source"):
+            texts = [a.text for a in p.sources]
+            parts = [x.strip() for x in str(g["source"]).split(";") if x.strip()]
+            section.field(
+                "source", all(any(_attribution_ok(part, t) for t in texts) for part in parts)
+            )
+        if "ordered" in g:
+            section.field("ordered", p.ordered == g["ordered"])
+        if g.get("lines"):
+            section.field(
+                "lines", set(g["lines"]) <= _mention_lines(text, p.mentions or (p.evidence,))
+            )
+        if "provisions" in g:
+            want = sorted(((x.get("step"), x.get("issue")) for x in g["provisions"]), key=str)
+            have = sorted(((x.step, x.issue) for x in p.provisions), key=str)
+            section.field("provisions", want == have)
+        gprov = list(g.get("provisions", []))
+        pprov = list(p.provisions)
+        ppairs = _greedy(
+            gprov,
+            pprov,
+            lambda gp, pp: (
+                (2.0 if pp.issue == gp.get("issue") else 0.0)
+                + (pp.issue == gp.get("issue") and pp.step == gp.get("step"))
+            ),
+        )
+        prov_gold += len(gprov)
+        prov_pred += len(pprov)
+        prov_matched += len(ppairs)
+        for gj, pj in ppairs.items():
+            gp, pp = gprov[gj], pprov[pj]
+            issue = BY_KEY.get(pp.issue)
+            if "step" in gp:
+                provisions.field("step", pp.step == gp["step"])
+            if "ucdp" in gp:
+                provisions.field("ucdp", issue is not None and issue.ucdp == gp["ucdp"])
+            if "pax" in gp:
+                provisions.field("pax", issue is not None and gp["pax"] in issue.pax)
+            if "line" in gp:
+                provisions.field("line", line_of(text, pp.evidence.span.start) == gp["line"])
+            have = _params(pp)
+            for key in ("scope", "duration_min", "duration_max", "detail", "parties", "purpose"):
+                if key in gp:
+                    provisions.field(key, _provision_param_ok(key, gp[key], have))
+    unmatched_pred = [p for pi, p in enumerate(props) if pi not in pairs.values()]
+    prov_pred += sum(len(p.provisions) for p in unmatched_pred)
+    unmatched_gold = [g for gi, g in enumerate(gold_props) if gi not in pairs]
+    prov_gold += sum(len(g.get("provisions", [])) for g in unmatched_gold)
+    provisions.count(gold=prov_gold, predicted=prov_pred, matched=prov_matched)
     for p in props:
         preds.append(
             {
@@ -670,46 +845,98 @@ def score_negotiation(
                 "fields": {
                     "id": p.id,
                     "names": list(p.names),
-                    "author": p.author.country if p.author else None,
-                    "provisions": [(x.step, x.issue) for x in p.provisions],
+                    "author": p.author.code if p.author else None,
+                    "recipient": p.recipient.code if p.recipient else None,
+                    "status": p.status,
+                    "sources": [a.text for a in p.sources],
+                    "ordered": p.ordered,
+                    "lines": sorted(_mention_lines(text, p.mentions or (p.evidence,))),
+                    "provisions": [
+                        {
+                            "step": x.step,
+                            "issue": x.issue,
+                            "ucdp": BY_KEY[x.issue].ucdp if x.issue in BY_KEY else None,
+                            "pax": list(BY_KEY[x.issue].pax) if x.issue in BY_KEY else [],
+                            "text": x.evidence.span.text,
+                            "line": line_of(text, x.evidence.span.start),
+                            "parameters": dict(x.parameters),
+                        }
+                        for x in p.provisions
+                    ],
                 },
-                "matched": None,
+                "matched": any(props[pi] is p for pi in pairs.values()),
             }
         )
     out["proposals"] = section.result()
+    out["provisions"] = provisions.result()
 
-    # Positions: party x issue, stance a field.
+    # Positions: party x issue; stance, line and the option's words are fields.
     gold_pos = list(neg.get("positions", []))
     positions = list(reading.positions)
 
     def pos_score(g: dict[str, Any], p: Any) -> float:
-        party = p.party.country or p.party.code
-        return 1.0 if party == g.get("party") and p.issue == g.get("issue") else 0.0
+        return 1.0 if _party_ok(g.get("party", ""), p.party) and p.issue == g.get("issue") else 0.0
 
     pairs = _greedy(gold_pos, positions, pos_score)
     section = _Section("positions")
     section.count(gold=len(gold_pos), predicted=len(positions), matched=len(pairs))
     for gi, pi in pairs.items():
-        section.field("stance", positions[pi].stance == gold_pos[gi].get("stance"))
-    for p in positions:
+        g, p = gold_pos[gi], positions[pi]
+        section.field("stance", p.stance == g.get("stance"))
+        if "line" in g:
+            section.field("line", line_of(text, p.evidence.span.start) == g["line"])
+        if "text" in g:
+            section.field("text", _covers(g["text"], p.text or p.evidence.span.text))
+    for pi, p in enumerate(positions):
         preds.append(
             {
                 "kind": "position",
                 "fields": {
-                    "party": p.party.country or p.party.code,
+                    "party": p.party.code,
                     "issue": p.issue,
                     "stance": p.stance,
+                    "text": p.text,
+                    "line": line_of(text, p.evidence.span.start),
                 },
-                "matched": None,
+                "matched": pi in pairs.values(),
             }
         )
     out["positions"] = section.result()
-    parts = [
-        out[k]["f1"]
-        for k in ("rounds", "delegations", "proposals", "positions")
-        if out[k]["tp"] + out[k]["fn"] + out[k]["fp"]
-    ]
-    out["f1"] = sum(parts) / len(parts) if parts else 0.0
+
+    # Third parties: who, and each part of the role the gold gives.
+    gold_third = list(neg.get("third_parties", []))
+    third = [t for proc in reading.processes for t in proc.third_parties]
+    pairs = _greedy(gold_third, third, lambda g, t: float(_party_ok(g.get("party", ""), t.actor)))
+    section = _Section("third_parties")
+    section.count(gold=len(gold_third), predicted=len(third), matched=len(pairs))
+    for gi, pi in pairs.items():
+        g, t = gold_third[gi], third[pi]
+        if g.get("role"):
+            parts = [x.strip() for x in str(g["role"]).split(";") if x.strip()]
+            section.field("role", all(_covers(part, t.role, at_least=1.0) for part in parts))
+    for pi, t in enumerate(third):
+        preds.append(
+            {
+                "kind": "third_party",
+                "fields": {"party": t.actor.code, "name": t.actor.name, "role": t.role},
+                "matched": pi in pairs.values(),
+            }
+        )
+    out["third_parties"] = section.result()
+
+    keys = (
+        "process",
+        "rounds",
+        "delegations",
+        "proposals",
+        "provisions",
+        "positions",
+        "third_parties",
+    )
+    parts_f1 = [out[k]["f1"] for k in keys if out[k]["tp"] + out[k]["fn"] + out[k]["fp"]]
+    out["f1"] = sum(parts_f1) / len(parts_f1) if parts_f1 else 0.0
+    fields = [v for k in keys for v in out[k]["fields"].values()]
+    out["fields"] = sum(fields) / len(fields) if fields else 0.0
     return out
 
 
