@@ -455,8 +455,10 @@ def test_code_apposition_merges_person_and_title(reg: Registry) -> None:
 
 
 def test_code_iso_codes_are_not_names(reg: Registry) -> None:
-    # "PRI" is Puerto Rico's ISO code; news never names the island so.
-    assert reg.code("the PRI").country is None
+    # "PRI" is Puerto Rico's ISO code; news never names the island so: the PRI is
+    # Mexico's Institutional Revolutionary Party.
+    assert reg.code("the PRI").country != "PRI"
+    assert (reg.code("the PRI").country, reg.code("the PRI").sector) == ("MEX", "PTY")
     assert reg.code("the USA").country == "USA"
 
 
@@ -512,9 +514,14 @@ def test_country_of_name_by_majority() -> None:
     reg = Registry(files={"persons.txt": persons, "phoenix_persons.tsv": "name\n"})
     assert reg.person("Doe") is None  # three of them
     assert reg.country_of_name("Doe") == "CAN"  # two of three
-    reg2 = Registry(files={"persons.txt": persons.replace("NZL", "CAN").replace(
-        "Bob Doe\ncountry: CAN", "Bob Doe\ncountry: NZL").replace("Ann Doe\ncountry: CAN",
-        "Ann Doe\ncountry: AUS"), "phoenix_persons.tsv": "name\n"})
+    reg2 = Registry(
+        files={
+            "persons.txt": persons.replace("NZL", "CAN")
+            .replace("Bob Doe\ncountry: CAN", "Bob Doe\ncountry: NZL")
+            .replace("Ann Doe\ncountry: CAN", "Ann Doe\ncountry: AUS"),
+            "phoenix_persons.tsv": "name\n",
+        }
+    )
     assert reg2.country_of_name("Doe") is None  # no majority
 
 

@@ -11,7 +11,10 @@ a context word and a date), `expected`, optional `test` (a name) and `xfail`.
 Each case is coded with `Registry.code` (detente.registry), the gazetteer giving the
 country of a place named in the phrase; nothing is looked up on the network. Scoring:
 accuracy per method, country and sector apart, over the cases whose `expected` gives
-that field. An empty expected value (country "" or code_1 "") means "none" and is
+that field. Sectors are written in NGEC's vocabulary, which names two sectors differently
+from detente's Phoenix-style codes: NGEC's `MED` is health (detente `HLH`) and `JRN` is
+the media (detente `MED`); predictions carry `code_1` in NGEC's words and `sector` in
+detente's. An empty expected value (country "" or code_1 "") means "none" and is
 matched by no prediction; a placeholder made only of "?" is not scored. Sectors compare
 on their first three letters. query_wiki is scored over the cases whose name the
 registry links to a Wikipedia title (persons.txt `source: Wikipedia "..."`); `coverage`
@@ -32,6 +35,8 @@ from detente.gazetteer import Gazetteer
 from detente.registry import ActorCode, Registry
 
 METHODS = ("agent_to_code", "short_text_to_agent", "search_nat", "query_wiki")
+# detente sector -> NGEC's word for it (the other sectors are spelled alike).
+NGEC_SECTORS = {"HLH": "MED", "MED": "JRN"}
 _DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%Y")
 
 
@@ -44,11 +49,17 @@ def parse_day(text: str) -> date | None:
         return date.today()
     for fmt in _DATE_FORMATS:
         try:
-            return datetime.strptime(text.title() if "%B" in fmt or "%b" in fmt else text,
-                                     fmt).date()
+            return datetime.strptime(
+                text.title() if "%B" in fmt or "%b" in fmt else text, fmt
+            ).date()
         except ValueError:
             continue
     return None
+
+
+def to_ngec(sector: str | None) -> str:
+    """A detente sector in NGEC's vocabulary ("HLH" -> "MED", "MED" -> "JRN")."""
+    return NGEC_SECTORS.get(sector or "", sector or "")
 
 
 def read_cases(path: Path) -> list[dict[str, Any]]:
@@ -103,10 +114,18 @@ def predict(
     }
     method = case["method"]
     if method == "agent_to_code":
-        out.update(country=coded.country or "", code_1=coded.sector or "", kind=coded.kind,
-                   name=coded.name, wiki=coded.wikipedia or "")
+        out.update(
+            country=coded.country or "",
+            code_1=to_ngec(coded.sector),
+            sector=coded.sector or "",
+            kind=coded.kind,
+            name=coded.name,
+            wiki=coded.wikipedia or "",
+        )
     elif method == "short_text_to_agent":
-        out.update(code_1=coded.sector or "", country=coded.country or "")
+        out.update(
+            code_1=to_ngec(coded.sector), sector=coded.sector or "", country=coded.country or ""
+        )
     elif method == "search_nat":
         country, remaining = registry.search_nationality(text)
         out.update(country_code=country or "", remaining_text=remaining)
@@ -135,15 +154,21 @@ def score(cases: Sequence[dict[str, Any]], predictions: Sequence[dict[str, Any]]
             continue
         row: dict[str, Any] = {"n": len(pairs)}
         for name, key in fields[method]:
-            scored = [(c, p) for c, p in pairs if key in c["expected"]
-                      and not _unscored(c["expected"][key])]
+            scored = [
+                (c, p)
+                for c, p in pairs
+                if key in c["expected"] and not _unscored(c["expected"][key])
+            ]
             if method == "query_wiki":
                 linked = [(c, p) for c, p in scored if p["title"]]
                 row["coverage"] = len(linked) / len(scored) if scored else 0.0
                 scored = linked
             right = sum(_same(name, c["expected"][key], p[key]) for c, p in scored)
-            row[name] = {"accuracy": right / len(scored) if scored else None,
-                         "correct": right, "n": len(scored)}
+            row[name] = {
+                "accuracy": right / len(scored) if scored else None,
+                "correct": right,
+                "n": len(scored),
+            }
             if name in totals:
                 totals[name][0] += right
                 totals[name][1] += len(scored)
@@ -151,10 +176,16 @@ def score(cases: Sequence[dict[str, Any]], predictions: Sequence[dict[str, Any]]
     return {
         "task": "actors",
         "n": len(cases),
-        "country": {"accuracy": totals["country"][0] / totals["country"][1]
-                    if totals["country"][1] else None, "n": totals["country"][1]},
-        "sector": {"accuracy": totals["sector"][0] / totals["sector"][1]
-                   if totals["sector"][1] else None, "n": totals["sector"][1]},
+        "country": {
+            "accuracy": totals["country"][0] / totals["country"][1]
+            if totals["country"][1]
+            else None,
+            "n": totals["country"][1],
+        },
+        "sector": {
+            "accuracy": totals["sector"][0] / totals["sector"][1] if totals["sector"][1] else None,
+            "n": totals["sector"][1],
+        },
         "per_method": per_method,
     }
 
@@ -202,4 +233,4 @@ def evaluate(
     return predictions, metrics
 
 
-__all__ = ["METHODS", "evaluate", "parse_day", "predict", "read_cases", "score"]
+__all__ = ["METHODS", "evaluate", "parse_day", "predict", "read_cases", "score", "to_ngec"]
