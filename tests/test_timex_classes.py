@@ -110,3 +110,15 @@ def test_narrative_references_count_from_the_date_told(text: str, value: str) ->
 
 def test_that_year_with_no_date_told_is_no_time() -> None:
     assert values("That year was hard for everyone.") == []
+
+
+def test_last_with_a_month_and_day() -> None:
+    assert values("He was shot last Oct. 23 at home.") == [("last Oct. 23", "DATE", "2024-10-23")]
+    assert values("They vote next Jan. 9.") == [("next Jan. 9", "DATE", "2026-01-09")]
+
+
+def test_hour_in_the_morning() -> None:
+    assert values("He leaves at 4 in the morning.") == [
+        ("4 in the morning", "TIME", "2025-06-04T04:00")
+    ]
+    assert values("Talks ended at 9 at night.")[0][2] == "2025-06-04T21:00"

@@ -91,6 +91,8 @@ def clause_tense(token: Token) -> str:
             return "future"
         if head_lemma == "go" and head.tag_ == "VBG":
             return "future"
+        if head_lemma == "be" and head.tag_ in {"VBZ", "VBP"} and verb.dep_ == "xcomp":
+            return "future"  # "is to resume trading Tuesday": a plan
     if verb.lemma_.lower() in {"expect", "anticipate", "schedule", "due", "slate"}:
         return "future"
     if verb.tag_ == "VBD" or auxes & {"did", "had", "was", "were", "has", "have"}:

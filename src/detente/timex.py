@@ -225,7 +225,9 @@ _CLOCK = (
     r"(?:(?:around|about|approximately)\s+)?(?:(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ampm>[ap]\.?\s?m\b\.?)"
     r"|(?P<h24>[01]?\d|2[0-3]):(?P<m24>[0-5]\d)"
     r"|(?P<mil>(?:[01]\d|2[0-3])[0-5]\d)(?=\s*(?:gmt|utc|hrs|hours|z\b|local))"
-    r"|(?P<noon>noon|midday|midnight))"
+    r"|(?P<noon>noon|midday|midnight)"
+    r"|(?P<hp>\d{1,2})(?::(?P<mp>[0-5]\d))?\s+(?:o'clock\s+)?"
+    r"(?P<inpart>in\s+the\s+(?:morning|afternoon|evening)|at\s+night))"
 )
 _ZONE = (
     r"(?:\s*(?P<zone>local\s+time|gmt|utc|z(?=\W)|"
@@ -250,7 +252,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "md",
         re.compile(
-            rf"\b{_MOD}(?:(?P<wd>{_WEEKDAY}),?\s+)?(?P<month>{_MONTH})\s+(?P<day>{_DAYNUM})\b"
+            rf"\b{_MOD}(?:(?P<mdrel>last|next|this past|this coming)\s+)?"
+            rf"(?:(?P<wd>{_WEEKDAY}),?\s+)?(?P<month>{_MONTH})\s+(?P<day>{_DAYNUM})\b"
             rf"(?:,?\s+(?P<year>{_YEAR}))?",
             re.I,
         ),
@@ -493,7 +496,7 @@ GATES: dict[str, tuple[str, ...] | None] = {
     "ago": ("ago", "earlier", "later", "hence", "from now"),
     "duration": _UNIT_WORDS,
     "vague": _UNIT_WORDS,
-    "clock": ("m", "noon", "midday", "midnight", ":", "gmt", "utc", "local"),
+    "clock": ("m", "noon", "midday", "midnight", ":", "gmt", "utc", "local", "night"),
     "ref": (
         "now",
         "current",
@@ -659,14 +662,17 @@ def _nearest_year(candidates: dict[int, int], tense: str) -> int:
     return min(candidates.items(), key=cost)[0]
 
 
-def _year_for(month: int, day: int, anchor: date, tense: str) -> int:
-    """The year of a day-month without a year: the nearest one, nudged by tense."""
+def _year_for(month: int, day: int, anchor: date, tense: str, *, strict: bool = False) -> int:
+    """The year of a day-month without a year: the nearest one, nudged by tense ("last
+    Oct. 23", `strict`: the one on the side the tense says)."""
     candidates: dict[int, int] = {}
     for year in (anchor.year - 1, anchor.year, anchor.year + 1):
         try:
-            candidates[year] = (date(year, month, day) - anchor).days
+            gap = (date(year, month, day) - anchor).days
         except ValueError:
             continue
+        if not strict or (gap <= 0 if tense == "past" else gap >= 0):
+            candidates[year] = gap
     return _nearest_year(candidates, tense) if candidates else anchor.year
 
 
@@ -721,6 +727,11 @@ def _clock(match: re.Match[str], start: int, end: int) -> _Clock:
             hour += 12
     elif g.get("h24"):
         hour, minute = int(g["h24"]), int(g["m24"])
+    elif g.get("hp"):  # "4 in the morning", "9 at night"
+        hour, minute = int(g["hp"]) % 12, int(g["mp"] or 0)
+        part = g["inpart"].lower()
+        if "afternoon" in part or "evening" in part or ("night" in part and hour >= 6):
+            hour += 12
     elif g.get("mil"):
         hour, minute = int(g["mil"][:2]), int(g["mil"][2:])
     else:
@@ -825,8 +836,10 @@ class TimeTagger:
             gap = text[end : hits[j].start]
             if not re.fullmatch(r"\s*(?:,|at|\(|,\s*or|or)?\s*", gap, re.I):
                 break
-            clock = _clock(hits[j].match, hits[j].start, hits[j].end)
             close = re.match(r"\s*\)", text[hits[j].end :])
+            if "(" in gap and close is None:
+                break  # "(4 a.m. EDT Thursday)": a reading with its own day, told apart
+            clock = _clock(hits[j].match, hits[j].start, hits[j].end)
             clock_end = hits[j].end + (close.end() if close and "(" in gap else 0)
             clocks.append(_Clock(clock.hour, clock.minute, clock.zone, clock.start, clock_end))
             end = clock_end
@@ -920,7 +933,12 @@ class TimeTagger:
             if m.group("year"):
                 year = spelled_year(m.group("year"))
             elif month is not None and day_n is not None and 1 <= day_n <= 31:
-                year = _year_for(month, day_n, anchor, tense)
+                rel = (m.groupdict().get("mdrel") or "").lower()
+                if rel in {"last", "this past"}:
+                    tense = "past"
+                elif rel in {"next", "this coming"}:
+                    tense = "future"
+                year = _year_for(month, day_n, anchor, tense, strict=bool(rel))
             else:
                 year = None
             return _safe_date(year, month, day_n), False
@@ -1147,9 +1165,9 @@ def _extent(kind: str, m: re.Match[str]) -> tuple[int, int] | None:
     if kind == "weekday" and (g.get("rel") or "").lower() == "on":
         start = m.start("weekday")
     if kind == "clock":
-        if not any(g.get(k) for k in ("h", "h24", "mil", "noon")):
+        if not any(g.get(k) for k in ("h", "h24", "mil", "noon", "hp")):
             return None
-        start = min(m.start(k) for k in ("h", "h24", "mil", "noon") if g.get(k))
+        start = min(m.start(k) for k in ("h", "h24", "mil", "noon", "hp") if g.get(k))
         if re.match(r"(?:at\s+)?(?:around|about|approximately)\s", m.group(0), re.I):
             start = m.start() + (3 if m.group(0).lower().startswith("at ") else 0)
     if kind == "ref":
