@@ -597,6 +597,7 @@ class _Reading:
         status = latest.status if latest else "reported"
         if latest is not None and latest.tense == "future":
             status = f"to be {status}"
+        provisions = d.provisions if d.ordered else [replace(p, step=1) for p in d.provisions]
         key = f"{self.article.id}:{d.number}:{'/'.join(d.names)}"
         digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
         return Proposal(
@@ -606,7 +607,7 @@ class _Reading:
             names=tuple(d.names),
             status=status,
             evidence=d.mentions[0],
-            provisions=tuple(d.provisions),
+            provisions=tuple(provisions),
             ordered=d.ordered,
             mentions=tuple(d.mentions),
             history=tuple(d.history),
@@ -628,11 +629,13 @@ class _Reading:
             draft.ordered = True
         else:
             step = draft.step + 1
-        for head, moves in self._items(verb):
+        items = self._items(verb)
+        heads = [h for h, _ in items]
+        for head, moves in items:
             if moves and draft.provisions:
                 step = max(step, draft.step) + 1
                 draft.ordered = True
-            added = self._chunks(draft, head, step)
+            added = self._chunks(draft, head, step, stop=[h for h in heads if h.i > head.i])
             if added:
                 draft.step = max(draft.step, step)
 
@@ -654,22 +657,29 @@ class _Reading:
                         out += [(p, True) for p in a.children if p.dep_ == "pobj"]
             elif c.dep_ == "xcomp":
                 out += [(o, False) for o in c.children if o.dep_ == "dobj"]
+        # "the demarcation of the border, with subsequent elections", however attached
+        for head, _ in list(out):
+            for t in head.subtree:
+                if t.dep_ == "pobj" and t.head.lower_ == "with" and t.i > head.i:
+                    if any(m.lower_ in NEXT_STEP for m in t.children if m.dep_ == "amod"):
+                        out.append((t, True))
         return sorted(out, key=lambda x: x[0].i)
 
-    def _chunks(self, draft: _Draft, head: Token, step: int) -> int:
+    def _chunks(self, draft: _Draft, head: Token, step: int, *, stop: list[Token]) -> int:
         """Provisions of one listed phrase: each coordinated part that names an issue."""
+        later = {t.i for s in stop for t in s.subtree}
         parts = [head] + [
             t
             for t in head.subtree
             if t.i != head.i
+            and t.i not in later
             and t.dep_ == "conj"
             and t.pos_ == "NOUN"
             and _starts_with_issue(self.doc[t.left_edge.i : t.right_edge.i + 1].text)
         ]
         added = 0
-        for n, part in enumerate(parts):
-            stop = parts[n + 1 :] if n == 0 else [p for p in parts if p.i > part.i]
-            start, end = self.phrase(part, stop=stop)
+        for part in parts:
+            start, end = self.phrase(part, stop=[p for p in parts if p.i > part.i] + stop)
             text = self.doc[start:end].text
             found = issue_of(text)
             if found is None:
@@ -795,6 +805,10 @@ class _Reading:
     def _position_list(self, noun: Token) -> list[Position]:
         owner = next((c for c in noun.children if c.dep_ == "poss"), None)
         party = self.party_of(owner) if owner is not None else None
+        if party is None and owner is not None and owner.pos_ == "PRON":
+            # "Kyiv restated its positions": the subject of the verb the list hangs from
+            verb = noun.head
+            party = next((p for s in _subjects(verb) if (p := self.party_of(s))), None)
         if party is None:
             return []
         items: list[Token] = []
@@ -804,6 +818,10 @@ class _Reading:
             elif c.dep_ in {"prep", "amod"} and c.lower_ in {"including", "like", "such"}:
                 preps = [c] + [a for a in c.children if a.lower_ == "as"]
                 items += [p for q in preps for p in q.children if p.dep_ == "pobj"]
+        if items:
+            # "positions, including no X, no Y, and Z": Z is often parsed as the list's
+            # own conjunct
+            items += [c for c in noun.children if c.dep_ == "conj" and c.i > items[0].i]
         proposal = None
         if noun.head.pos_ == "VERB":
             subj = [c for c in noun.head.children if c.dep_ == "nsubj"]
@@ -865,6 +883,8 @@ class _Reading:
             start, end = self.phrase(obj)
             if any(i in self.round_tokens or i in self.doc_tokens for i in range(start, end)):
                 return None  # proposing a round, or a proposal: read as those
+            if self._specific_talks(start, end):
+                return None  # "proposed talks in Istanbul on June 2": an event, not a stance
             text = self.doc[start:end].text
             found = issue_of(text)
             if found is None:
@@ -883,6 +903,20 @@ class _Reading:
                 date=self.day(verb),
             )
         return None
+
+    def _specific_talks(self, start: int, end: int) -> bool:
+        """Whether a phrase names particular talks: a talks noun with a demonstrative, an
+        ordinal, a date or a place ("this second round", "talks in Istanbul on June 2")."""
+        tokens = self.doc[start:end]
+        if not any(t.lemma_.lower() in ROUND_NOUNS for t in tokens):
+            return False
+        lo, hi = tokens.start_char, tokens.end_char
+        dated = any(
+            lo <= tv.evidence.span.start < hi and tv.type in {"DATE", "TIME"} for tv in self.times
+        )
+        placed = any(lo <= m.evidence.span.start < hi for m in self.res.places)
+        pointed = any(t.lower_ in {"this", "that"} or t.lower_ in ORDINALS for t in tokens)
+        return dated or placed or pointed
 
     # -- process ---------------------------------------------------------------------------
 

@@ -136,7 +136,8 @@ ISSUES: tuple[Issue, ...] = (
         None,
         ("StDef",),
         (
-            r"\brecogni[sz](?:e|ed|ing|ition) (?:\w+ ){0,4}(?:sovereignty|annexation|control)",
+            r"\brecogni(?:[sz]e|[sz]ed|[sz]ing|tion) (?:\w+ ){0,4}"
+            r"(?:sovereignty|annexation|control)",
             r"\b(?:sovereignty|annexation) (?:\w+ ){0,3}(?:over|of) (?:\w+ ){0,3}"
             r"(?:territor|region|crimea|donbas|land)",
         ),
@@ -203,7 +204,7 @@ ISSUES: tuple[Issue, ...] = (
         ("SsrArm",),
         (
             r"\b(?:restrictions?|limits?|limitations?|caps?|ceilings?|constraints?) "
-            r"(?:on|to) (?:\w+[' ]*){0,3}(?:military|army|armed forces|forces|troops|arms|"
+            r"(?:on|to) (?:\w+[' ]*){0,5}(?:military|army|armed forces|forces|troops|arms|"
             r"weapons|defen[cs]e)",
             r"\bdemilitari[sz](?:ation|e)\b",
             r"\b(?:reduce|reduction of|cut) (?:the size of )?(?:\w+ ){0,2}(?:army|armed forces)",

@@ -1,0 +1,272 @@
+"""The negotiation stage on hand-written sentences: rounds, delegations, proposals (aliases,
+status, ordered provisions of each kind), positions (each stance) and the process."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from detente.pipeline import Extractor
+from detente.taxonomy import BY_KEY, ISSUES, STANCES, issue_of
+from detente.vocabulary import Article, Reading
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def read(nlp):  # type: ignore[no-untyped-def]
+    extractor = Extractor(nlp=nlp)
+
+    def run(text: str, published: date = date(2024, 5, 10)) -> Reading:
+        return extractor.extract(Article(id="t", text=text, published=published))
+
+    return run
+
+
+# -- the taxonomy ---------------------------------------------------------------------------
+
+PHRASES = {
+    "ceasefire": "an immediate cessation of hostilities along the front",
+    "prisoner_exchange": "a swap of captured soldiers",
+    "return_of_children": "the repatriation of deported children",
+    "return_of_civilians": "the safe return of refugees to their homes",
+    "humanitarian_access": "humanitarian corridors for besieged towns",
+    "leaders_meeting": "a summit between the two presidents",
+    "multilateral_talks": "an international peace conference",
+    "further_talks": "a new round of talks next month",
+    "national_dialogue": "a national dialogue with opposition parties",
+    "recognition_of_occupied_territory": "recognition of sovereignty over the annexed peninsula",
+    "territory": "territorial concessions in the east",
+    "border_demarcation": "the delimitation of the border",
+    "withdrawal_of_forces": "the withdrawal of all foreign troops",
+    "security_guarantees": "binding security guarantees from Western powers",
+    "alliance_membership": "neutral status outside any military bloc",
+    "limits_on_armed_forces": "caps on the size of the army",
+    "foreign_troops": "a United Nations peacekeeping force",
+    "sanctions_relief": "the lifting of economic sanctions",
+    "reparations": "compensation for war damage",
+    "accountability": "a special tribunal for war crimes",
+    "amnesty": "an amnesty for former fighters",
+    "elections": "early elections within six months",
+    "referendum": "a referendum on the region's status",
+    "interim_government": "a transitional government of technocrats",
+    "power_sharing": "a power-sharing arrangement in the cabinet",
+    "autonomy": "broad autonomy for the province",
+    "federalism": "a federal system with strong regions",
+    "independence": "independence for the territory",
+    "ddr": "the demobilization of militia units",
+    "integration_into_army": "the integration of rebel units into the national army",
+    "reconciliation": "a truth and reconciliation commission",
+    "minority_rights": "protection of the rights of minority language speakers",
+    "peace_process": "working toward a lasting peace",
+    "gender": "a quota for women in the negotiating teams",
+}
+
+
+def test_every_issue_has_a_phrase_here() -> None:
+    assert set(PHRASES) == set(BY_KEY)
+
+
+@pytest.mark.parametrize(("key", "phrase"), sorted(PHRASES.items()))
+def test_issue_of_a_phrase(key: str, phrase: str) -> None:
+    found = issue_of(phrase)
+    assert found is not None and found.key == key
+
+
+def test_the_earliest_cue_wins() -> None:
+    found = issue_of("the return of abducted children from occupied territory")
+    assert found is not None and found.key == "return_of_children"
+    assert issue_of("the weather in the capital") is None
+
+
+def test_issues_map_to_ucdp_flags_and_pax_codes() -> None:
+    ucdp = {i.ucdp for i in ISSUES if i.ucdp}
+    assert {"cease", "pris", "amn", "elections", "pko", "ddr", "withd"} <= ucdp
+    assert BY_KEY["ceasefire"].pax == ("Ce",)
+    assert "TjPrire" in BY_KEY["prisoner_exchange"].pax
+
+
+# -- rounds and the process -------------------------------------------------------------------
+
+
+def test_round_with_ordinal_format_and_host(read) -> None:  # type: ignore[no-untyped-def]
+    reading = read(
+        "Armenia and Azerbaijan held a third round of proximity talks in Almaty on Tuesday "
+        "to end the Armenia-Azerbaijan conflict."
+    )
+    assert len(reading.rounds) == 1
+    rnd = reading.rounds[0]
+    assert rnd.ordinal == 3
+    assert rnd.format == "indirect, proximity"
+    assert {p.code for p in rnd.parties} == {"ARM", "AZE"}
+    assert rnd.place is not None and rnd.place.place.name == "Almaty"
+    assert rnd.host is not None and rnd.host.code == "KAZ"
+    (process,) = reading.processes
+    assert process.id == "process:ARM-AZE"
+    assert process.name == "Armenia-Azerbaijan conflict peace talks"
+    assert [t.role for t in process.third_parties] == ["host"]
+
+
+def test_process_named_by_parties_without_a_conflict_name(read) -> None:  # type: ignore[no-untyped-def]
+    reading = read("Armenia and Azerbaijan held face-to-face talks in Geneva on Monday.")
+    (process,) = reading.processes
+    assert process.name == "Armenia-Azerbaijan talks"
+    assert reading.rounds[0].format == "direct, face-to-face"
+
+
+def test_a_phone_call_is_not_a_round(read) -> None:  # type: ignore[no-untyped-def]
+    reading = read("The Armenian president spoke by phone with the Azerbaijani president.")
+    assert reading.rounds == ()
+
+
+# -- delegations --------------------------------------------------------------------------------
+
+
+def test_delegation_head_appointed_by_head_of_state(read) -> None:  # type: ignore[no-untyped-def]
+    reading = read(
+        "Ukraine and Russia will hold talks in Istanbul on Friday. Ukrainian President "
+        "Volodymyr Zelenskyy said that Defense Minister Rustem Umerov will lead the Ukrainian "
+        "delegation."
+    )
+    (delegation,) = reading.rounds[0].delegations
+    assert delegation.party.code == "UKR"
+    assert delegation.head is not None and delegation.head.actor.code == "rustem-umerov"
+    assert delegation.head_role == "Defense Minister"
+    assert delegation.appointed_by is not None
+    assert delegation.appointed_by.actor.code == "volodymyr-zelenskyy"
+    assert delegation.reported_by is None
+
+
+def test_delegation_reported_by_a_minister(read) -> None:  # type: ignore[no-untyped-def]
+    reading = read(
+        "Ukraine and Russia will hold talks in Istanbul on Friday. Russian Foreign Minister "
+        "Sergey Lavrov said that Vladimir Medinsky will head the Russian delegation."
+    )
+    (delegation,) = reading.rounds[0].delegations
+    assert delegation.party.code == "RUS"
+    assert delegation.appointed_by is None
+    assert delegation.reported_by is not None
+    assert delegation.reported_by.actor.code == "sergey-lavrov"
+
+
+def test_delegation_led_by(read) -> None:  # type: ignore[no-untyped-def]
+    reading = read(
+        "Ukraine and Russia held talks in Istanbul on Friday. The Russian delegation led by "
+        "Vladimir Medinsky arrived a day early."
+    )
+    (delegation,) = reading.rounds[0].delegations
+    assert delegation.party.code == "RUS"
+    assert delegation.head is not None and delegation.head.actor.code == "vladimir-medinsky"
+
+
+# -- proposals: aliases, status, order ----------------------------------------------------------
+
+
+PLAN = (
+    "Ukraine and Russia will hold talks in Istanbul on Friday. "
+    "Ukrainian officials have drafted a peace plan for the talks. "
+    "The plan starts with a complete ceasefire of at least 60 days, followed by the release "
+    "of all detainees and the return of displaced civilians. "
+    "The plan then calls for the demarcation of the border, with subsequent elections. "
+    "The blueprint was sent to Russia on Wednesday. "
+    "Russia handed Ukraine a memorandum of its own. Kyiv rejected the memorandum."
+)
+
+
+def test_proposal_aliases_and_recipient(read) -> None:  # type: ignore[no-untyped-def]
+    reading = read(PLAN)
+    plan, memo = reading.proposals
+    assert plan.names == ("peace plan", "plan", "blueprint")
+    assert plan.author is not None and plan.author.code == "UKR"
+    assert plan.recipient is not None and plan.recipient.code == "RUS"
+    assert len(plan.mentions) == 4
+    assert memo.names == ("memorandum",)
+    assert memo.author is not None and memo.author.code == "RUS"
+    assert memo.recipient is not None and memo.recipient.code == "UKR"
+
+
+def test_proposal_status_history(read) -> None:  # type: ignore[no-untyped-def]
+    plan, memo = read(PLAN).proposals
+    assert [h.status for h in plan.history] == ["drafted", "sent"]
+    assert plan.status == "sent"
+    assert memo.status == "rejected"
+    assert [h.status for h in memo.history] == ["sent", "rejected"]
+
+
+def test_ordered_provisions_of_each_step(read) -> None:  # type: ignore[no-untyped-def]
+    plan = read(PLAN).proposals[0]
+    assert plan.ordered
+    assert [(p.step, p.issue) for p in plan.provisions] == [
+        (1, "ceasefire"),
+        (2, "prisoner_exchange"),
+        (2, "return_of_civilians"),
+        (3, "border_demarcation"),
+        (4, "elections"),
+    ]
+    ceasefire = dict(plan.provisions[0].parameters)
+    assert ceasefire["duration_min"] == "P60D"
+    assert ceasefire["scope"] == "complete"
+    assert dict(plan.provisions[1].parameters)["scope"] == "all detainees"
+
+
+def test_unordered_provisions(read) -> None:  # type: ignore[no-untyped-def]
+    reading = read(
+        "Russia sent Ukraine a memorandum on Monday. The memorandum includes an amnesty for "
+        "former fighters and the lifting of sanctions."
+    )
+    (memo,) = reading.proposals
+    assert not memo.ordered
+    assert [p.issue for p in memo.provisions] == ["amnesty", "sanctions_relief"]
+    assert {p.step for p in memo.provisions} == {1}
+
+
+# -- positions: each stance ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "party", "issue", "stance"),
+    [
+        ("Azerbaijan rejected the deployment of foreign peacekeepers.", "AZE", "foreign_troops",
+         "rejects"),
+        ("Armenia demanded the release of all prisoners of war.", "ARM", "prisoner_exchange",
+         "demands"),
+        ("Azerbaijan proposed a ceasefire along the border.", "AZE", "ceasefire", "proposes"),
+        ("Armenia accepted the withdrawal of troops from the border.", "ARM",
+         "withdrawal_of_forces", "accepts"),
+        ("Armenia agreed to a referendum if international observers monitor the vote.", "ARM",
+         "referendum", "accepts_with_conditions"),
+        ("Azerbaijan refused to discuss autonomy for the region.", "AZE", "autonomy", "rejects"),
+        ("Armenia committed to a peaceful settlement of the dispute.", "ARM", "peace_process",
+         "commits"),
+        ("Armenia will not accept any limits on its armed forces.", "ARM",
+         "limits_on_armed_forces", "rejects"),
+    ],
+)  # fmt: skip
+def test_stance(read, sentence: str, party: str, issue: str, stance: str) -> None:  # type: ignore[no-untyped-def]
+    positions = [(p.party.code, p.issue, p.stance) for p in read(sentence).positions]
+    assert positions == [(party, issue, stance)]
+
+
+def test_stances_are_the_taxonomy_s() -> None:
+    assert set(STANCES) == {
+        "demands", "proposes", "accepts", "accepts_with_conditions", "rejects", "commits"
+    }  # fmt: skip
+
+
+def test_a_list_of_positions(read) -> None:  # type: ignore[no-untyped-def]
+    reading = read(
+        "Kyiv restated its positions, including no limits on its army, no recognition of "
+        "Russian sovereignty over occupied land, and reparations for the damage."
+    )
+    got = [(p.party.code, p.issue, p.stance) for p in reading.positions]
+    assert got == [
+        ("UKR", "limits_on_armed_forces", "rejects"),
+        ("UKR", "recognition_of_occupied_territory", "rejects"),
+        ("UKR", "reparations", "demands"),
+    ]
+
+
+def test_proposing_a_round_is_not_a_position(read) -> None:  # type: ignore[no-untyped-def]
+    reading = read("Russia proposed a new round of talks with Ukraine in Istanbul on June 2.")
+    assert reading.positions == ()
