@@ -545,3 +545,80 @@ def test_code_international_bodies(reg: Registry) -> None:
     assert reg.code("the U.N.").country == "UNO"  # the UN proper, as NGEC's table codes it
     assert reg.code("NATO").country == "IGO"
     assert reg.code("NATO").sector == "IGO"
+
+
+# ------------------------------------------------------------------ coverage of 2015-2026 actors
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "sector"),
+    [
+        ("Morena", "MEX", "PTY"),  # a party
+        ("PSOE", "ESP", "PTY"),
+        ("the Sinaloa Cartel", "MEX", "CRM"),  # organised crime
+        ("M23 rebels", "COD", "REB"),  # an armed group
+        ("Northern Cyprus", "CYP", "PRE"),  # a partially recognised state
+        ("KCNA", "PRK", "GOV"),  # a state news agency speaks for its government
+        ("soldiers of the FARDC", "COD", "MIL"),  # a five-letter acronym inside a phrase
+        ("Huawei", "CHN", "BUS"),
+    ],
+)
+def test_code_named_bodies(reg: Registry, text: str, country: str, sector: str) -> None:
+    coded = reg.code(text)
+    assert (coded.country, coded.sector) == (country, sector)
+
+
+def test_code_office_holders_of_recent_years(reg: Registry) -> None:
+    lapid = "Yair Lapid"
+    assert reg.code(lapid, on=date(2022, 9, 1)).sector == "GOV"  # prime minister
+    assert reg.code(lapid, on=date(2024, 1, 1)).sector == "OPP"  # opposition leader
+    assert reg.code("Malcolm Turnbull", on=date(2020, 1, 1)).sector == "ELI"  # out of office
+    coded = reg.code("Tedros Adhanom Ghebreyesus", on=date(2024, 1, 1))
+    assert (coded.country, coded.sector, coded.kind) == ("ETH", "IGO", "person")
+
+
+def test_code_military_ranks_and_deputy_ministers(reg: Registry) -> None:
+    assert reg.code("Lieutenant General Jane Roe").sector == "MIL"
+    assert reg.code("Lt. Gen. Jane Roe").sector == "MIL"
+    assert reg.code("Deputy Defence Minister Jane Roe").sector == "GOV"
+    assert reg.code("Brazil's deputy minister of defence").country == "BRA"
+
+
+def test_code_intelligence_agency_is_spy_whatever_its_branch(reg: Registry) -> None:
+    assert reg.code("a military intelligence agency").sector == "SPY"
+    assert reg.code("the breakaway region").sector == "PRE"
+
+
+def test_code_place_inside_the_name_of_a_body(reg: Registry) -> None:
+    places = {"Lyon": "FRA", "College": "USA", "Upper Volta": "BFA"}
+    assert reg.code("Lyon Institute of Technology", place=places.get).country == "FRA"
+    # a word of the body's own name is never read as a place
+    assert reg.code("Royal College", place=places.get).country is None
+    coded = reg.code("Teachers Union Upper Volta", place=places.get)
+    assert (coded.country, coded.sector) == ("BFA", "LAB")
+
+
+def test_code_unknown_person_is_a_civilian(reg: Registry) -> None:
+    coded = reg.code("Maria Kowalczykowa")
+    assert (coded.kind, coded.sector, coded.country) == ("person", "CVL", None)
+    # not a name: a country word, an agent noun, an acronym
+    assert reg.code("Maria Hospital").sector != "CVL"
+    assert reg.code("Polish Maria").sector is None
+    # an apposition's title says who the person is
+    assert reg.code("Maria Kowalczykowa, Poland's deputy foreign minister").sector == "GOV"
+
+
+def test_hand_written_person_wins_over_a_phoenix_entry_of_the_name() -> None:
+    persons = (
+        "name: Ana Doe\ncountry: XKX\nsector: GOV\n"
+        "office: 2021-03-22 .. | Prime Minister of Kosovo | GOV\nsource: test\n"
+    )
+    orgs = (
+        "# test\ncode\tname\tcountry\tsector\taliases\tsource\tkeys\n"
+        "XKXOPP\tAna Doe\tXKX\tOPP\t\ttest\tana doe\n"
+    )
+    reg = Registry(
+        files={"persons.txt": persons, "organizations.tsv": orgs, "phoenix_persons.tsv": "n\n"}
+    )
+    coded = reg.code("Ana Doe", on=date(2022, 1, 1))
+    assert (coded.kind, coded.sector) == ("person", "GOV")

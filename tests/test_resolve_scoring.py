@@ -14,16 +14,29 @@ from detente.evaluation.actors import parse_day
 from detente.evaluation.plover_gsr import gold_pairs, gold_type
 
 CASES = [
-    {"method": "agent_to_code", "input": ["Ukrainian negotiators"],
-     "expected": {"country": "UKR", "code_1": "GOV"}, "test": "negotiators"},
-    {"method": "agent_to_code", "input": ["Ankara", "", "2025-01-01"],
-     "expected": {"country": "TUR", "code_1": "GOV"}},
-    {"method": "agent_to_code", "input": ["the border police", "Polish", "today"],
-     "expected": {"country": "POL", "code_1": "COP"}},
+    {
+        "method": "agent_to_code",
+        "input": ["Ukrainian negotiators"],
+        "expected": {"country": "UKR", "code_1": "GOV"},
+        "test": "negotiators",
+    },
+    {
+        "method": "agent_to_code",
+        "input": ["Ankara", "", "2025-01-01"],
+        "expected": {"country": "TUR", "code_1": "GOV"},
+    },
+    {
+        "method": "agent_to_code",
+        "input": ["the border police", "Polish", "today"],
+        "expected": {"country": "POL", "code_1": "COP"},
+    },
     {"method": "agent_to_code", "input": ["Ukrainians"], "expected": {"country": "RUS"}},
     {"method": "short_text_to_agent", "input": ["soldiers"], "expected": {"code_1": "MIL"}},
-    {"method": "search_nat", "input": ["a Turkish frigate"],
-     "expected": {"country_code": "TUR", "remaining_text": "frigate"}},
+    {
+        "method": "search_nat",
+        "input": ["a Turkish frigate"],
+        "expected": {"country_code": "TUR", "remaining_text": "frigate"},
+    },
     {"method": "query_wiki", "input": ["Rustem Umerov"], "expected": {"title": "Rustem Umerov"}},
     {"method": "query_wiki", "input": ["Nobody Known"], "expected": {"title": "Nobody"}},
 ]
@@ -68,7 +81,9 @@ def test_gold_reading_of_plover_records() -> None:
     assert gold_type("DEMAND") == "REQUEST" and gold_type("FIGHT") == "ASSAULT"
     assert gold_type("DISAPPROVE") == gold_type("INVESTIGATE") == "ACCUSE"
     assert gold_pairs([{"code": "RUS", "sector": "GOVmil"}, {"code": "UKR"}]) == {
-        ("RUS", "GOV"), ("UKR", "")}
+        ("RUS", "GOV"),
+        ("UKR", ""),
+    }
     assert gold_pairs("diplomatic") == set() and gold_pairs(None) == set()
 
 
@@ -77,13 +92,21 @@ def test_plover_gsr_task(tmp_path: Path, nlp) -> None:
     from detente.pipeline import Extractor
 
     records = [
-        {"id": "r1", "date": "2025-01-01", "event": "DISAPPROVE",
-         "text": "Poland condemned Belarus on Friday.",
-         "source": [{"actorText": "Poland", "code": "POL"}],
-         "target": [{"actorText": "Belarus", "code": "BLR"}]},
-        {"id": "r2", "date": "2025-01-01", "event": "CONSULT",
-         "text": "Moldovan officials stayed at home.",
-         "source": [{"actorText": "Moldovan officials", "code": "MDA", "sector": "GOV"}]},
+        {
+            "id": "r1",
+            "date": "2025-01-01",
+            "event": "DISAPPROVE",
+            "text": "Poland condemned Belarus on Friday.",
+            "source": [{"actorText": "Poland", "code": "POL"}],
+            "target": [{"actorText": "Belarus", "code": "BLR"}],
+        },
+        {
+            "id": "r2",
+            "date": "2025-01-01",
+            "event": "CONSULT",
+            "text": "Moldovan officials stayed at home.",
+            "source": [{"actorText": "Moldovan officials", "code": "MDA", "sector": "GOV"}],
+        },
     ]
     gold = tmp_path / "gsr.json"
     gold.write_text(json.dumps(records), encoding="utf-8")
@@ -101,3 +124,12 @@ def test_plover_gsr_rejects_a_bad_file(tmp_path: Path) -> None:
     bad.write_text('{"text": "not an array"}', encoding="utf-8")
     with pytest.raises(EvalError, match="array"):
         run_task("plover-gsr", [bad], tmp_path / "out")
+
+
+def test_ngec_sector_vocabulary() -> None:
+    from detente.evaluation.actors import to_ngec
+
+    assert to_ngec("HLH") == "MED"  # NGEC's MED is health
+    assert to_ngec("MED") == "JRN"  # and JRN the media
+    assert to_ngec("GOV") == "GOV"
+    assert to_ngec(None) == ""

@@ -280,6 +280,11 @@ def _is_acronym(surface: str) -> bool:
     return 2 <= len(bare) <= 4 and bare.isalpha() and bare.isupper()
 
 
+def _is_long_acronym(word: str) -> bool:
+    """Five or six capital letters ("SANDF", "FARDC"): an acronym inside a phrase."""
+    return 5 <= len(word) <= 6 and word.isalpha() and word.isupper()
+
+
 def _typed_as_acronym(text: str) -> bool:
     """Capitals for two or three letters ("US", "AP"); not all lower case for longer ones
     ("NATO", "Nato")."""
@@ -700,9 +705,7 @@ class Registry:
         found_countries: list[str | None] = []
         for tables in ("_persons", "_phoenix_persons"):
             full_index, last_index = getattr(self, tables)
-            found = full_index.items.get(" ".join(words), []) or last_index.items.get(
-                words[-1], []
-            )
+            found = full_index.items.get(" ".join(words), []) or last_index.items.get(words[-1], [])
             for hit in found:
                 person = self._phoenix_entry(hit) if isinstance(hit, int) else hit
                 assert isinstance(person, PersonEntry)
@@ -762,9 +765,7 @@ class Registry:
             org = OrgEntry(f"{c or ''}MED", name, c, "MED", aliases, "media", "media.txt")
             for alias in (name, *aliases):
                 index.add(alias, org)
-        for code, name, country, sector, aliases, source, *keys in self._rows(
-            "organizations.tsv"
-        ):
+        for code, name, country, sector, aliases, source, *keys in self._rows("organizations.tsv"):
             org = OrgEntry(
                 code, name, country or None, sector or None, _split(aliases), "phoenix", source
             )
@@ -807,17 +808,25 @@ class Registry:
         """
         parts = [p for p in re.split(r",\s+", text.strip()) if p.strip()]
         if len(parts) > 1:
-            coded = [self._code_part(p, on=on, place=place) for p in parts]
+            # no civilian guess for a bare name here: its apposition says who it is
+            coded = [self._code_part(p, on=on, place=place, guess=False) for p in parts]
             merged = _merge_codes(text, coded)
             return merged if merged.country else _with_context(self, merged, context)
         return _with_context(self, self._code_part(text, on=on, place=place), context)
 
     def _code_part(
-        self, text: str, *, on: date | None, place: Callable[[str], str | None] | None = None
+        self,
+        text: str,
+        *,
+        on: date | None,
+        place: Callable[[str], str | None] | None = None,
+        guess: bool = True,
     ) -> ActorCode:
         raw = text.strip().translate(_APOSTROPHES)
-        words = [w.strip(".,;:()\"") if not _is_acronym(w.strip(",;:()\"")) else w.strip(",;:()\"")
-                 for w in raw.split()]
+        words = [
+            w.strip('.,;:()"') if not _is_acronym(w.strip(',;:()"')) else w.strip(',;:()"')
+            for w in raw.split()
+        ]
         words = [w for w in words if w]
         while words and words[0].lower() in _DETERMINERS:
             words = words[1:]
@@ -831,6 +840,8 @@ class Registry:
         if (cap := self.capital(whole)) is not None:
             return ActorCode(text, cap, "GOV", "state", whole)
         org = self.organization(whole)
+        if org is not None and org.kind == "phoenix" and self._persons[0].get(whole):
+            org = None  # a person of persons.txt wins over Phoenix's entry of the name
         if org is not None:
             return _org_code(text, org)
         # Find a country word (name, adjective, capital) from the left; the rest is the
@@ -869,8 +880,11 @@ class Registry:
             kind, name = "person", person.name
             sector = person.sector_on(on) if on else person.sector
             country = country or person.country
-            if on and person.offices and person.office_on(on) is None and all(
-                o.end is not None and o.end < on for o in person.offices
+            if (
+                on
+                and person.offices
+                and person.office_on(on) is None
+                and all(o.end is not None and o.end < on for o in person.offices)
             ):
                 sector = "ELI"  # every office ended before that day: a former official
         if title is not None:
@@ -898,10 +912,7 @@ class Registry:
         elif sector is None and country and rest and all(w.lower() in _COMMON for w in rest):
             sector = "CVL"  # "ordinary Kazakhs", "local Syrians"
         elif (
-            sector is None
-            and person is None
-            and org is None
-            and any(w[:1].islower() for w in rest)
+            sector is None and person is None and org is None and any(w[:1].islower() for w in rest)
         ):
             sector = "UNK"  # words that name no known kind of actor ("Syrian island")
         if former and (sector or person or title):
@@ -911,6 +922,22 @@ class Registry:
             country = _country_of_place(
                 rest, place, group=kind == "group" and bool(sector) and title is None
             )
+            if country is None and sector and title is None and _proper_name(rest):
+                # the name of a body that holds a place name ("Amherst College",
+                # "Aboriginal Medical Services Alliance Northern Territory")
+                country = self._place_in_name(rest, place)
+        if (
+            guess
+            and sector is None
+            and country is None
+            and person is None
+            and org is None
+            and title is None
+            and self._looks_like_person(rest)
+        ):
+            # A name the registry does not know, with no title: a private person, whom
+            # PLOVER codes as a civilian ("He Zhihua" -> CVL, no country).
+            kind, name, sector = "person", " ".join(rest), "CVL"
         return ActorCode(
             text=text,
             country=country,
@@ -925,7 +952,7 @@ class Registry:
         """The first country named in `text` (name, adjective or capital) and the words
         left around it, without articles: "an American destroyer" -> ("USA",
         "destroyer"); "Saudi Arabia" -> ("SAU", "")."""
-        words = [w.strip(",;:()\"") for w in text.translate(_APOSTROPHES).split()]
+        words = [w.strip(',;:()"') for w in text.translate(_APOSTROPHES).split()]
         words = [w for w in words if w]
         for i in range(len(words)):
             for size in range(min(4, len(words) - i), 0, -1):
@@ -933,8 +960,9 @@ class Registry:
                 hit = self._named_country(bare)
                 code = hit.iso3 if hit else (self.nationality(bare) or self.capital(bare))
                 if code:
-                    rest = [w for w in words[:i] + words[i + size :]
-                            if w.lower() not in _DETERMINERS]
+                    rest = [
+                        w for w in words[:i] + words[i + size :] if w.lower() not in _DETERMINERS
+                    ]
                     return code, " ".join(rest)
         return None, " ".join(w for w in words if w.lower() not in _DETERMINERS)
 
@@ -955,8 +983,9 @@ class Registry:
             span = " ".join(words[:end])
             entry = self._titles.get(normalize(span))
             if entry is None and end and words[end - 1].lower().endswith("s"):
-                entry = self._titles.get(normalize(" ".join([*words[: end - 1],
-                                                             words[end - 1][:-1]])))
+                entry = self._titles.get(
+                    normalize(" ".join([*words[: end - 1], words[end - 1][:-1]]))
+                )
             if entry is not None:
                 return entry, span
         return None
@@ -969,11 +998,50 @@ class Registry:
                 run = words[i : i + size]
                 if not all(w[:1].isupper() for w in run):
                     continue
-                if size == 1 and not _is_acronym(run[0]):
+                if size == 1 and not _is_acronym(run[0]) and not _is_long_acronym(run[0]):
                     continue  # one capitalized word inside a name is not a body of its own
                 org = self.organization(" ".join(run))
                 if org is not None:
                     return org
+        return None
+
+    @cached_property
+    def _given_names(self) -> frozenset[str]:
+        """First words of the registry's persons of two words or more (folded)."""
+        names = {k.split()[0] for k in self._persons[0].items if " " in k}
+        names |= {k.split()[0] for k in self._phoenix_persons[0].items if " " in k}
+        return frozenset(names - self._title_words)
+
+    def _looks_like_person(self, words: list[str]) -> bool:
+        """Two to four capitalized words, none of them a country, a nationality, an agent
+        noun or a word of a body's name, the first a given name some registry person has."""
+        if not 2 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
+            return False
+        for word in words:
+            if (
+                word.lower() in _NAME_WORDS
+                or self.agent_entry(word) is not None
+                or self.nationality(word) is not None
+                or self.country(word) is not None
+                or _is_acronym(word)
+            ):
+                return False
+        return fold_name(words[0]) in self._given_names
+
+    def _place_in_name(self, words: list[str], place: Callable[[str], str | None]) -> str | None:
+        """The country of a place named inside a body's name: the longest run of
+        capitalized words, from the right, that is no agent noun or common part of a
+        name and that `place` knows."""
+        for size in (3, 2, 1):
+            for i in range(len(words) - size, -1, -1):
+                run = words[i : i + size]
+                if not all(w[:1].isupper() for w in run):
+                    continue
+                if any(w.lower() in _NAME_WORDS or self.agent_entry(w) for w in run):
+                    continue
+                code = place(" ".join(run))
+                if code:
+                    return code
         return None
 
     def load_all(self) -> None:
@@ -1001,8 +1069,39 @@ def _with_singular(text: str) -> list[str]:
 
 
 _HONORIFICS = frozenset(
-    {"mr", "mrs", "ms", "dr", "sir", "gen", "lt", "col", "maj", "capt", "adm", "sen", "rep",
-     "sheikh", "sheik", "prof", "former", "late", "acting", "interim", "then"}
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "sir",
+        "gen",
+        "lt",
+        "col",
+        "maj",
+        "capt",
+        "adm",
+        "sen",
+        "rep",
+        "sheikh",
+        "sheik",
+        "prof",
+        "former",
+        "late",
+        "acting",
+        "interim",
+        "then",
+        "alhaji",
+        "alhaja",
+        "hajj",
+        "haji",
+        "chief",
+        "pope",
+        "emir",
+        "king",
+        "queen",
+        "prince",
+    }
 )
 
 
@@ -1107,13 +1206,118 @@ def _parse_persons(text: str) -> Iterator[PersonEntry]:
 _VAGUE_SECTORS = frozenset({"UNK", "PPL"})
 # Words before an actor noun that carry no meaning for its code.
 _DETERMINERS = frozenset(
-    {"a", "an", "the", "some", "several", "many", "two", "three", "of", "its", "their",
-     "both", "all", "other", "these", "those", "this", "that", "one"}
+    {
+        "a",
+        "an",
+        "the",
+        "some",
+        "several",
+        "many",
+        "two",
+        "three",
+        "of",
+        "its",
+        "their",
+        "both",
+        "all",
+        "other",
+        "these",
+        "those",
+        "this",
+        "that",
+        "one",
+    }
 )
 # Out of office: Phoenix codes such people ELI.
 _FORMER = frozenset({"former", "retired", "ex", "disgraced", "ousted", "deposed", "exiled"})
 # A demonym with one of these is the country's civilians ("ordinary Russians").
 _COMMON = frozenset({"ordinary", "local", "common", "average", "everyday", "regular"})
+
+
+# Words that make up the names of bodies and are never read as a place inside one.
+_NAME_WORDS = frozenset(
+    {
+        "of",
+        "the",
+        "and",
+        "for",
+        "in",
+        "on",
+        "at",
+        "de",
+        "national",
+        "international",
+        "university",
+        "college",
+        "institute",
+        "school",
+        "academy",
+        "technology",
+        "science",
+        "sciences",
+        "alliance",
+        "association",
+        "society",
+        "union",
+        "league",
+        "council",
+        "committee",
+        "commission",
+        "group",
+        "fleet",
+        "army",
+        "navy",
+        "force",
+        "forces",
+        "corps",
+        "company",
+        "corporation",
+        "bank",
+        "fund",
+        "foundation",
+        "centre",
+        "center",
+        "services",
+        "service",
+        "medical",
+        "health",
+        "party",
+        "front",
+        "movement",
+        "network",
+        "federation",
+        "organization",
+        "organisation",
+        "agency",
+        "office",
+        "department",
+        "ministry",
+        "board",
+        "authority",
+        "trust",
+        "church",
+        "club",
+        "press",
+        "news",
+        "times",
+        "post",
+        "journal",
+        "radio",
+        "television",
+        "royal",
+        "state",
+        "general",
+        "federal",
+        "regional",
+        "community",
+    }
+)
+
+
+def _proper_name(words: list[str]) -> bool:
+    """Every word capitalized, small function words aside: the name of a body."""
+    content = [w for w in words if w.lower() not in {"of", "the", "and", "for", "in", "de"}]
+    return len(content) >= 2 and all(w[:1].isupper() for w in content)
 
 
 _LOCATIVE = frozenset({"in", "across", "of", "from", "at", "near", "throughout"})
@@ -1161,8 +1365,9 @@ def _with_context(reg: Registry, coded: ActorCode, context: str) -> ActorCode:
     if code is None:
         return coded
     kind = coded.kind if coded.kind != "unknown" else "group"
-    return ActorCode(coded.text, code, coded.sector, kind, coded.name, coded.person,
-                     coded.wikipedia)
+    return ActorCode(
+        coded.text, code, coded.sector, kind, coded.name, coded.person, coded.wikipedia
+    )
 
 
 def _merge_codes(text: str, parts: list[ActorCode]) -> ActorCode:
