@@ -122,3 +122,15 @@ def test_hour_in_the_morning() -> None:
         ("4 in the morning", "TIME", "2025-06-04T04:00")
     ]
     assert values("Talks ended at 9 at night.")[0][2] == "2025-06-04T21:00"
+
+
+def test_long_adjectives_are_durations() -> None:
+    assert values("after a day-long meeting") == [("day-long", "DURATION", "P1D")]
+    assert values("a decades-long feud") == [("decades-long", "DURATION", "PXY")]
+    assert values("an hour-long speech") == [("hour-long", "DURATION", "PT1H")]
+
+
+def test_a_capitalized_season_inside_a_sentence_is_a_name() -> None:
+    assert values("They marched in the ``Spring of Hope'' rallies.") == []
+    assert values("Sales rose in the spring.")[0][2] == "2025-SP"
+    assert values("Spring came early.")[0][2] == "2025-SP"

@@ -423,6 +423,15 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    # a day-long meeting, a decades-long feud
+    (
+        "long",
+        re.compile(
+            r"\b(?P<unit>(?:second|minute|hour|day|night|week|month|year|decade)s?|century"
+            r"|centuries)-long\b",
+            re.I,
+        ),
+    ),
     ("clock", re.compile(rf"\b(?:at\s+)?{_CLOCK}{_ZONE}", re.I)),
     (
         "ref",
@@ -496,6 +505,7 @@ GATES: dict[str, tuple[str, ...] | None] = {
     "ago": ("ago", "earlier", "later", "hence", "from now"),
     "duration": _UNIT_WORDS,
     "vague": _UNIT_WORDS,
+    "long": ("-long",),
     "clock": ("m", "noon", "midday", "midnight", ":", "gmt", "utc", "local", "night"),
     "ref": (
         "now",
@@ -1030,6 +1040,13 @@ class TimeTagger:
             return _duration(make, m)
         if kind == "vague":
             return _vague(make, m)
+        if kind == "long":
+            unit = g["unit"].lower()
+            single = "centur" if unit.startswith("centur") else unit.rstrip("s")
+            code, is_time, factor = UNITS["century" if single == "centur" else single]
+            plural = unit.endswith("s") or unit == "centuries"
+            amount = "X" if plural else _fmt_num(factor)
+            return make.value("DURATION", ("PT" if is_time else "P") + amount + code, "duration")
         if kind == "ref":
             word = re.sub(
                 r"^(?:in\s+)?(?:the\s+)?(?:(?:near|distant|short|long)\s+)?", "", g["ref"].lower()
@@ -1239,6 +1256,12 @@ def _extent(kind: str, m: re.Match[str]) -> tuple[int, int] | None:
     if kind == "season":
         if g["season"].lower() == "fall" and not (g.get("rel") or g.get("year") or g.get("mod")):
             return None
+        if (
+            g["season"][0].isupper()
+            and not (g.get("rel") or g.get("year") or g.get("mod"))
+            and re.search(r"[^\s.!?]\s*(?:``|\"|“)?$", m.string[max(0, start - 4) : start])
+        ):
+            return None  # "the ``Spring of Life'' rallies", "Prague Spring": a name
     if kind == "quarter":
         mods = ((g.get("mods") or "") + (g.get("mods2") or "")).lower()
         has_det = (g.get("det") or "").lower() in {"the", "this", "that", "its", "their"}
