@@ -342,7 +342,7 @@ def test_later_migrations_apply_to_a_0001_database_and_index_its_articles(db: Pa
             "VALUES ('a1', 'Talks', 'Delegations met in Istanbul.', 'h', '2025-06-01')"
         )
     store = Store(db)
-    assert store.applied == ["0002_negotiation", "0003_fusion", "0004_event_keys"]
+    assert store.applied == ["0002_negotiation", "0003_fusion", "0004_event_keys", "0005_processes"]
     assert store.counts().articles == 1 and store.counts().negotiation == 0
     assert [hit.article_id for hit in store.search("istanbul")] == ["a1"]
 

@@ -487,6 +487,118 @@ def _write(
     return writers.write_jsonl(records, out)
 
 
+# -- process -------------------------------------------------------------------------------
+
+
+class _ProcessGroup(click.Group):
+    """`detente process [NAME]` shows a process (or lists them); `detente process define`
+    defines one. A first word that is not a subcommand is the NAME to show."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            return "show", self.commands["show"], args
+        return super().resolve_command(ctx, args)
+
+
+_PROCESS_FORMAT = click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default=None,
+    help="Output format (default table).",
+)  # fmt: skip
+
+
+@main.group(name="process", cls=_ProcessGroup, invoke_without_command=True)
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="Database file or URL.")
+@_PROCESS_FORMAT
+@click.pass_context
+def process_command(ctx: click.Context, db: str, fmt: str | None) -> None:
+    """Show a peace process: its rounds, delegations, proposals with their provisions, the
+    positions matrix and where the parties' stated options overlap, each cell citing its
+    sentence. Without NAME, list the processes.
+
+    \b
+    Example:
+      detente process "Russia-Ukraine" --db detente.db
+      detente process --db detente.db
+      detente process define "Istanbul talks" --parties UKR,RUS --host TUR --db detente.db
+    """
+    ctx.obj = {"db": db, "fmt": fmt}
+    if ctx.invoked_subcommand is not None:
+        return
+    with reported(), Store(db, create=False) as store:
+        found = store.processes()
+    if fmt == "json":
+        click.echo(json_text([to_dict(p) for p in found]))
+    else:
+        from detente.processes import print_processes
+
+        print_processes(found, _console())
+
+
+@process_command.command(name="show", hidden=True)
+@click.argument("name")
+@click.option("--db", default=None, help="Database file or URL.")
+@_PROCESS_FORMAT
+@click.pass_context
+def process_show(ctx: click.Context, name: str, db: str | None, fmt: str | None) -> None:
+    """Show the process NAME (its id, name or an alias)."""
+    from detente.processes import UnknownProcess, print_view, process_view
+
+    db = db or ctx.obj["db"]
+    fmt = fmt or ctx.obj["fmt"] or "table"
+    try:
+        with reported(), Store(db, create=False) as store:
+            view = process_view(store, name)
+    except Failure as failure:
+        if isinstance(failure.__cause__, UnknownProcess):
+            raise click.BadParameter(str(failure.__cause__), param_hint="NAME") from None
+        raise
+    if fmt == "json":
+        click.echo(json_text(to_dict(view)))
+    else:
+        print_view(view, _console())
+
+
+@process_command.command(name="define")
+@click.argument("name")
+@click.option("--parties", required=True, help="Comma-separated parties: codes or countries.")
+@click.option("--mediator", "mediators", multiple=True, help="A mediator (repeatable).")
+@click.option("--host", "hosts", multiple=True, help="A host of the talks (repeatable).")
+@click.option("--alias", "aliases", multiple=True, help="Another name (repeatable).")
+@click.option("--db", default=None, help="Database file or URL.")
+@click.pass_context
+def process_define(
+    ctx: click.Context,
+    name: str,
+    parties: str,
+    mediators: tuple[str, ...],
+    hosts: tuple[str, ...],
+    aliases: tuple[str, ...],
+    db: str | None,
+) -> None:
+    """Define (or redefine) the process NAME of these parties; stored rounds, proposals
+    and positions of the same parties belong to it.
+
+    \b
+    Example:
+      detente process define "Istanbul talks" --parties UKR,RUS --host TUR --db detente.db
+    """
+    with reported(), Store(db or ctx.obj["db"]) as store:
+        process = store.define_process(
+            name, [p for p in parties.split(",") if p.strip()], mediators=mediators,
+            hosts=hosts, aliases=aliases,
+        )  # fmt: skip
+    click.echo(f"defined {process.name} ({process.id}): parties "
+               + ", ".join(a.code for a in process.parties))  # fmt: skip
+
+
+def json_text(data: Any) -> str:
+    import json
+
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
 # -- serve ---------------------------------------------------------------------------------
 
 

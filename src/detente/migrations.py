@@ -340,11 +340,29 @@ def _day(value: object) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
+def _processes(conn: Connection) -> None:
+    """Peace processes a user defined (`detente process define`): one row each, keyed by
+    the process id (the sorted codes of its parties), the Process as JSON, and its name
+    folded to lower case (unique: a name finds one process)."""
+    md = sa.MetaData()
+    sa.Table(
+        "processes",
+        md,
+        sa.Column("id", sa.String(200), primary_key=True),  # process:RUS-UKR
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("name_key", sa.String(400), nullable=False, unique=True),
+        sa.Column("json", sa.Text, nullable=False),
+        sa.Column("defined_at", sa.String(40), nullable=False),
+    )
+    md.create_all(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _initial),
     Migration("0002_negotiation", _negotiation),
     Migration("0003_fusion", _fusion),
     Migration("0004_event_keys", _event_keys),
+    Migration("0005_processes", _processes),
 )
 
 

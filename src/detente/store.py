@@ -54,15 +54,25 @@ from detente.fuse import (
     fused_members,
 )
 from detente.migrations import MIGRATIONS, UNDATED, Migration, event_keys_of, migrate
+from detente.processes import (
+    effective_process,
+    find_process,
+    merge_processes,
+    merge_proposals,
+    process_id,
+)
 from detente.read import Published, read_articles, text_hash
 from detente.vocabulary import (
+    Actor,
     Article,
     Event,
     Evidence,
     Position,
+    Process,
     Proposal,
     Reading,
     Round,
+    Span,
     to_dict,
 )
 
@@ -208,6 +218,15 @@ negotiation = sa.Table(
     sa.Column("confidence", sa.Float, nullable=False),
     sa.Column("json", sa.Text, nullable=False),
 )
+processes = sa.Table(
+    "processes",
+    metadata,
+    sa.Column("id", sa.String(200), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("name_key", sa.String(400), nullable=False),
+    sa.Column("json", sa.Text, nullable=False),
+    sa.Column("defined_at", sa.String(40), nullable=False),
+)
 event_keys = sa.Table(
     "event_keys",
     metadata,
@@ -217,7 +236,7 @@ event_keys = sa.Table(
 )
 TABLES: tuple[sa.Table, ...] = (
     articles, mentions, events, event_actors, evidence, negotiation, event_keys,
-    *FUSED_TABLES,
+    *FUSED_TABLES, processes,
 )  # fmt: skip
 
 
@@ -245,6 +264,7 @@ class Counts:
     fused_events: int = 0
     fused_members: int = 0
     fused_actors: int = 0
+    processes: int = 0  # defined by a user (read ones are negotiation rows)
 
 
 @dataclass(frozen=True)
@@ -509,17 +529,120 @@ class Store:
             }
         return Counts(**values)
 
-    def rounds(self) -> list[Round]:
-        """Every stored round of talks, by article and order of reading."""
-        return [_from_dict(Round, data) for data in self._negotiation("round")]
+    def rounds(self, *, process: str | None = None) -> list[Round]:
+        """Stored rounds of talks, by article and order of reading; with `process` (its id,
+        name or alias) those of that process (see detente.processes for which belong)."""
+        found = [_from_dict(Round, data) for data in self._negotiation("round")]
+        return self._of_process(found, process)
 
-    def proposals(self) -> list[Proposal]:
-        """Every stored proposal, by article and order of reading."""
-        return [_from_dict(Proposal, data) for data in self._negotiation("proposal")]
+    def proposals(self, *, process: str | None = None, merged: bool = True) -> list[Proposal]:
+        """Stored proposals. `merged`: one per document across articles (same author and a
+        shared name in one process), its status history in date order; else each as its
+        article read it, by article and order of reading. `process`: of that process."""
+        found = [_from_dict(Proposal, data) for data in self._negotiation("proposal")]
+        if not merged and process is None:
+            return found
+        known = self.processes()
+        if merged:
+            days = self._article_days({p.evidence.span.article_id for p in found})
+            found = merge_proposals(
+                found,
+                process_of=lambda p: effective_process(p, known),
+                day_of=days.get,
+            )
+        return self._of_process(found, process, known)
 
-    def positions(self, *, party: str | None = None) -> list[Position]:
-        """Every stored position, optionally of one party (its actor code)."""
-        return [_from_dict(Position, data) for data in self._negotiation("position", party)]
+    def positions(self, *, party: str | None = None, process: str | None = None) -> list[Position]:
+        """Stored positions, optionally of one party (its actor code) and one process."""
+        found = [_from_dict(Position, data) for data in self._negotiation("position", party)]
+        return self._of_process(found, process)
+
+    def processes(self) -> list[Process]:
+        """Every process: those the articles name, merged by id across articles, and those a
+        user defined (with the user's name; the articles' names become aliases)."""
+        read = [_from_dict(Process, data) for data in self._negotiation("process")]
+        return merge_processes(read, self.defined_processes())
+
+    def defined_processes(self) -> list[Process]:
+        """The processes users defined, by name."""
+        query = sa.select(processes.c.json).order_by(processes.c.name_key)
+        with self._read() as conn:
+            return [_from_dict(Process, json.loads(text)) for text in conn.execute(query).scalars()]
+
+    def find_process(self, name: str) -> Process:
+        """The process with this id, name or alias (case-insensitive); UnknownProcess (a
+        DetenteError listing the known ones) if there is none."""
+        return find_process(self.processes(), name)
+
+    def define_process(
+        self,
+        name: str,
+        parties: Sequence[str],
+        *,
+        mediators: Sequence[str] = (),
+        hosts: Sequence[str] = (),
+        aliases: Sequence[str] = (),
+    ) -> Process:
+        """Define (or redefine) a process by its parties: country names or codes ("UKR",
+        "Russia"), or a group's code. Its id is that of the parties' process, so stored
+        rounds, proposals and positions of those parties belong to it. InputError if the
+        name is blank, fewer than two parties are given, or the name (or an alias) already
+        names another defined process."""
+        process = _defined(name, parties, mediators=mediators, hosts=hosts, aliases=aliases)
+        keys = {k.casefold() for k in (process.name, *process.aliases)}
+        for other in self.defined_processes():
+            if other.id != process.id and keys & {
+                k.casefold() for k in (other.name, *other.aliases)
+            }:
+                raise InputError(
+                    f"process {name!r}",
+                    f"the name or an alias is already that of {other.name} ({other.id}); "
+                    "choose another",
+                )
+        row = {
+            "id": process.id,
+            "name": process.name,
+            "name_key": process.name.casefold(),
+            "json": json.dumps(to_dict(process), ensure_ascii=False, sort_keys=True),
+            "defined_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        try:
+            with self._writer.begin() as conn:
+                conn.execute(processes.delete().where(processes.c.id == process.id))
+                conn.execute(processes.insert(), row)
+        except SQLAlchemyError as exc:
+            raise StoreError(
+                f"{self.target}: could not define process {name!r} ({_first_line(exc)})"
+            ) from exc
+        return process
+
+    def articles_by_id(self, ids: Iterable[str]) -> dict[str, Article]:
+        """The stored articles with these ids (those not stored are left out)."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        query = sa.select(articles).where(articles.c.id.in_(wanted))
+        with self._read() as conn:
+            return {
+                row["id"]: _stored_article(row).article for row in conn.execute(query).mappings()
+            }
+
+    def _article_days(self, ids: Iterable[str]) -> dict[str, str]:
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        query = sa.select(articles.c.id, articles.c.published_date).where(articles.c.id.in_(wanted))
+        with self._read() as conn:
+            return {i: d.isoformat() for i, d in conn.execute(query) if d is not None}
+
+    def _of_process(
+        self, items: list[Any], process: str | None, known: list[Process] | None = None
+    ) -> list[Any]:
+        if process is None:
+            return items
+        known = self.processes() if known is None else known
+        pid = find_process(known, process).id
+        return [item for item in items if effective_process(item, known) == pid]
 
     def _negotiation(self, kind: str, party: str | None = None) -> list[dict[str, Any]]:
         query = (
@@ -758,20 +881,24 @@ def _mention_rows(reading: Reading) -> Iterator[dict[str, Any]]:
 
 def _negotiation_rows(reading: Reading) -> Iterator[dict[str, Any]]:
     """One row per round, proposal and position, with its JSON and its own evidence."""
-    items: list[tuple[str, Round | Proposal | Position]] = [
+    items: list[tuple[str, Round | Proposal | Position | Process]] = [
         *(("round", r) for r in reading.rounds),
         *(("proposal", p) for p in reading.proposals),
         *(("position", p) for p in reading.positions),
+        *(("process", p) for p in reading.processes),
     ]
     for position, (kind, item) in enumerate(items):
+        where = item.evidence or _process_evidence(item, reading)
         row: dict[str, Any] = {
             "article_id": reading.article.id,
             "kind": kind,
             "position": position,
-            **_span_columns(item.evidence),
+            **_span_columns(where),
             "json": json.dumps(to_dict(item), ensure_ascii=False, sort_keys=True),
         }
-        if isinstance(item, Round):
+        if isinstance(item, Process):
+            row |= {"key": item.id, "party": None}
+        elif isinstance(item, Round):
             row["key"] = item.event_id
         elif isinstance(item, Proposal):
             row |= {"key": item.id, "party": item.author.code if item.author else None,
@@ -780,6 +907,63 @@ def _negotiation_rows(reading: Reading) -> Iterator[dict[str, Any]]:
             row |= {"key": item.party.code, "party": item.party.code, "issue": item.issue,
                     "stance": item.stance}  # fmt: skip
         yield row
+
+
+def _process_evidence(item: Any, reading: Reading) -> Evidence:
+    """The span a process row points to when the text gave it no name: the first round
+    of it, else an empty span at the article's start."""
+    for rnd in reading.rounds:
+        if rnd.process == item.id:
+            return rnd.evidence
+    return Evidence(Span(reading.article.id, 0, 0, ""), extractor="detente.store", version="1")
+
+
+_CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_.]{1,39}$")
+
+
+def _party(text: str) -> Actor:
+    """A party named by a user: a country (name or code) from the registry, else a code."""
+    from detente.registry import Registry
+
+    word = text.strip()
+    country = Registry.default().country(word) if word else None
+    if country is None and len(word) == 3 and word.isalpha():
+        country = Registry.default().country_by_code(word)
+    if country is not None:
+        return Actor(country.iso3, country.name, "state", country=country.iso3)
+    if not _CODE.match(word):
+        raise InputError(
+            "process definition",
+            f"party {text!r} is neither a country nor an actor code; give e.g. UKR or Ukraine",
+        )
+    return Actor(word.upper(), word, "group")
+
+
+def _defined(
+    name: str,
+    parties: Sequence[str],
+    *,
+    mediators: Sequence[str],
+    hosts: Sequence[str],
+    aliases: Sequence[str],
+) -> Process:
+    title = " ".join(name.split())
+    if not title:
+        raise InputError("process definition", "the name is blank; give the process a name")
+    sides = list({a.code: a for a in map(_party, parties)}.values())
+    if len(sides) < 2:
+        raise InputError(
+            f"process {title!r}", "a process needs at least two different parties (UKR,RUS)"
+        )
+    names = [" ".join(a.split()) for a in aliases]
+    return Process(
+        id=process_id(a.code for a in sides),
+        name=title,
+        parties=tuple(sorted(sides, key=lambda a: a.code)),
+        mediators=tuple({a.code: a for a in map(_party, mediators)}.values()),
+        hosts=tuple({a.code: a for a in map(_party, hosts)}.values()),
+        aliases=tuple(dict.fromkeys(a for a in names if a and a.casefold() != title.casefold())),
+    )
 
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
