@@ -1304,6 +1304,8 @@ def _extent(kind: str, m: re.Match[str]) -> tuple[int, int] | None:
             return None  # "a second round": the ordinal
         if re.search(r"[\s-]old$", m.group(0), re.I):
             return None  # an age: "52 years old", "a 136-year-old company"
+        if g["num"].lower() in {"a", "an"} and re.search(r"-long$", m.group(0), re.I):
+            start = m.start("unit")  # "a day-long meeting": the adjective only
         between = m.string[m.end("num") : m.start("unit")]
         if "-" in between and not g.get("dir") and not g.get("bound"):
             start = m.start("num")  # "the 23-year occupation": the adjective only
