@@ -1521,6 +1521,8 @@ def _duration(make: _Maker, m: re.Match[str]) -> TimeValue | None:
     g = m.groupdict()
     n = _number(g["num"])
     unit = g["unit"].lower()
+    if g["num"].lower() in {"a", "an"} and unit.endswith("s"):
+        n = 0  # "a decades-long feud": how many is not said
     unit = unit[:-1] if unit.endswith("s") and unit[:-1] in UNITS else unit
     if n is None or unit not in UNITS:
         return None
