@@ -230,3 +230,18 @@ def test_the_ukrainian_president_is_the_president_named_before(
     assert [a.code for a in actors_at(doc, res, "president")] == ["volodymyr-zelenskyy"]
     doc, res = read(nlp, resolver, "Sergey Lavrov met Dmitry Peskov. The Russian president left.")
     assert [a.code for a in actors_at(doc, res, "president")] == ["RUSGOV"]  # not named
+
+
+def test_ethnic_group_is_coded_where_it_lives(nlp: Language, resolver: Resolver) -> None:
+    doc, res = read(nlp, resolver, "Hundreds of ethnic Hungarians rallied on Sunday in Romania.")
+    (group,) = actors_at(doc, res, "Hungarians")
+    assert (group.country, group.sector, group.kind) == ("ROU", "CVL", "group")
+
+
+def test_an_adjective_can_change_the_kind_of_actor(nlp: Language, resolver: Resolver) -> None:
+    doc, res = read(nlp, resolver, "Gunmen seized two French civilian advisers near the port.")
+    (advisers,) = actors_at(doc, res, "advisers")
+    assert (advisers.country, advisers.sector) == ("FRA", "CVL")
+    doc, res = read(nlp, resolver, "Two French advisers met the minister.")
+    (advisers,) = actors_at(doc, res, "advisers")
+    assert (advisers.country, advisers.sector) == ("FRA", "GOV")

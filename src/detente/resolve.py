@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 PERSON_PRONOUNS = frozenset({"he", "she"})
 # Sectors through which a state acts: a mention in one of them is the state itself.
 STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY"})
+# Adjectives between a nationality and its noun that change what kind of actor the noun
+# is ("Russian civilian advisers" are civilians, "Afghan opposition leaders" opposition).
+_KIND_ADJECTIVES = frozenset({"civilian", "opposition", "rebel", "military", "religious"})
 
 
 def _surname_key(name: str) -> str:
@@ -83,8 +86,12 @@ class Resolver:
                 self.places.resolve_name(doc, article, cand, result, taken)
             elif cand.label == "ORG":
                 self._organization(doc, article, cand, result, taken)
-            elif cand.label == "PERSON" and cand.end - cand.start == 1 and (
-                self.registry.nationality(text) and doc[cand.head].dep_ in {"amod", "compound"}
+            elif (
+                cand.label == "PERSON"
+                and cand.end - cand.start == 1
+                and (
+                    self.registry.nationality(text) and doc[cand.head].dep_ in {"amod", "compound"}
+                )
             ):
                 # the tagger's PERSON on a nationality adjective ("Moldovan officials")
                 self._nationality(doc, article, cand, result, taken)
@@ -262,9 +269,7 @@ class Resolver:
                         if words and country is None:
                             # "aide to President Vladimir Putin": the country of the
                             # person named
-                            other = self.registry.person(
-                                " ".join(t.text for t in words), on=on
-                            )
+                            other = self.registry.person(" ".join(t.text for t in words), on=on)
                             country = other.country if other else None
                             if country:
                                 words = [doc[chain[0]], *words]  # title starts at words[1:]
@@ -286,8 +291,7 @@ class Resolver:
             # "X, Ukraine's deputy foreign minister": the title's own modifiers and the
             # country that owns it.
             words = [
-                t for t in doc[child.left_edge.i : child.i]
-                if t.pos_ in {"NOUN", "ADJ", "PROPN"}
+                t for t in doc[child.left_edge.i : child.i] if t.pos_ in {"NOUN", "ADJ", "PROPN"}
             ]
             country = None
             for t in doc[child.left_edge.i : child.i]:
@@ -382,13 +386,31 @@ class Resolver:
         agent_words = " ".join(
             t.text
             for t in doc[noun.left_edge.i : noun.i + 1]
-            if t.dep_ == "compound" and t.i > token.i
+            if (t.dep_ == "compound" or (t.dep_ == "amod" and t.lower_ in _KIND_ADJECTIVES))
+            and t.i > token.i
         )
         sector = (
             self.registry.agent(f"{agent_words} {noun.text}".strip()) if noun is not token else None
         )
         if noun is not token and noun.lemma_.lower() == "side":
             sector = sector or "GOV"
+        if cand.start > 0 and doc[cand.start - 1].lower_ == "ethnic":
+            # "ethnic Albanians": a people, coded where they live (a country named in the
+            # sentence, "... in Serbia"), as civilians unless a noun says otherwise.
+            code = self._country_in_sentence(doc, token, besides=code) or code
+            sector = sector if sector in STATE_SECTORS or sector == "REB" else "CVL"
+            actor = Actor(
+                code=f"{code}{sector}",
+                name=doc[cand.start - 1 : (noun.i if noun is not token else cand.end - 1) + 1].text,
+                kind="group",
+                country=code,
+                sector=sector,
+            )
+            end = noun.i + 1 if noun is not token and noun.i == cand.end else cand.end
+            mention = ActorMention(actor, evidence(doc, article, cand.start - 1, end))
+            result.add_actor(mention, noun.i if noun is not token else token.i)
+            taken.update(range(cand.start, cand.end))
+            return
         is_region = len(code) != 3 or code in {"EUR", "AFR", "ASA", "MEA", "SAM", "NAM"}
         named = self._named_holder(doc, token, noun, code, result) if noun is not token else None
         if named is not None:
@@ -424,6 +446,18 @@ class Resolver:
         else:
             result.actors.append(mention)
         taken.update(range(cand.start, cand.end))
+
+    def _country_in_sentence(self, doc: Doc, token: Token, *, besides: str) -> str | None:
+        """The first country named in `token`'s sentence (a GPE entity the registry knows
+        by name) other than `besides`."""
+        sent = token.sent
+        for ent in doc.ents:
+            if ent.start < sent.start or ent.end > sent.end or ent.label_ != "GPE":
+                continue
+            entry = self.registry.country(ent.text)
+            if entry is not None and entry.iso3 != besides:
+                return entry.iso3
+        return None
 
     def _pronouns(self, doc: Doc, article: Article, result: Resolution, taken: set[int]) -> None:
         """A pronoun subject of reported speech is the speaker when they agree ("officials
@@ -465,9 +499,7 @@ class Resolver:
         Polish Prime Minister | Donald Tusk" in a list of leaders)."""
         out: list[tuple[int, int]] = []
         for start, end in chains:
-            if out and out[-1][1] == start and any(
-                t.ent_type_ == "PERSON" for t in doc[start:end]
-            ):
+            if out and out[-1][1] == start and any(t.ent_type_ == "PERSON" for t in doc[start:end]):
                 prev_start, prev_end = out[-1]
                 words = [t.text for t in doc[prev_start:prev_end]]
                 if self._country_of_word(words[0]):
@@ -590,7 +622,8 @@ class Resolver:
                 for m in result.by_token.get(t.i, [])
             }
             before = [
-                m for m in result.actors
+                m
+                for m in result.actors
                 if m.evidence.span.end <= token.idx and m.actor.code not in speaker
             ]
             start = min(c.i for c in token.subtree if c.i <= token.i)
@@ -598,8 +631,13 @@ class Resolver:
             if lemma in _PAIR_PERSONS:
                 # "the two presidents": the two persons of that office most named so far
                 people = _most_named(
-                    [m for m in before if m.actor.kind == "person" and m.actor.country
-                     and _holds(m.actor.role, lemma)],
+                    [
+                        m
+                        for m in before
+                        if m.actor.kind == "person"
+                        and m.actor.country
+                        and _holds(m.actor.role, lemma)
+                    ],
                     key=lambda m: m.actor.code,
                 )
                 if len(people) == 2 and people[0].actor.country != people[1].actor.country:
@@ -614,8 +652,11 @@ class Resolver:
             countries = [
                 m.actor.country
                 for m in _most_named(
-                    [m for m in before if m.actor.kind == "state" and m.actor.country
-                     and len(m.actor.country) == 3],
+                    [
+                        m
+                        for m in before
+                        if m.actor.kind == "state" and m.actor.country and len(m.actor.country) == 3
+                    ],
                     key=lambda m: m.actor.country,
                 )
             ]
@@ -677,8 +718,17 @@ _PAIR_NOUNS: dict[str, str | None] = {
 _PAIR_PERSONS = frozenset({"president", "leader", "minister"})
 
 
-_LEADERS = ("president", "prime minister", "chancellor", "premier", "king", "emir",
-            "supreme leader", "monarch", "crown prince")
+_LEADERS = (
+    "president",
+    "prime minister",
+    "chancellor",
+    "premier",
+    "king",
+    "emir",
+    "supreme leader",
+    "monarch",
+    "crown prince",
+)
 
 
 def _holds(role: str | None, noun: str) -> bool:
@@ -727,9 +777,12 @@ def _with_leading_title(doc: Doc, start: int, end: int, title_of: Callable[[str]
     if not any(t.ent_type_ == "PERSON" for t in doc[start:end]):
         return start
     j = start
-    while j > 0 and doc[j - 1].dep_ in {"compound", "amod", "nmod"} and (
-        start <= doc[j - 1].head.i < end or j <= doc[j - 1].head.i < end
-    ) and not doc[j - 1].is_punct:
+    while (
+        j > 0
+        and doc[j - 1].dep_ in {"compound", "amod", "nmod"}
+        and (start <= doc[j - 1].head.i < end or j <= doc[j - 1].head.i < end)
+        and not doc[j - 1].is_punct
+    ):
         j -= 1
     if j == start:
         return start
