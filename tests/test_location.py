@@ -6,7 +6,7 @@ import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from detente.location import event_location
+from detente.location import SPECIFICITY, division_kind, event_location, ground_names
 from detente.mentions import find_toponyms
 
 pytestmark = pytest.mark.slow
@@ -62,3 +62,41 @@ def test_a_country_modifier_says_whose_not_where(nlp: Language) -> None:
     countries = {i for i, name in places.items() if name == "U.S."}
     assert event_location(trigger, places, countries=countries) is None
     assert choose(nlp, text, "killed") is None
+
+
+def test_a_place_modifying_the_actor_says_where_from(nlp: Language) -> None:
+    text = "A Denver man shot his neighbour on Sunday."
+    assert choose(nlp, text, "shot") is None
+
+
+def test_a_condition_or_a_cause_tells_another_event(nlp: Language) -> None:
+    text = "The team captured the title, even if its coach was not in Madrid."
+    assert choose(nlp, text, "captured") is None
+
+
+def test_a_coordinated_clause_tells_its_own_event(nlp: Language) -> None:
+    text = "Troops captured the hill on Monday and later entered Baghdad."
+    assert choose(nlp, text, "captured") is None
+    assert choose(nlp, text, "entered") == "Baghdad"
+
+
+def test_an_unknown_division_ranks_below_the_towns_inside_it(nlp: Language) -> None:
+    doc = nlp("Soldiers liberated the villages of Kafr Nabl and Maarat in the Idlib province.")
+    trigger = next(t for t in doc if t.text == "liberated")
+    places = places_of(doc)
+    kinds = {i: division_kind(name) for i, name in places.items()}
+    specificity = {i: SPECIFICITY[kind] if kind else 0 for i, kind in kinds.items()}
+    chosen = event_location(trigger, places, specificity=specificity)
+    assert chosen is not None and "Idlib" not in chosen
+    assert division_kind("Idlib province") == "admin1"
+    assert division_kind("Pulwama district") == "admin2"
+    assert division_kind("Idlib") is None
+
+
+def test_names_the_recognizer_missed_in_a_place_slot(nlp: Language) -> None:
+    doc = nlp("Rebels captured Birao on Monday and fighting went on near al-Qusayr.")
+    found = {doc[start:end].text for start, end, _ in ground_names(doc)}
+    assert "Birao" in found
+    doc = nlp("The minister met the SDF and Abu Bakr at Oxford University.")
+    found = {doc[start:end].text for start, end, _ in ground_names(doc)}
+    assert not found & {"SDF", "Abu Bakr", "Oxford University"}

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, TypeVar
 from detente.mentions import LOCATIVE_PREPS, PLACE_NOUNS
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
 T = TypeVar("T")
 
@@ -124,6 +124,30 @@ SOFT_CLAUSES = frozenset({"acl", "advcl", "xcomp", "pcomp"})
 ACTING = frozenset({"nsubj", "agent", "iobj", "dative", "poss", "appos"})
 # Nouns of place that a location name may sit under ("the town of Bakwa").
 EXTRA_LOCATIVE = frozenset({"during", "amid", "outside", "inside", "off", "along", "across"})
+# Subordinators of a clause that tells another event than the trigger's: a condition, a
+# cause, a concession or an earlier start ("even if he is not in Switzerland", "since
+# bombers hit Istanbul"); a place inside is not where the trigger's event happened.
+OTHER_EVENT_MARKS = frozenset(
+    {"if", "unless", "because", "since", "although", "though", "whereas", "whether"}
+)
+# Dependencies of a noun that acts: a place name modifying it says whose or where from
+# ("a Tampa woman shot", "the Dili students demonstrated"), not where the event was.
+ACTOR_DEPS = frozenset({"nsubj"})
+# Head nouns that make an unknown name a division, by size ("Homs province", "Pulwama
+# district"): the kind it ranks as in `SPECIFICITY`.
+DIVISION_NOUNS = {
+    "province": "admin1",
+    "governorate": "admin1",
+    "region": "admin1",
+    "state": "admin1",
+    "oblast": "admin1",
+    "prefecture": "admin1",
+    "district": "admin2",
+    "county": "admin2",
+    "countryside": "admin2",
+    "municipality": "admin2",
+    "parish": "admin2",
+}
 
 
 def event_location(
@@ -166,10 +190,10 @@ def rank_locations(
             continue
         head = trigger.doc[i]
         if (
-            i in countries
-            and head.dep_ in {"compound", "amod", "nmod"}
+            head.dep_ in {"compound", "amod", "nmod"}
             and head.head.i not in {a.i for a in anchors}
             and head.head.lower_ not in PLACE_NOUNS
+            and (i in countries or head.head.dep_ in ACTOR_DEPS)
         ):
             continue
         tier = _tier(head, trigger, anchors)
@@ -200,6 +224,108 @@ SPECIFICITY = {
     "country": 4,
     "continent": 5,
 }
+
+
+# Words that make a capitalized name an organisation's or a person's, not a place's.
+NOT_PLACE_WORDS = frozenset(
+    {
+        "agency", "army", "association", "bank", "brigade", "church", "committee",
+        "company", "congress", "corp", "council", "court", "forces", "front", "government",
+        "group", "inc", "institute", "league", "ministry", "movement", "news", "party",
+        "police", "post", "times", "team", "union", "university", "organization",
+        "organisation", "parliament", "school", "college", "club", "co", "ltd",
+    }
+)  # fmt: skip
+# Entity labels under which a name in a place's slot may still be a place (the small
+# model calls many towns ORG or PRODUCT).
+UNSURE_LABELS = frozenset({"", "ORG", "PRODUCT", "WORK_OF_ART", "EVENT"})
+
+
+def ground_names(doc: Doc) -> list[tuple[int, int, int]]:
+    """(start, end, head) token spans of capitalized names that the syntax puts where only a
+    place fits though the entity recognizer missed them or called them an organisation:
+    the object of a locative preposition ("in al-Bukamal"), the object of a verb of taking
+    or striking ("captured Birao", "patrolled Kakata"), or a modifier of a place noun ("the
+    Balata refugee camp", "Kawkab army base"). Never a person's name, an all-capital
+    acronym ("SDF") or a name holding an organisation word (`NOT_PLACE_WORDS`)."""
+    out: list[tuple[int, int, int]] = []
+    seen: set[int] = set()
+    for token in doc:
+        if token.i in seen or token.pos_ != "PROPN" or token.ent_type_ not in UNSURE_LABELS:
+            continue
+        if token.dep_ == "compound" and token.head.pos_ == "PROPN":
+            continue  # not the head of its name
+        start, end = _name_extent(token)
+        words = [t for t in doc[start:end] if t.is_alpha]
+        if not words or any(
+            not (t.text[:1].isupper() or (t.is_lower and len(t) <= 3)) for t in words
+        ):
+            continue
+        if any(t.lower_ in NOT_PLACE_WORDS or t.ent_type_ == "PERSON" for t in doc[start:end]):
+            continue
+        if len(words) == 1 and words[0].text.isupper():
+            continue
+        if not _ground_slot(token):
+            continue
+        out.append((start, end, token.i))
+        seen.update(range(start, end))
+    return out
+
+
+def _name_extent(head: Token) -> tuple[int, int]:
+    """The tokens of a name headed by `head`: its compound and hyphen parts on the left
+    ("Mazar - e - Sharif", "al - Bukamal"), or its entity when it has one."""
+    if head.ent_type_:
+        start = end = head.i
+        doc = head.doc
+        while start > 0 and doc[start].ent_iob_ == "I":
+            start -= 1
+        end = head.i + 1
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
+        return start, end
+    start = head.i
+    for child in reversed(list(head.lefts)):
+        if child.i == start - 1 and (
+            child.dep_ in {"compound", "punct", "nummod", "nmod"}
+            and (child.pos_ in {"PROPN", "PUNCT"} or child.text == "-" or child.is_lower)
+        ):
+            start = child.left_edge.i if child.left_edge.i < child.i else child.i
+        else:
+            break
+    if start < head.i and head.doc[start].text == "-":
+        start += 1
+    return start, head.i + 1
+
+
+def _ground_slot(token: Token) -> bool:
+    """Is the name where only a place fits (see `ground_names`)?"""
+    head = token.head
+    if token.dep_ == "pobj" and head.dep_ == "prep":
+        return head.lower_ in LOCATIVE_PREPS and head.lower_ not in {"on", "over", "by"}
+    if token.dep_ in {"dobj", "nsubjpass"} and head.pos_ == "VERB":
+        return head.lemma_.lower() in TERRITORIAL
+    if token.dep_ == "compound" and head.lower_ in PLACE_NOUNS:
+        return True
+    if token.dep_ == "compound":
+        nxt = head
+        return nxt.dep_ == "compound" and nxt.head.lower_ in PLACE_NOUNS
+    return False
+
+
+def division_kind(name: str) -> str | None:
+    """The kind of place a name the gazetteer does not know denotes by its last word
+    ("Homs province" is a first-level division, "Pulwama district" a second-level one),
+    or None."""
+    words = name.lower().split()
+    return DIVISION_NOUNS.get(words[-1]) if len(words) > 1 else None
+
+
+def _other_event(clause: Token) -> bool:
+    """An adverbial clause that tells another event (see OTHER_EVENT_MARKS)."""
+    return clause.dep_ == "advcl" and any(
+        child.dep_ == "mark" and child.lower_ in OTHER_EVENT_MARKS for child in clause.children
+    )
 
 
 def _tier(place: Token, trigger: Token, anchors: list[Token]) -> int | None:
@@ -249,6 +375,8 @@ def _loose(place: Token, trigger: Token) -> bool:
             return True
         if current.dep_ in CLAUSES or current.dep_ in {"advcl", "acl"}:
             return False
+        if current.dep_ == "conj" and current.pos_ in {"VERB", "AUX"}:
+            return False  # a coordinated clause tells its own event
         if current.dep_ == "prep" and current.lower_ in NOT_LOCATIVE:
             return False
         current = current.head
@@ -281,6 +409,8 @@ def _kinds(steps: list[Token], anchor: Token) -> set[str] | None:
     kinds: set[str] = set()
     for token in steps:
         dep = token.dep_
+        if _other_event(token):
+            return None
         if dep in SOFT_CLAUSES:
             kinds.add("clause")
             continue
@@ -355,4 +485,11 @@ def _tree_distance(a: Token, b: Token) -> int:
     return 99
 
 
-__all__ = ["REPORTING", "TERRITORIAL", "event_location", "rank_locations"]
+__all__ = [
+    "REPORTING",
+    "TERRITORIAL",
+    "division_kind",
+    "event_location",
+    "ground_names",
+    "rank_locations",
+]

@@ -112,6 +112,7 @@ def place_spans(
 ) -> dict[int, tuple[int, int]]:
     """Head token -> (start, end) characters of every place name in the Doc: the resolved
     toponyms and the place entities the gazetteer did not know."""
+    from detente.location import ground_names
     from detente.mentions import find_toponyms
     from detente.places import toponyms
 
@@ -129,6 +130,11 @@ def place_spans(
     for cand in find_toponyms(doc):
         if cand.head not in out:
             out[cand.head] = (doc[cand.start].idx, doc[cand.end - 1].idx + len(doc[cand.end - 1]))
+    taken = {i for s, e in out.values() for i in range(s, e)}
+    for start, end, head in ground_names(doc):
+        first, last = doc[start], doc[end - 1]
+        if head not in out and first.idx not in taken:
+            out[head] = (first.idx, last.idx + len(last))
     if registry is not None:
         # Nationality words ("the Turkish city of Gaziantep") say whose, not where.
         out = {
@@ -173,7 +179,7 @@ def evaluate(
     batch_size: int = 64,
     **_: Any,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    from detente.location import SPECIFICITY, event_location
+    from detente.location import SPECIFICITY, division_kind, event_location
     from detente.pipeline import Extractor
     from detente.resolve import Resolver
     from detente.vocabulary import Article
@@ -196,7 +202,11 @@ def evaluate(
                     doc, result, gazetteer=extractor.gazetteer, registry=extractor.registry
                 )
                 kinds = {
-                    i: (p.kind if (p := extractor.gazetteer.resolve(item.text[s:e])) else "unknown")
+                    i: (
+                        p.kind
+                        if (p := extractor.gazetteer.resolve(item.text[s:e]))
+                        else division_kind(item.text[s:e]) or "unknown"
+                    )
                     for i, (s, e) in places.items()
                 }
                 chosen = event_location(
