@@ -134,3 +134,13 @@ def test_a_capitalized_season_inside_a_sentence_is_a_name() -> None:
     assert values("They marched in the ``Spring of Hope'' rallies.") == []
     assert values("Sales rose in the spring.")[0][2] == "2025-SP"
     assert values("Spring came early.")[0][2] == "2025-SP"
+
+
+def test_weeks_named_by_a_day() -> None:
+    assert values("a hearing the week of June 16") == [("the week of June 16", "DATE", "2025-W25")]
+    assert values("as Easter week began") == [("Easter week", "DATE", "2025-W16")]
+
+
+def test_one_day_after_a_modal_is_the_future() -> None:
+    assert values("She will one day lead the party.") == [("one day", "DATE", "FUTURE_REF")]
+    assert values("It took one day.") == [("one day", "DURATION", "P1D")]

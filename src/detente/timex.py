@@ -374,7 +374,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?P<holiday>Christmas(?:\s+Day|\s+Eve)?|New\s+Year's(?:\s+Day|\s+Eve)"
             r"|Independence\s+Day|Halloween|Valentine's\s+Day|Veterans\s+Day|Thanksgiving(?:\s+Day)?"
             r"|Memorial\s+Day|Labor\s+Day|Easter(?:\s+Sunday)?)\b"
-            rf"(?:,?\s+(?P<year>{_YEAR}))?",
+            rf"(?:,?\s+(?P<year>{_YEAR}))?(?P<week>\s+week\b)?",
         ),
     ),
     # the year ended March 31 (a duration), for the full year, the fiscal year (that year)
@@ -888,6 +888,17 @@ class TimeTagger:
                 return make.value("TIME", f"{day.isoformat()}T{PARTS[part.lower()]}", "day"), 1
             if kind == "deictic" and hit.match.group("deictic").lower() == "tonight":
                 return make.value("TIME", f"{day.isoformat()}TNI", "day"), 1
+            week_of = re.search(
+                r"\bthe\s+week\s+of\s+$", text[max(0, hit.start - 16) : hit.start], re.I
+            )
+            if week_of and kind in {"md", "dm"} and not unanchored:
+                start = hit.start - len(week_of.group(0))  # "the week of March 6"
+                return TimeValue(
+                    type="DATE",
+                    value=_week(day),
+                    evidence=_evidence(text, article_id, start, hit.end, 1.0),
+                    precision="week",
+                ), 1
             value = make.value("DATE", day.isoformat(), "day")
             return (make.unanchored(value) if unanchored else value), 1
         if kind == "clock":
@@ -1503,7 +1514,7 @@ def _holiday(make: _Maker, m: re.Match[str], anchor: date | None, tense: str) ->
         if not _valid_year(year):
             return make.uncertain(name)
         day = holiday_date(name, year)  # type: ignore[arg-type]
-        return make.value("DATE", day.isoformat(), "day") if day else None
+        return _holiday_value(make, day, bool(g.get("week")))
     if anchor is None:
         return make.unanchored(make.value("DATE", "XXXX-XX-XX", "day"))
     candidates = {}
@@ -1514,7 +1525,16 @@ def _holiday(make: _Maker, m: re.Match[str], anchor: date | None, tense: str) ->
     if not candidates:
         return None
     day = holiday_date(name, _nearest_year(candidates, tense))
-    return make.value("DATE", day.isoformat(), "day") if day else None
+    return _holiday_value(make, day, bool(g.get("week")))
+
+
+def _holiday_value(make: _Maker, day: date | None, week: bool) -> TimeValue | None:
+    """The holiday's day, or for "Easter week" the (ISO) week holding it."""
+    if day is None:
+        return None
+    if week:
+        return make.value("DATE", _week(day), "week")
+    return make.value("DATE", day.isoformat(), "day")
 
 
 def _duration(make: _Maker, m: re.Match[str]) -> TimeValue | None:
@@ -1526,6 +1546,12 @@ def _duration(make: _Maker, m: re.Match[str]) -> TimeValue | None:
     unit = unit[:-1] if unit.endswith("s") and unit[:-1] in UNITS else unit
     if n is None or unit not in UNITS:
         return None
+    if m.group(0).lower() == "one day" and re.search(
+        r"\b(?:will|would|could|may|might|can|shall|should|'ll)\s+$",
+        make.text[max(0, make.hit.start - 10) : make.hit.start],
+        re.I,
+    ):
+        return make.value("DATE", "FUTURE_REF", "vague")  # "Islam will one day be ..."
     code, is_time, factor = UNITS[unit]
     if unit == "quarter" and (g["num"].lower() in {"a", "an", "one"} or "-" in m.group(0)):
         return None  # "a quarter" is a share more often than three months
