@@ -20,6 +20,7 @@ setup: $(STAMP)
 demo: setup
 	$(BIN)/detente ingest examples/ --db $(DB)
 	$(BIN)/detente events --db $(DB)
+	$(BIN)/detente process "Russia-Ukraine" --db $(DB)
 
 # Debian packages some tests need (requirements/apt.txt): a browser, a database server.
 system-deps:

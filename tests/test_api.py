@@ -29,6 +29,7 @@ from detente.store import Store
 from detente.vocabulary import (
     Delegation,
     Position,
+    Process,
     Proposal,
     Provision,
     Reading,
@@ -77,6 +78,7 @@ def with_negotiation(
     parties: (word naming the party, actor code, word naming the head or None);
     provisions: (issue, words, parameters), given out of order on purpose by callers;
     positions: (party word, party code, issue, stance, words of the evidence).
+    Everything belongs to the process of the parties ("process:RUS-UKR").
     """
     article = reading.article
     round_event = next(e for e in reading.events if e.type == "CONSULT")
@@ -90,12 +92,16 @@ def with_negotiation(
         )
         for word, code, head in parties
     )
+    parties_ = tuple(sorted((d.party for d in delegations), key=lambda a: a.code))
+    pid = "process:" + "-".join(a.code for a in parties_)
     rnd = Round(
         event_id=round_event.id,
         evidence=evidence_of(article, round_words),
         ordinal=2,
         format="direct",
         delegations=delegations,
+        parties=tuple(d.party for d in delegations),
+        process=pid,
     )
     author, recipient = delegations[0].party, delegations[-1].party
     proposal = Proposal(
@@ -109,6 +115,7 @@ def with_negotiation(
             Provision(step=step, issue=issue, evidence=evidence_of(article, words), parameters=p)
             for step, (issue, words, p) in enumerate(provisions, start=1)
         )[::-1],
+        process=pid,
     )
     stances = tuple(
         Position(
@@ -116,10 +123,14 @@ def with_negotiation(
             issue=issue,
             stance=stance,
             evidence=evidence_of(article, words),
+            process=pid,
         )
         for word, code, issue, stance, words in positions
     )
-    return dataclasses.replace(reading, rounds=(rnd,), proposals=(proposal,), positions=stances)
+    process = Process(id=pid, name="-".join(a.name for a in parties_) + " talks", parties=parties_)
+    return dataclasses.replace(
+        reading, rounds=(rnd,), proposals=(proposal,), positions=stances, processes=(process,)
+    )
 
 
 TALKS = (
@@ -138,11 +149,11 @@ def talks_reading() -> Reading:
         proposal_words="ceasefire of 30 days",
         provisions=[
             ("ceasefire", "ceasefire of 30 days", (("minimum_days", "30"),)),
-            ("prisoners", "exchange of prisoners", ()),
+            ("prisoner_exchange", "exchange of prisoners", ()),
         ],
         positions=[
-            ("Russia", "RUS", "ceasefire", "reject", "rejected the ceasefire"),
-            ("Ukraine", "UKR", "prisoners", "support", "supports the exchange"),
+            ("Russia", "RUS", "ceasefire", "rejects", "rejected the ceasefire"),
+            ("Ukraine", "UKR", "prisoner_exchange", "accepts", "supports the exchange"),
         ],
     )
 
@@ -255,19 +266,56 @@ def test_actors_places_and_negotiation(api: str) -> None:
     assert rnd["event"]["date"] == "2025-06-02" and rnd["event"]["place"] == "Istanbul"
     assert len(get(f"{api}/api/delegations").json()) == 2
     (process,) = get(f"{api}/api/processes").json()
-    assert process["parties"] == ["RUS", "UKR"] and process["rounds"] == 1
+    assert [a["code"] for a in process["parties"]] == ["RUS", "UKR"]
+    assert (process["rounds"], process["proposals"], process["positions"]) == (1, 1, 2)
+    assert (process["first"], process["defined"]) == ("2025-06-02", False)
     (proposal,) = get(f"{api}/api/proposals").json()
     assert [p["step"] for p in proposal["provisions"]] == [1, 2]  # stored out of order
     assert proposal["provisions"][0]["parameters"] == [["minimum_days", "30"]]
     assert get(f"{api}/api/proposals", author="RUS").json() == []
     positions = get(f"{api}/api/positions").json()
     assert {(p["party"]["code"], p["issue"], p["stance"]) for p in positions} == {
-        ("RUS", "ceasefire", "reject"),
-        ("UKR", "prisoners", "support"),
+        ("RUS", "ceasefire", "rejects"),
+        ("UKR", "prisoner_exchange", "accepts"),
     }
+    assert {p["process"] for p in positions} == {"process:RUS-UKR"}
     (rus,) = get(f"{api}/api/positions", party="rus").json()
     assert rus["evidence"]["sentence"]["text"] == "Russia rejected the ceasefire."
     assert get(f"{api}/api/positions", issue="territory").json() == []
+
+
+def test_process_view_cites_every_cell(api: str) -> None:
+    view = get(f"{api}/api/processes/russia-ukraine").json()
+    assert view == get(f"{api}/api/processes/process:RUS-UKR").json()
+    assert view["process"]["id"] == "process:RUS-UKR" and not view["defined"]
+    (rnd,) = view["rounds"]
+    assert rnd["date"] == "2025-06-02" and [d["party"]["code"] for d in rnd["delegations"]] == [
+        "UKR",
+        "RUS",
+    ]
+    (proposal,) = view["proposals"]
+    steps = [(p["step"], p["issue"], p["ucdp"], p["pax"]) for p in proposal["provisions"]]
+    assert steps == [
+        (1, "ceasefire", "cease", ["Ce"]),
+        (2, "prisoner_exchange", "pris", ["TjPrire"]),
+    ]
+    cells = {(c["party"], c["issue"]): c for c in view["cells"]}
+    rus = cells["RUS", "ceasefire"]["latest"]
+    assert (rus["stance"], rus["derived"]) == ("rejects", False)
+    assert rus["cite"]["sentence"] == "Russia rejected the ceasefire."
+    derived = cells["UKR", "ceasefire"]["latest"]
+    assert derived["derived"] and derived["label"] == "proposes (in ceasefire of 30 days)"
+    for cell in view["cells"]:
+        c = cell["latest"]["cite"]
+        assert TALKS[c["start"] : c["end"]] == c["text"]
+        assert TALKS[c["sentence_start"] : c["sentence_end"]] == c["sentence"]
+    verdicts = {o["issue"]: o["verdict"] for o in view["overlap"]}
+    # UKR proposes the ceasefire (its proposal) and RUS rejects it; on the exchange UKR
+    # both proposes and accepts, and no one else has spoken.
+    assert verdicts == {"ceasefire": "no overlap", "prisoner_exchange": "unknown"}
+    missing = get(f"{api}/api/processes/Atlantis")
+    assert missing.status_code == 404
+    assert "Atlantis" in missing.json()["error"] and "process:RUS-UKR" in missing.json()["error"]
 
 
 def test_headers_schema_and_page(api: str) -> None:
@@ -276,7 +324,8 @@ def test_headers_schema_and_page(api: str) -> None:
     assert "unsafe-inline" not in CSP and "script-src 'self'" in CSP
     assert response.json()["events"] == 3
     schema = get(f"{api}/openapi.json").json()
-    for path in ("/api/events", "/api/articles/{article_id}", "/api/positions", "/api/extract"):
+    for path in ("/api/events", "/api/articles/{article_id}", "/api/positions", "/api/extract",
+                 "/api/processes/{name}"):  # fmt: skip
         assert path in schema["paths"]
     page = get(f"{api}/")
     assert page.status_code == 200 and "/static/app.js" in page.text

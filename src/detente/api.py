@@ -11,7 +11,9 @@ Routes (all JSON under /api; the schema is at /openapi.json):
                                             &limit= &offset=
     GET  /api/events/{id}
     GET  /api/actors, /api/places           who and where, with event counts
-    GET  /api/processes                     rounds grouped by the parties at the table
+    GET  /api/processes                     peace processes (read from articles or defined)
+    GET  /api/processes/{name}              one process (id, name or alias): rounds,
+                                            proposals, positions matrix, overlap, each cited
     GET  /api/rounds, /api/delegations      rounds of talks and who sat at them
     GET  /api/proposals                     with their provisions in order
     GET  /api/positions                     ?party= &issue=; each with its evidence sentence
@@ -29,7 +31,6 @@ scripts, styles and images: the page shows untrusted article text and never runs
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -50,6 +51,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from detente.errors import DetenteError, InputError, StoreError
+from detente.processes import UnknownProcess, effective_process, process_view, sentence_around
 from detente.read import content_id
 from detente.store import Store, StoredEvent, event_from_dict
 from detente.vocabulary import (
@@ -65,7 +67,7 @@ from detente.vocabulary import (
 if TYPE_CHECKING:
     from detente.pipeline import Extractor
 
-__all__ = ["CSP", "create_app"]
+__all__ = ["CSP", "create_app", "sentence_around"]
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -244,6 +246,9 @@ class DelegationOut(Model):
     head: ActorMentionOut | None = None
     members: list[ActorMentionOut] = []
     appointed_by: ActorMentionOut | None = None
+    head_role: str | None = None
+    reported_by: ActorMentionOut | None = None
+    mentions: list[EvidenceOut] = []
     round_event_id: str | None = None
 
 
@@ -263,6 +268,15 @@ class RoundOut(Model):
     ordinal: int | None = None
     format: str | None = None
     delegations: list[DelegationOut] = []
+    parties: list[ActorOut] = []
+    host: ActorOut | None = None
+    place: PlaceMentionOut | None = None
+    venue: PlaceMentionOut | None = None
+    time: TimeValueOut | None = None
+    outcome: str | None = None
+    process: str | None = None
+    mentions: list[EvidenceOut] = []
+    cues: list[EvidenceOut] = []
     event: RoundEventOut | None = None
 
 
@@ -273,6 +287,13 @@ class ProvisionOut(Model):
     parameters: list[tuple[str, str]] = []
 
 
+class StatusChangeOut(Model):
+    status: str
+    evidence: EvidenceOut
+    date: str | None = None
+    tense: str | None = None
+
+
 class ProposalOut(Model):
     id: str
     author: ActorOut | None = None
@@ -281,6 +302,11 @@ class ProposalOut(Model):
     status: str
     evidence: EvidenceOut
     provisions: list[ProvisionOut] = []
+    ordered: bool = False
+    mentions: list[EvidenceOut] = []
+    history: list[StatusChangeOut] = []
+    sources: list[AttributionOut] = []
+    process: str | None = None
 
 
 class PositionOut(Model):
@@ -288,18 +314,160 @@ class PositionOut(Model):
     issue: str
     stance: str
     evidence: EvidenceOut
+    text: str | None = None
+    date: str | None = None
+    proposal: str | None = None
+    process: str | None = None
+
+
+class ThirdPartyOut(Model):
+    actor: ActorOut
+    role: str
+    evidence: EvidenceOut
 
 
 class ProcessOut(Model):
-    """Rounds grouped by the parties at the table (until the negotiation stage names
-    processes itself)."""
+    """A peace process: read from the articles (merged by id) or defined by a user."""
 
     id: str
-    parties: list[str]
-    rounds: int
-    first: str | None = None
-    last: str | None = None
-    round_event_ids: list[str]
+    name: str
+    parties: list[ActorOut]
+    hosts: list[ActorOut] = []
+    mediators: list[ActorOut] = []
+    third_parties: list[ThirdPartyOut] = []
+    aliases: list[str] = []
+    evidence: EvidenceOut | None = None
+    defined: bool = False
+    rounds: int = 0
+    proposals: int = 0
+    positions: int = 0
+    first: str | None = Field(None, description="day of its first round")
+    last: str | None = Field(None, description="day of its last round")
+
+
+class CitationOut(Model):
+    """A cited span and the sentence around it (offsets into the article)."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    sentence_start: int
+    sentence_end: int
+    sentence: str
+    published: str | None = None
+
+
+class DelegationViewOut(Model):
+    party: ActorOut
+    cite: CitationOut
+    head: str | None = None
+    head_role: str | None = None
+    appointed_by: str | None = None
+    reported_by: str | None = None
+    members: list[str] = []
+
+
+class RoundViewOut(Model):
+    event_id: str
+    cite: CitationOut
+    date: str | None = None
+    dated_by: str | None = None
+    ordinal: int | None = None
+    format: str | None = None
+    parties: list[ActorOut] = []
+    host: ActorOut | None = None
+    place: str | None = None
+    venue: str | None = None
+    time: str | None = None
+    outcome: str | None = None
+    delegations: list[DelegationViewOut] = []
+    reports: list[CitationOut] = []
+
+
+class ProvisionViewOut(Model):
+    step: int
+    issue: str
+    label: str
+    cite: CitationOut
+    ucdp: str | None = None
+    pax: list[str] = []
+    parameters: list[tuple[str, str]] = []
+
+
+class StatusViewOut(Model):
+    status: str
+    cite: CitationOut
+    date: str | None = None
+    tense: str | None = None
+
+
+class ProposalViewOut(Model):
+    id: str
+    name: str
+    names: list[str]
+    status: str
+    cite: CitationOut
+    author: ActorOut | None = None
+    recipient: ActorOut | None = None
+    ordered: bool = False
+    provisions: list[ProvisionViewOut] = []
+    history: list[StatusViewOut] = []
+    articles: list[str] = []
+
+
+class StanceEntryOut(Model):
+    stance: str
+    label: str
+    cite: CitationOut
+    date: str | None = None
+    text: str | None = None
+    derived: bool = False
+    proposal: str | None = None
+
+
+class CellOut(Model):
+    party: str
+    issue: str
+    latest: StanceEntryOut
+    history: list[StanceEntryOut]
+
+
+class OverlapOut(Model):
+    issue: str
+    verdict: Literal["overlap", "no overlap", "unknown"]
+    reason: str
+    stances: list[tuple[str, str]] = []
+    cites: list[CitationOut] = []
+
+
+class ThirdPartyViewOut(Model):
+    actor: ActorOut
+    role: str
+    cite: CitationOut | None = None
+
+
+class ProcessInfoOut(Model):
+    id: str
+    name: str
+    parties: list[ActorOut]
+    hosts: list[ActorOut] = []
+    mediators: list[ActorOut] = []
+    aliases: list[str] = []
+
+
+class ProcessViewOut(Model):
+    """Everything stored on one process; `cells` is the positions matrix (party x issue)."""
+
+    process: ProcessInfoOut
+    defined: bool
+    parties: list[ActorOut]
+    issues: list[str]
+    rounds: list[RoundViewOut]
+    proposals: list[ProposalViewOut]
+    cells: list[CellOut]
+    overlap: list[OverlapOut]
+    third_parties: list[ThirdPartyViewOut] = []
 
 
 class CountsOut(Model):
@@ -580,7 +748,20 @@ def _add_routes(app: FastAPI, store: Store, reader: _Extraction) -> None:
             row.event.id: row.date.isoformat() if row.date else None
             for row in _events_where(store, _events.c.id.in_([r.event_id for r in rounds]))
         }
-        return _processes(rounds, dates)
+        return _processes(store, rounds, dates)
+
+    @app.get(
+        "/api/processes/{name}",
+        response_model=ProcessViewOut,
+        responses=NOT_FOUND,
+        tags=["negotiation"],
+    )
+    def get_process(name: str) -> Any:
+        try:
+            view = process_view(store, name)
+        except UnknownProcess as exc:
+            raise HTTPException(404, str(exc)) from exc
+        return to_dict(view)
 
     @app.get("/api/rounds", response_model=list[RoundOut], tags=["negotiation"])
     def list_rounds() -> Any:
@@ -839,25 +1020,6 @@ def _same_actor(actor: Any, code: str) -> bool:
     return actor.code.upper() == key or (actor.country or "").upper() == key
 
 
-_SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s+|\n")
-
-
-def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
-    """The [start, end) of the sentence holding text[start:end] (a plain-punctuation cut)."""
-    start = max(0, min(start, len(text)))
-    end = max(start, min(end, len(text)))
-    begin = 0
-    for match in _SENTENCE_END.finditer(text, 0, start):
-        begin = match.end()
-    stop = len(text)
-    found = _SENTENCE_END.search(text, end)
-    if found is not None:
-        stop = found.start() + 1 if text[found.start()] in ".!?" else found.start()
-    while begin < stop and text[begin].isspace():
-        begin += 1
-    return begin, max(stop, end)
-
-
 def _with_sentences(data: Any, texts: dict[str, str]) -> Any:
     """Add `sentence` to every evidence dict in data (in place) when its article is known."""
     if isinstance(data, dict):
@@ -932,23 +1094,37 @@ def _places(events: Iterable[Event]) -> list[dict[str, Any]]:
     )
 
 
-def _processes(rounds: list[Round], dates: dict[str, str | None]) -> list[dict[str, Any]]:
-    groups: dict[tuple[str, ...], list[Round]] = defaultdict(list)
+def _processes(
+    store: Store, rounds: list[Round], dates: dict[str, str | None]
+) -> list[dict[str, Any]]:
+    """Every process with how many rounds, proposals and positions belong to it and the
+    days of its first and last round."""
+    known = store.processes()
+    defined = {p.id for p in store.defined_processes()}
+    texts = _article_texts(store, known)
+    counts: Counter[tuple[str | None, str]] = Counter()
+    days: defaultdict[str | None, list[str]] = defaultdict(list)
     for rnd in rounds:
-        parties = tuple(sorted({d.party.country or d.party.code for d in rnd.delegations}))
-        groups[parties].append(rnd)
+        pid = effective_process(rnd, known)
+        counts[pid, "rounds"] += 1
+        if dates.get(rnd.event_id):
+            days[pid].append(dates[rnd.event_id] or "")
+    for proposal in store.proposals():
+        counts[effective_process(proposal, known), "proposals"] += 1
+    for position in store.positions():
+        counts[effective_process(position, known), "positions"] += 1
     out = []
-    for parties, members in groups.items():
-        days = sorted(d for d in (dates.get(r.event_id) for r in members) if d)
-        out.append({
-            "id": "-".join(parties) or "unknown-parties",
-            "parties": list(parties),
-            "rounds": len(members),
-            "first": days[0] if days else None,
-            "last": days[-1] if days else None,
-            "round_event_ids": [r.event_id for r in members],
-        })  # fmt: skip
-    return sorted(out, key=lambda p: (p["first"] or "", p["id"]))
+    for process in known:
+        data = _with_sentences(to_dict(process), texts)
+        seen = sorted(days[process.id])
+        data |= {
+            "defined": process.id in defined,
+            **{kind: counts[process.id, kind] for kind in ("rounds", "proposals", "positions")},
+            "first": seen[0] if seen else None,
+            "last": seen[-1] if seen else None,
+        }
+        out.append(data)
+    return sorted(out, key=lambda p: (p["first"] or "9999", p["id"]))
 
 
 # The event fields whose evidence the article page highlights, in reading order.
@@ -1003,7 +1179,7 @@ def _article_spans(
         if rnd.evidence.span.article_id == article.id:
             seen.add((rnd.evidence.span.start, rnd.evidence.span.end))
             yield _negotiation_span(rnd.evidence, "round", "round of talks", rnd.event_id)
-    for proposal in store.proposals():
+    for proposal in store.proposals(merged=False):
         for ev, label in [(proposal.evidence, f"proposal: {', '.join(proposal.names)}")] + [
             (p.evidence, f"provision {p.step}: {p.issue}") for p in proposal.provisions
         ]:

@@ -72,6 +72,7 @@ __all__ = [
     "RoundView",
     "StanceEntry",
     "StatusView",
+    "ThirdPartyView",
     "UnknownProcess",
     "build_view",
     "effective_process",
@@ -156,7 +157,7 @@ class RoundView:
     event_id: str
     cite: Citation
     date: str | None = None
-    dated_by: str | None = None  # "round" (its own time) or "article"
+    dated_by: str | None = None  # "round" (its own time), "event" (its event's) or "article"
     ordinal: int | None = None
     format: str | None = None
     parties: tuple[Actor, ...] = ()
@@ -237,6 +238,13 @@ class Overlap:
 
 
 @dataclass(frozen=True)
+class ThirdPartyView:
+    actor: Actor
+    role: str
+    cite: Citation | None = None
+
+
+@dataclass(frozen=True)
 class ProcessView:
     process: Process
     defined: bool
@@ -246,7 +254,7 @@ class ProcessView:
     proposals: tuple[ProposalView, ...]
     cells: tuple[Cell, ...]
     overlap: tuple[Overlap, ...]
-    third_parties: tuple[tuple[ThirdParty, Citation | None], ...] = ()
+    third_parties: tuple[ThirdPartyView, ...] = ()
 
     def cell(self, party: str, issue: str) -> Cell | None:
         for c in self.cells:
@@ -398,9 +406,17 @@ def effective_process(
     return fits[0].id if len(fits) == 1 else None
 
 
+# Words before a document noun that do not make it another document ("the draft
+# memorandum" is the memorandum; "the peace blueprint" the blueprint).
+_GENERIC = frozenset(
+    {"the", "a", "an", "this", "that", "its", "their", "his", "her", "own", "draft", "proposed",
+     "detailed", "peace", "written", "new"}
+)  # fmt: skip
+
+
 def _name_key(name: str) -> str:
     words = name.casefold().replace("-", " ").split()
-    while words and words[0] in {"the", "a", "an", "this", "that", "its", "their", "his", "her"}:
+    while len(words) > 1 and words[0] in _GENERIC:
         words = words[1:]
     return " ".join(words)
 
@@ -559,7 +575,7 @@ def process_view(store: Store, name: str) -> ProcessView:
     defined = process.id in {p.id for p in store.defined_processes()}
     return build_view(
         process, rounds, proposals, positions, articles, defined=defined,
-        fused=store.fused_links(),
+        fused=store.fused_links(), event_days=store.event_days(r.event_id for r in rounds),
     )  # fmt: skip
 
 
@@ -607,12 +623,15 @@ def build_view(
     *,
     defined: bool = False,
     fused: Mapping[str, str] | None = None,
+    event_days: Mapping[str, str] | None = None,
 ) -> ProcessView:
     """The view of one process from its items (already selected and, for proposals,
-    merged) and the articles they cite."""
+    merged) and the articles they cite. `fused` maps event ids to fused ids (rounds of one
+    fused event are one round); `event_days` gives the day of a round's event."""
     cite = _Cites(articles)
+    days = event_days or {}
     round_views = sorted(
-        (_round_view(r, cite) for r in merge_rounds(rounds, fused or {})),
+        (_round_view(r, cite, days) for r in merge_rounds(rounds, fused or {})),
         key=lambda v: (v.date or "9999", v.ordinal or 0, v.cite.article_id, v.cite.start),
     )
     proposal_views = sorted(
@@ -671,7 +690,11 @@ def build_view(
         cells=tuple(cells),
         overlap=tuple(_overlap(issue, [c for c in cells if c.issue == issue]) for issue in issues),
         third_parties=tuple(
-            (t, cite(t.evidence) if t.evidence.span.article_id in articles else None)
+            ThirdPartyView(
+                t.actor,
+                t.role,
+                cite(t.evidence) if t.evidence.span.article_id in articles else None,
+            )
             for t in process.third_parties
         ),
     )
@@ -699,10 +722,12 @@ def _actor_name(mention: Any) -> str | None:
     return mention.actor.name if mention is not None else None
 
 
-def _round_view(r: Round, cite: _Cites) -> RoundView:
+def _round_view(r: Round, cite: _Cites, event_days: Mapping[str, str]) -> RoundView:
     day, dated_by = None, None
     if r.time is not None and r.time.type in ("DATE", "TIME") and _DAY.match(r.time.value):
         day, dated_by = r.time.value[:10], "round"
+    elif r.event_id in event_days:
+        day, dated_by = event_days[r.event_id], "event"
     elif (published := cite.day(r.evidence.span.article_id)) is not None:
         day, dated_by = published, "article"
     return RoundView(
@@ -857,7 +882,8 @@ def print_view(view: ProcessView, console: Any) -> None:
         head.add_row("hosts", Text(", ".join(a.code for a in p.hosts)))
     if p.mediators:
         head.add_row("mediators", Text(", ".join(a.code for a in p.mediators)))
-    for t, c in view.third_parties:
+    for t in view.third_parties:
+        c = t.cite
         head.add_row(
             "third party", Text(f"{t.actor.code} {t.actor.name}: {t.role} {note(c) if c else ''}")
         )

@@ -627,6 +627,15 @@ class Store:
                 row["id"]: _stored_article(row).article for row in conn.execute(query).mappings()
             }
 
+    def event_days(self, ids: Iterable[str]) -> dict[str, str]:
+        """The day each of these events is dated to by its own time (ISO), where known."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        query = sa.select(events.c.id, events.c.event_date).where(events.c.id.in_(wanted))
+        with self._read() as conn:
+            return {i: d.isoformat() for i, d in conn.execute(query) if d is not None}
+
     def _article_days(self, ids: Iterable[str]) -> dict[str, str]:
         wanted = sorted(set(ids))
         if not wanted:
