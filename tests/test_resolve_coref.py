@@ -245,3 +245,15 @@ def test_an_adjective_can_change_the_kind_of_actor(nlp: Language, resolver: Reso
     doc, res = read(nlp, resolver, "Two French advisers met the minister.")
     (advisers,) = actors_at(doc, res, "advisers")
     assert (advisers.country, advisers.sector) == ("FRA", "GOV")
+
+
+def test_an_unlisted_body_with_a_country_word(nlp: Language, resolver: Resolver) -> None:
+    doc, res = read(nlp, resolver, "The Tehran University said the course would reopen.")
+    (body,) = actors_at(doc, res, "University")
+    assert (body.kind, body.country, body.sector) == ("organization", "IRN", "EDU")
+
+
+def test_an_international_body_named_with_a_nationality(nlp: Language, resolver: Resolver) -> None:
+    doc, res = read(nlp, resolver, "The European Community may halt its mediation.")
+    (body,) = actors_at(doc, res, "Community")
+    assert (body.kind, body.country, body.sector) == ("organization", None, "IGO")

@@ -176,6 +176,16 @@ class Resolver:
             and self.registry.agent(name) is not None
         ):
             name_tokens = []  # "Montenegro Assembly": a country's body, not a name
+        if not name_tokens and (org := self.registry.organization(whole)) and not org.country:
+            # "European Community": an international body, not Europe's community
+            actor = Actor(
+                code=org.code, name=org.name, kind="organization", country=None, sector=org.sector
+            )
+            result.add_actor(
+                ActorMention(actor, evidence(doc, article, start, end)), *heads(doc[end - 1])
+            )
+            taken.update(range(start, end))
+            return
         if not name_tokens:
             # No name left: a body ("Turkish Foreign Ministry") if the rest is an agent.
             words = " ".join(t.text for t in tokens[1 if country else 0 :])
@@ -352,6 +362,23 @@ class Resolver:
         text = doc[cand.start : cand.end].text
         org = self.registry.organization(text)
         if org is None:
+            # A body the registry does not list, named with a country word and an agent
+            # noun ("Montenegro Municipality Association", "Tehran University").
+            coded = self.registry.code(text, on=article.published_date)
+            if coded.kind == "person" or not coded.country or coded.sector in {None, "UNK"}:
+                return
+            actor = Actor(
+                code=f"{coded.country}{coded.sector}",
+                name=text.removeprefix("the ").removeprefix("The "),
+                kind="organization",
+                country=coded.country,
+                sector=coded.sector,
+            )
+            result.add_actor(
+                ActorMention(actor, evidence(doc, article, cand.start, cand.end)),
+                *heads(doc[cand.head]),
+            )
+            taken.update(range(cand.start, cand.end))
             return
         actor = Actor(
             code=org.code,
