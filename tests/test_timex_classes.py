@@ -144,3 +144,10 @@ def test_weeks_named_by_a_day() -> None:
 def test_one_day_after_a_modal_is_the_future() -> None:
     assert values("She will one day lead the party.") == [("one day", "DATE", "FUTURE_REF")]
     assert values("It took one day.") == [("one day", "DURATION", "P1D")]
+
+
+def test_a_quarter_named_in_a_comparison_is_not_the_one_spoken_of() -> None:
+    text = (
+        "Profit rose in the third quarter, after a flat second quarter. In the quarter, sales rose."
+    )
+    assert [v for _, _, v in values(text)] == ["2025-Q3", "2025-Q2", "2025-Q3"]

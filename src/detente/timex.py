@@ -1691,7 +1691,12 @@ def _quarter(make: _Maker, m: re.Match[str], anchor: date, tense: str, state: _S
         or "last year's" in words
         or g.get("ago")
     ):
-        if state.quarter is None or not (year_text and year < state.quarter[0]):
+        comparison = re.search(
+            r"\b(?:after|than|from|with|since|over|versus|vs\.?)\s+$",
+            make.text[max(0, make.hit.start - 12) : make.hit.start],
+            re.I,
+        )
+        if state.quarter is None or not ((year_text and year < state.quarter[0]) or comparison):
             # "the 1988 period" after the 1989 quarter is its comparison, not a new topic
             state.quarter = (year, number)
         state.quarter_at = make.hit.end
