@@ -1783,6 +1783,21 @@ def _relunit(make: _Maker, m: re.Match[str], anchor: date, tense: str) -> TimeVa
     return make.value("DATE", value, precision)
 
 
+def _beside_quarter(make: _Maker, state: _State) -> bool:
+    """Whether a year-ago phrase stands beside a quarter's figures: a quarter or period is
+    named earlier in its sentence, or a quarter was named in its paragraph or the one
+    before ("Sales were $5 million, up from $4 million a year earlier.")."""
+    if state.quarter is None:
+        return False
+    start = make.hit.start
+    sentence_start = max(make.text.rfind(". ", 0, start), make.text.rfind("\n", 0, start), 0)
+    gap = make.text[max(state.quarter_at, 0) : start]
+    return bool(
+        re.search(r"quarter|period", make.text[sentence_start:start], re.I)
+        or gap.count("\n\n") <= 1
+    )
+
+
 def _ago(make: _Maker, m: re.Match[str], anchor: date, state: _State) -> TimeValue | None:
     g = m.groupdict()
     n = _number(g["num"])
@@ -1800,17 +1815,7 @@ def _ago(make: _Maker, m: re.Match[str], anchor: date, state: _State) -> TimeVal
         )
     sign = 1 if direction in {"later", "hence", "from now"} else -1
     if unit == "year" and n == 1 and direction in {"ago", "earlier"} and state.quarter:
-        # "a year ago" beside a quarter's figures: the same quarter a year before
-        # ... named in this sentence, or a quarter's figures given in this paragraph or
-        # the one before
-        sentence_start = max(
-            make.text.rfind(". ", 0, make.hit.start), make.text.rfind("\n", 0, make.hit.start), 0
-        )
-        gap = make.text[max(state.quarter_at, 0) : make.hit.start]
-        if (
-            re.search(r"quarter|period", make.text[sentence_start : make.hit.start], re.I)
-            or gap.count("\n\n") <= 1
-        ):
+        if _beside_quarter(make, state):  # the same quarter a year before
             year, number = state.quarter
             return make.value("DATE", f"{year - 1:04d}-Q{number}", "quarter")
     if unit in {"second", "minute", "hour"}:
