@@ -151,3 +151,23 @@ def test_a_quarter_named_in_a_comparison_is_not_the_one_spoken_of() -> None:
         "Profit rose in the third quarter, after a flat second quarter. In the quarter, sales rose."
     )
     assert [v for _, _, v in values(text)] == ["2025-Q3", "2025-Q2", "2025-Q3"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("By mid afternoon, shelling resumed.", ("mid afternoon", "TIME", "2025-06-04TAF")),
+        (
+            "Shares fell in late morning yesterday.",
+            ("late morning yesterday", "TIME", "2025-06-03TMO"),
+        ),
+        ("Good morning, everyone.", None),
+        (
+            "Prisoners were taken in the first hours of the war.",
+            ("the first hours", "DURATION", "PTXH"),
+        ),
+        ("Losses will shrink in future quarters.", ("future quarters", "DATE", "FUTURE_REF")),
+    ],
+)
+def test_parts_of_days_and_vague_spans(text: str, expected: tuple[str, str, str] | None) -> None:
+    assert values(text) == ([expected] if expected else [])

@@ -343,7 +343,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "part",
         re.compile(
             r"\b(?:(?P<mod>early|late|earlier|later|mid)[\s-]+)?"
-            r"(?P<rel>this|last|that|the)[\s-]+(?P<part>morning|afternoon|evening|night)\b",
+            r"(?:(?P<rel>this|last|that|the)[\s-]+)?(?P<part>morning|afternoon|evening|night)\b"
+            rf"(?:\s+(?P<pday>yesterday|today|tomorrow|{_WEEKDAY})\b)?",
             re.I,
         ),
     ),
@@ -418,8 +419,9 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "vague",
         re.compile(
-            r"(?:\b(?P<out>for|over|in|within)\s+)?(?P<t>\b(?:the\s+)?(?:(?P<rel>recent|coming|past|last|next|following|ensuing|early)\s+)?"
-            r"(?P<unit>days|weeks|months|years|decades|quarters|centuries))\b",
+            r"(?:\b(?P<out>for|over|in|within)\s+)?(?P<t>\b(?:the\s+)?(?:(?P<rel>recent|coming|past"
+            r"|last|next|following|ensuing|early|first|final|future)\s+)?"
+            r"(?P<unit>hours|days|weeks|months|years|decades|quarters|centuries))\b",
             re.I,
         ),
     ),
@@ -1131,7 +1133,7 @@ class TimeTagger:
         if kind == "weekend":
             return make.value("DATE", _weekend(anchor, tense), "week")
         if kind == "part":
-            rel = g["rel"].lower()
+            rel = (g["rel"] or "").lower()
             part = PARTS[g["part"].lower()]
             if rel == "last":
                 day = anchor - timedelta(days=1)
@@ -1139,6 +1141,11 @@ class TimeTagger:
                 day = state.day or anchor  # "in the morning": of the day the story tells
             else:
                 day = anchor
+            pday = (g.get("pday") or "").lower()
+            if pday in WEEKDAYS:  # "late morning Friday"
+                day = _weekday(anchor, WEEKDAYS[pday], None, tense)
+            elif pday:  # "mid-afternoon yesterday"
+                day = anchor + timedelta(days={"yesterday": -1, "today": 0, "tomorrow": 1}[pday])
             return make.value("TIME", f"{day.isoformat()}T{part}", "day")
         if kind == "relunit":
             return _relunit(make, m, anchor, tense)
@@ -1216,7 +1223,9 @@ def _extent(kind: str, m: re.Match[str]) -> tuple[int, int] | None:
             return None
     if _is_title_or_generic(kind, m, start, end):
         return None
-    if kind == "part" and g["rel"].lower() in {"the", "that"}:
+    if kind == "part" and not g.get("rel") and not g.get("mod"):
+        return None  # "morning" alone: "good morning", "morning papers"
+    if kind == "part" and (g.get("rel") or "").lower() in {"the", "that"}:
         if re.match(r"\s+(?:of|when|that|the|a|an|before|after|in which)\b", m.string[end:], re.I):
             return None  # "the night of Oct. 23", "the night the plane fell": the day is elsewhere
     if kind == "month":
@@ -1578,7 +1587,7 @@ def _vague(make: _Maker, m: re.Match[str]) -> TimeValue | None:
     unit = g["unit"].lower()[:-1]
     unit = "century" if unit == "centurie" else unit
     rel = (g.get("rel") or "").lower()
-    if rel == "coming":
+    if rel in {"coming", "future"}:
         return make.value("DATE", "FUTURE_REF", "vague")
     code, is_time, _ = UNITS[unit]
     return make.value("DURATION", ("PT" if is_time else "P") + "X" + code, "duration")
