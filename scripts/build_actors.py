@@ -107,6 +107,26 @@ EXTRA_ADJECTIVES: dict[str, tuple[str, ...]] = {
     "QAT": ("Qatari", "Qataris"),
     "SAU": ("Saudi", "Saudis"),
     "CHN": ("Chinese",),
+    # Congolese in news of recent decades mostly means the DRC, the larger country
+    "COD": ("Congolese",),
+    "UZB": ("Uzbek", "Uzbeks"),
+    "BLR": ("Belarussian", "Belarussians", "Byelorussian"),
+    "MKD": ("North Macedonian", "North Macedonians"),
+    "SVN": ("Slovenian", "Slovenians"),
+    "SSD": ("South Sudanese",),
+    "NER": ("Nigerien", "Nigeriens"),
+    "NPL": ("Nepali", "Nepalis"),
+    "LAO": ("Lao",),
+    "KHM": ("Khmer",),
+    "TLS": ("Timorese",),
+    "ECU": ("Ecuadorian", "Ecuadorians"),
+    "ARG": ("Argentinian", "Argentinians"),
+    "KGZ": ("Kyrgyzstani", "Kyrgyzstanis"),
+    "FRA": ("Frenchman", "Frenchmen", "Frenchwoman"),
+    "PHL": ("Filipino", "Filipinos", "Filipina", "Philippine"),
+    "NZL": ("New Zealander", "New Zealanders", "Kiwi", "Kiwis"),
+    "BIH": ("Bosnian", "Bosnians"),
+    "XKX": ("Kosovar", "Kosovars", "Kosovan"),
 }
 # Capital variants: transliterations and the forms news uses for a government's seat.
 CAPITAL_VARIANTS: dict[str, tuple[str, ...]] = {
@@ -391,8 +411,15 @@ def build_countries(resources: Path) -> list[list[str]]:
         if iso3 in geo and geo[iso3].get("capital"):
             capitals.append(geo[iso3]["capital"])
         rows.append(
-            [iso3, iso2, ngec_name, tsv_field(names), tsv_field(adjectives), tsv_field(capitals),
-             ""]
+            [
+                iso3,
+                iso2,
+                ngec_name,
+                tsv_field(names),
+                tsv_field(adjectives),
+                tsv_field(capitals),
+                "",
+            ]
         )
     for code, name, region_names, adjectives in REGIONS:
         rows.append([code, "", name, tsv_field(region_names), tsv_field(adjectives), "", ""])
@@ -486,8 +513,15 @@ def build_organizations(resources: Path) -> tuple[list[list[str]], list[list[str
     for code, (_, name, forms) in read_countries_csv(resources / "countries.csv").items():
         if len(code) == 6 and code.endswith("PRE") and fold(name) not in orgs:
             names = [f for f in forms if not is_demonym(f, set())]
-            orgs[fold(name)] = [code, name, code[:3], "PRE", tsv_field(names), "countries.csv",
-                                org_keys(name, tsv_field(names))]
+            orgs[fold(name)] = [
+                code,
+                name,
+                code[:3],
+                "PRE",
+                tsv_field(names),
+                "countries.csv",
+                org_keys(name, tsv_field(names)),
+            ]
     org_rows = sorted(orgs.values(), key=lambda r: (fold(r[1]), r[0]))
     person_rows = sorted(persons.values(), key=lambda r: (fold(r[0]), r[2]))
     return org_rows, person_rows

@@ -622,3 +622,20 @@ def test_hand_written_person_wins_over_a_phoenix_entry_of_the_name() -> None:
     )
     coded = reg.code("Ana Doe", on=date(2022, 1, 1))
     assert (coded.kind, coded.sector) == ("person", "GOV")
+
+
+@pytest.mark.parametrize(
+    ("word", "iso3"),
+    [
+        ("Congolese", "COD"),  # the DRC, as recent news means it
+        ("Uzbeks", "UZB"),
+        ("Nigeriens", "NER"),
+        ("South Sudanese", "SSD"),
+        ("Kosovars", "XKX"),
+        ("Filipinos", "PHL"),
+        ("Emiratis", "ARE"),
+        ("Belarussian", "BLR"),
+    ],
+)
+def test_more_demonyms(reg: Registry, word: str, iso3: str) -> None:
+    assert reg.nationality(word) == iso3
