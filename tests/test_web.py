@@ -1,9 +1,8 @@
 """The web page in real headless Chromium (/usr/bin/chromium driven by Playwright).
 
 The store holds what `detente` reads from ../shared/corpus (read and extracted at test
-time), a hand-built negotiation record on the Istanbul article (the negotiation stage is
-not built yet), and a hostile article whose text, title and URL carry script. Screenshots
-go to test-output/web/ (gitignored).
+time, the negotiation stage included) and a hostile article whose text, title and URL
+carry script. Screenshots go to test-output/web/ (gitignored).
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from detente.api import create_app
 from detente.read import read_articles
 from detente.store import Store
 from detente.vocabulary import Attribution, Reading
-from test_api import served, with_negotiation
+from test_api import served
 
 CHROMIUM = Path("/usr/bin/chromium")
 OUT = Path(__file__).resolve().parents[1] / "test-output" / "web"
@@ -59,30 +58,6 @@ def hostile_reading() -> Reading:
     return dataclasses.replace(reading, article=article, events=(event,))
 
 
-def istanbul_negotiation(reading: Reading) -> Reading:
-    """Hand-built rounds, proposal and positions on words the Istanbul article holds."""
-    return with_negotiation(
-        reading,
-        round_words="new round of negotiations",
-        parties=[("Ukrainian", "UKR", "Rustem Umerov"), ("Russian", "RUS", "Vladimir Medinskiy")],
-        proposal_words="roadmap",
-        provisions=[
-            ("ceasefire", "full ceasefire of at least 30 days", (("minimum_days", "30"),)),
-            ("prisoners", "exchange of all prisoners", ()),
-            ("children", "return of Ukrainian children", ()),
-            ("leaders_meeting", "direct meeting", ()),
-        ],
-        positions=[
-            ("Ukrainian", "UKR", "ceasefire", "support", "full ceasefire"),
-            ("Ukrainian", "UKR", "military_limits", "reject", "no restrictions"),
-            ("Ukrainian", "UKR", "territory", "reject", "no international recognition"),
-            ("Ukrainian", "UKR", "reparations", "demand", "reparations"),
-            ("Russian", "RUS", "talks", "support", "proposed conducting a new round"),
-            ("Russian", "RUS", "ceasefire", "unclear", "awaits a memorandum"),
-        ],
-    )
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, nlp: Any) -> Iterator[str]:
     from detente.pipeline import Extractor
@@ -92,10 +67,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, nlp: Any) -> Iterator[str]:
     with Store(path) as store:
         for article in read_articles([str(SHARED / "corpus")]):
             assert not isinstance(article, Exception), article
-            reading = extractor.extract(article)
-            if "Istanbul" in article.text and "roadmap" in article.text:
-                reading = istanbul_negotiation(reading)
-            store.add_reading(reading)
+            store.add_reading(extractor.extract(article))
         store.add_reading(hostile_reading())
     with served(create_app(path)) as url:
         yield url
@@ -220,19 +192,24 @@ def test_positions_cell_opens_its_sentence(site: str, watched: Watched) -> None:
     page = watched.page
     page.goto(f"{site}/#/negotiation")
     page.wait_for_selector("table.matrix")
-    assert page.locator("table.matrix tbody tr").count() == 2
-    provisions = page.locator(".provisions li strong").all_inner_texts()
-    assert provisions == ["ceasefire", "prisoners", "children", "leaders_meeting"]
+    assert page.locator("table.matrix tbody tr").count() == 1  # only Ukraine states positions
+    provisions = page.locator(".provisions li strong.issue").all_inner_texts()
+    assert provisions == [
+        "ceasefire", "prisoner_exchange", "return_of_children", "leaders_meeting",
+        "multilateral_talks",
+    ]  # fmt: skip
     cell = page.locator('.matrix button[data-cell="UKR:reparations"]')
     assert "stance-for" in (cell.get_attribute("class") or "")
-    assert "stance-against" in (
-        page.locator('.matrix button[data-cell="UKR:territory"]').get_attribute("class") or ""
-    )
+    territory = page.locator('.matrix button[data-cell="UKR:recognition_of_occupied_territory"]')
+    assert "stance-against" in (territory.get_attribute("class") or "")
+    derived = page.locator('.matrix button[data-cell="UKR:ceasefire"]')
+    assert "derived" in (derived.get_attribute("class") or "")
+    assert derived.inner_text() == "proposes (in roadmap)"
     cell.focus()
     page.keyboard.press("Enter")
     quote = page.locator("#evidence-panel blockquote.sentence")
     quote.wait_for()
-    assert quote.locator("mark").inner_text() == "reparations"
+    assert quote.locator("mark").inner_text() == "reparations for Ukraine"
     assert quote.inner_text().startswith("The framework maintains")
     watched.shot("negotiation-1280")
     page.locator("#evidence-panel a", has_text="open the sentence").click()
@@ -240,6 +217,36 @@ def test_positions_cell_opens_its_sentence(site: str, watched: Watched) -> None:
     target.first.wait_for()
     assert "reparations" in target.first.inner_text()
     watched.shot("negotiation-to-article")
+
+
+def test_istanbul_process_shows_ukraine_rejecting_limits_on_its_forces(
+    site: str, watched: Watched
+) -> None:
+    page = watched.page
+    page.goto(f"{site}/#/negotiation")
+    page.wait_for_selector("table.matrix")
+    assert page.locator("#process-name").inner_text() == "Russia-Ukraine War peace talks"
+    (round_title,) = page.locator(".round-timeline h3").all_inner_texts()
+    assert round_title == "Round 2 · 2025-06-02"
+    delegations = page.locator(".round-timeline .delegation").all_inner_texts()
+    assert any("Rustem Umerov" in d for d in delegations)
+    cell = page.locator('.matrix button[data-cell="UKR:limits_on_armed_forces"]')
+    assert cell.get_attribute("data-stance") == "rejects"
+    assert "stance-against" in (cell.get_attribute("class") or "")
+    assert "no restrictions on Ukraine's military capabilities" in (
+        cell.get_attribute("title") or ""
+    )  # the sentence on hover
+    verdict = page.locator('.matrix tfoot button[data-overlap="limits_on_armed_forces"]')
+    assert verdict.inner_text() == "unknown"  # Russia has stated nothing on it here
+    cell.click()
+    quote = page.locator("#evidence-panel blockquote.sentence")
+    quote.wait_for()
+    assert page.locator("#evidence-panel h2").inner_text() == "UKR on limits_on_armed_forces"
+    assert quote.locator("mark").inner_text() == (
+        "no restrictions on Ukraine's military capabilities after a peace agreement"
+    )
+    assert quote.inner_text().startswith("The framework maintains Ukraine's established")
+    watched.shot("negotiation-istanbul")
 
 
 def test_negotiation_empty_state(tmp_path: Path, watched: Watched) -> None:

@@ -35,7 +35,7 @@ function setAttrs(node, attrs) {
 }
 
 function append(node, children) {
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     node.appendChild(child instanceof Node ? child : document.createTextNode(String(child)));
   }
@@ -82,7 +82,7 @@ async function getJSON(path, { forRoute = true } = {}) {
 
 function show(...nodes) {
   const target = main();
-  target.replaceChildren(...nodes);
+  target.replaceChildren(...nodes.filter((n) => n !== null && n !== undefined && n !== false));
 }
 
 function plural(n, word) {
@@ -473,15 +473,23 @@ function focusFrom(params) {
 
 function stanceClass(stance) {
   const s = String(stance).toLowerCase();
-  if (/(support|accept|agree|favou?r|endorse|propose|demand)/.test(s)) return "stance-for";
-  if (/(reject|oppose|refuse|against|veto|deny)/.test(s)) return "stance-against";
   if (/(condition|mixed|ambig|open|consider|partial)/.test(s)) return "stance-conditional";
+  if (/(reject|oppose|refuse|against|veto|deny)/.test(s)) return "stance-against";
+  if (/(support|accept|agree|favou?r|endorse|propose|demand|commit)/.test(s)) return "stance-for";
   return "stance-other";
 }
 
 async function negotiationPage(params) {
-  const [processes, rounds, proposals, positions] = await Promise.all([
-    getJSON("/api/processes"), getJSON("/api/rounds"), getJSON("/api/proposals"), getJSON("/api/positions"),
+  const processes = await getJSON("/api/processes");
+  if (processes.length) {
+    const wanted = params.get("process");
+    const chosen = processes.find((p) => p.id === wanted) || processes[0];
+    const view = await getJSON("/api/processes/" + encodeURIComponent(chosen.id));
+    showProcess(view, processes, params);
+    return;
+  }
+  const [rounds, proposals, positions] = await Promise.all([
+    getJSON("/api/rounds"), getJSON("/api/proposals"), getJSON("/api/positions"),
   ]);
   if (!rounds.length && !proposals.length && !positions.length) {
     show(el("h1", { text: "Negotiation" }),
@@ -491,21 +499,185 @@ async function negotiationPage(params) {
         el("p", {}, "Events are on the ", el("a", { href: "#/timeline", text: "timeline" }), ".")));
     return;
   }
-  const panel = el("section", { id: "evidence-panel", class: "panel", "aria-live": "polite", tabindex: "-1" },
-    el("h2", { text: "Evidence" }), el("p", { class: "hint", text: "Choose a cell of the matrix to read the sentences behind it." }));
+  const panel = evidencePanel();
   show(el("h1", { text: "Negotiation" }),
-    processes.length ? el("p", { class: "summary", text: "Processes: " + processes.map((p) =>
-      `${p.parties.join("–") || "?"} (${p.rounds} rounds${p.first ? ", " + p.first + (p.last !== p.first ? " to " + p.last : "") : ""})`).join("; ") }) : null,
+    el("p", { class: "summary", text: "No process is named in this database: the records below belong to none (define one with detente process define)." }),
     el("div", { class: "neg-layout" },
       el("section", { class: "matrix-col" }, el("h2", { text: "Positions" }), matrix(positions, panel), panel),
       el("section", { class: "rounds-col" },
         el("h2", { text: `Rounds (${rounds.length})` }), rounds.length ? el("ol", { class: "plain" }, rounds.map(roundBlock)) : empty("No rounds stored."),
         el("h2", { text: `Proposals (${proposals.length})` }), proposals.length ? el("ol", { class: "plain" }, proposals.map(proposalBlock)) : empty("No proposals stored."))));
+  openCellFrom(params);
+}
+
+function evidencePanel() {
+  return el("section", { id: "evidence-panel", class: "panel", "aria-live": "polite", tabindex: "-1" },
+    el("h2", { text: "Evidence" }), el("p", { class: "hint", text: "Choose a cell of the matrix, a round, a delegation or a provision to read the sentence behind it." }));
+}
+
+function openCellFrom(params) {
   const cell = params.get("cell");
   if (cell) {
     const button = [...document.querySelectorAll(".matrix button")].find((b) => b.dataset.cell === cell);
     if (button) button.click();
   }
+}
+
+// -- one process: rounds timeline, delegations, proposals, positions matrix, overlap ------
+
+function names(actors) {
+  return (actors || []).map((a) => a.code).join(", ");
+}
+
+function showProcess(view, processes, params) {
+  const panel = evidencePanel();
+  const p = view.process;
+  const picker = processes.length > 1 ? processPicker(processes, p.id) : null;
+  const facts = el("dl", { class: "facts" },
+    el("dt", { text: "Parties" }), el("dd", { text: view.process.parties.map((a) => `${a.name} (${a.code})`).join(", ") }),
+    p.hosts.length ? [el("dt", { text: "Hosts" }), el("dd", { text: names(p.hosts) })] : null,
+    p.mediators.length ? [el("dt", { text: "Mediators" }), el("dd", { text: names(p.mediators) })] : null,
+    view.third_parties.length ? [el("dt", { text: "Third parties" }), el("dd", {}, view.third_parties.map((t, i) => [
+      i ? "; " : "", t.cite ? citeButton(panel, `${t.actor.name}: ${t.role}`, [t.cite], `${t.actor.code} (${t.role})`) : `${t.actor.code} (${t.role})`]))] : null,
+    p.aliases.length ? [el("dt", { text: "Also called" }), el("dd", { text: p.aliases.join("; ") })] : null);
+  show(el("h1", { text: "Negotiation" }),
+    picker,
+    el("section", { class: "process-head panel", "aria-label": "Process" },
+      el("h2", { id: "process-name", text: p.name }),
+      el("p", { class: "meta", text: `${p.id}${view.defined ? " · defined by a user" : ""}` }),
+      facts),
+    el("div", { class: "neg-layout" },
+      el("section", { class: "matrix-col" },
+        el("h2", { text: "Positions" }),
+        processMatrix(view, panel),
+        panel),
+      el("section", { class: "rounds-col" },
+        el("h2", { text: `Rounds (${view.rounds.length})` }),
+        view.rounds.length ? el("ol", { class: "round-timeline plain" }, view.rounds.map((r) => roundItem(r, panel))) : empty("No rounds stored for this process."),
+        el("h2", { text: `Proposals (${view.proposals.length})` }),
+        view.proposals.length ? el("ol", { class: "plain" }, view.proposals.map((x) => proposalItem(x, panel))) : empty("No proposals stored for this process."))));
+  openCellFrom(params);
+}
+
+function processPicker(processes, current) {
+  const select = el("select", { id: "f-process", name: "process" },
+    processes.map((p) => el("option", { value: p.id, text: `${p.name} (${p.parties.map((a) => a.code).join("–")})` })));
+  select.value = current;
+  select.addEventListener("change", () => { window.location.hash = route("negotiation", { process: select.value }); });
+  return el("form", { class: "filters", "aria-label": "Choose a process" }, el("label", { for: "f-process" }, "Process ", select));
+}
+
+// A button that opens its citations in the evidence panel.
+function citeButton(panel, title, cites, text, extra) {
+  const first = cites[0];
+  return el("button", { type: "button", class: "cite link", title: first ? first.sentence : "",
+    onclick: () => openCites(panel, title, cites, extra) }, text);
+}
+
+function citeSentence(c) {
+  const a = Math.max(0, c.start - c.sentence_start), b = Math.max(a, c.end - c.sentence_start);
+  return el("blockquote", { class: "sentence" }, c.sentence.slice(0, a), el("mark", { text: c.sentence.slice(a, b) }), c.sentence.slice(b));
+}
+
+function citeCard(c, head) {
+  return el("li", { class: "card" },
+    head ? el("p", { class: "meta" }, head) : null,
+    citeSentence(c),
+    el("p", { class: "meta" }, `${c.article_id} · characters ${c.start}–${c.end}${c.published ? " · " + c.published : ""} · `,
+      articleLink(c.article_id, { span: `${c.start}-${c.end}` }, "open the sentence in its article")));
+}
+
+function openCites(panel, title, cites, extra) {
+  panel.replaceChildren(el("h2", { text: title }), extra || null,
+    el("ol", { class: "plain evidence" }, cites.map((c) => citeCard(c))));
+  panel.focus();
+}
+
+function roundItem(r, panel) {
+  const where = [r.venue, r.place].filter(Boolean).join(", ");
+  const title = (r.ordinal ? `Round ${r.ordinal}` : "Round") + (r.date ? " · " + r.date : "");
+  return el("li", { class: "card round" },
+    el("h3", {}, citeButton(panel, title, [r.cite, ...r.reports.filter((c) => c.start !== r.cite.start || c.article_id !== r.cite.article_id)], title)),
+    el("p", { class: "meta", text: [
+      r.dated_by === "article" ? "dated by its article" : (r.time ? "time " + r.time : null),
+      r.format ? "format: " + r.format : null,
+      where ? "at " + where : null,
+      r.host ? "host: " + r.host.name : null,
+      r.outcome ? "outcome: " + r.outcome : null].filter(Boolean).join(" · ") }),
+    r.delegations.length ? el("ul", { class: "delegations" }, r.delegations.map((d) => el("li", { class: "delegation" },
+      el("strong", { text: d.party.code }), ` ${d.party.name}: `,
+      citeButton(panel, `${d.party.name}'s delegation`, [d.cite], (d.head || "head not known") + (d.head_role ? ` (${d.head_role})` : "")),
+      d.appointed_by ? `, named by ${d.appointed_by}` : (d.reported_by ? `, reported by ${d.reported_by}` : ""),
+      d.members.length ? `; members: ${d.members.join(", ")}` : ""))) : empty("Delegations not known."));
+}
+
+function proposalItem(x, panel) {
+  return el("li", { class: "card proposal", "data-proposal": x.id },
+    el("h3", {}, citeButton(panel, `Proposal: ${x.names.join(" / ")}`, [x.cite], x.names.join(" / ") || "Proposal")),
+    el("p", { class: "meta", text: `${x.author ? x.author.name : "author not known"} → ${x.recipient ? x.recipient.name : "recipient not known"} · status: ${x.status}${x.ordered ? " · provisions in sequence" : ""}` }),
+    x.history.length ? el("ol", { class: "history" }, x.history.map((h) => el("li", {},
+      citeButton(panel, `${x.names[0] || "Proposal"}: ${h.status}`, [h.cite], `${h.status}${h.date ? " " + h.date : ""}${h.tense ? " (" + h.tense + ")" : ""}`)))) : null,
+    x.provisions.length ? el("ol", { class: "provisions" }, x.provisions.map((s) => el("li", { value: s.step },
+      el("strong", { class: "issue", text: s.issue }), " ",
+      s.ucdp ? el("span", { class: "badge code", title: "UCDP peace-agreement flag", text: "UCDP " + s.ucdp }) : null, " ",
+      s.pax.length ? el("span", { class: "badge code", title: "PA-X codes", text: "PA-X " + s.pax.join(", ") }) : null,
+      s.parameters.length ? ` (${s.parameters.map(([k, v]) => k + ": " + v).join(", ")})` : "",
+      " — ", citeButton(panel, `Step ${s.step}: ${s.label}`, [s.cite], "“" + s.cite.text + "”")))) : empty("No provisions read."));
+}
+
+const VERDICT_CLASS = { "overlap": "overlap-yes", "no overlap": "overlap-no", "unknown": "overlap-unknown" };
+
+function processMatrix(view, panel) {
+  if (!view.cells.length) return empty("No positions stored for this process.");
+  const rows = view.parties.filter((a) => view.cells.some((c) => c.party === a.code));
+  const byKey = new Map(view.cells.map((c) => [c.party + "\u0000" + c.issue, c]));
+  const table = el("table", { class: "matrix" },
+    el("caption", { text: "Latest stance, party × issue; last row: overlap" }),
+    el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "party \\ issue" }),
+      view.issues.map((i) => el("th", { scope: "col", title: i, "data-issue": i, text: i.replaceAll("_", " ") })))));
+  const tbody = el("tbody");
+  for (const party of rows) {
+    const row = el("tr", {}, el("th", { scope: "row", title: party.name, text: party.code }));
+    for (const issue of view.issues) {
+      const cell = byKey.get(party.code + "\u0000" + issue);
+      if (!cell) { row.appendChild(el("td", { class: "none", text: "—" })); continue; }
+      const e = cell.latest;
+      const button = el("button", { type: "button", class: "cell " + stanceClass(e.stance) + (e.derived ? " derived" : ""),
+        "data-cell": `${party.code}:${issue}`, "data-stance": e.stance, title: e.cite.sentence,
+        "aria-label": `${party.code} on ${issue}: ${e.label}${e.derived ? " (derived)" : ""}${cell.history.length > 1 ? `, ${cell.history.length} entries` : ""}`,
+        text: e.label + (cell.history.length > 1 ? ` ×${cell.history.length}` : "") });
+      button.addEventListener("click", () => {
+        for (const b of document.querySelectorAll(".matrix .cell")) b.setAttribute("aria-pressed", String(b === button));
+        openCell(panel, party, issue, cell);
+      });
+      row.appendChild(el("td", {}, button));
+    }
+    tbody.appendChild(row);
+  }
+  const overlapRow = el("tr", { class: "overlap-row" }, el("th", { scope: "row", text: "overlap" }));
+  for (const issue of view.issues) {
+    const o = view.overlap.find((x) => x.issue === issue);
+    const button = el("button", { type: "button", class: "verdict " + (VERDICT_CLASS[o.verdict] || ""), "data-overlap": issue,
+      title: o.reason, "aria-label": `${issue}: ${o.verdict} (${o.reason})`, text: o.verdict });
+    button.addEventListener("click", () => openCites(panel, `${issue}: ${o.verdict}`, o.cites,
+      el("p", { class: "reason", text: o.reason + (o.stances.length ? " — " + o.stances.map(([p, s]) => `${p}: ${s}`).join("; ") : "") })));
+    overlapRow.appendChild(el("td", {}, button));
+  }
+  table.appendChild(tbody);
+  table.appendChild(el("tfoot", {}, overlapRow));
+  return [el("p", { class: "hint", text: "Each party's latest stance on each issue: hover a cell for its sentence, choose it for the history. Dashed cells are derived: a provision of the party's own proposal. The last row says where the parties' stated options overlap (an ordinal reading of the stances, never a utility)." }),
+    el("div", { class: "matrix-wrap" }, table)];
+}
+
+function openCell(panel, party, issue, cell) {
+  const latest = cell.latest;
+  panel.replaceChildren(el("h2", { text: `${party.code} on ${issue}` }),
+    el("p", { class: "meta" }, "Latest: ", el("span", { class: "badge " + stanceClass(latest.stance), text: latest.label }),
+      latest.derived ? " (derived from the party's proposal, not stated as a position)" : "",
+      latest.date ? " · " + latest.date : ""),
+    el("ol", { class: "plain evidence" }, [...cell.history].reverse().map((e) => citeCard(e.cite,
+      [el("span", { class: "badge " + stanceClass(e.stance), text: e.label }), e.derived ? " derived" : "", e.date ? " · " + e.date : ""]))));
+  panel.focus();
 }
 
 function matrix(positions, panel) {
