@@ -47,9 +47,7 @@ def test_a_capital_that_speaks_is_a_government_not_a_place(
     assert places(result).get("Moscow") == "geonames:524901"
 
 
-def test_talks_between_capitals_are_between_governments(
-    nlp: Language, resolver: Resolver
-) -> None:
+def test_talks_between_capitals_are_between_governments(nlp: Language, resolver: Resolver) -> None:
     result, _ = resolve(nlp, resolver, "Trump urged talks between Moscow and Kyiv.")
     assert not {"Moscow", "Kyiv"} & set(places(result))
     codes = {m.actor.country for m in result.actors if m.metonym}
@@ -69,10 +67,7 @@ def test_demonyms_name_their_country(nlp: Language, resolver: Resolver) -> None:
 
 
 def test_city_comma_state_and_one_sense_per_document(nlp: Language, resolver: Resolver) -> None:
-    text = (
-        "A tornado struck Paris, Texas, on Monday. "
-        "Officials in Paris said the damage was heavy."
-    )
+    text = "A tornado struck Paris, Texas, on Monday. Officials in Paris said the damage was heavy."
     result, _ = resolve(nlp, resolver, text)
     senses = [m.place for m in result.places if m.evidence.span.text == "Paris"]
     assert len(senses) == 2
@@ -99,3 +94,19 @@ def test_a_name_opening_an_organisation_is_an_embedded_toponym(
     spans = [(m.evidence.span.text, m.kind) for m in found]
     assert ("Gainesville", "place") in spans
     assert ("Gainesville", "embedded") in spans
+
+
+def test_a_region_in_a_possessive_is_neither_actor_nor_event_place(
+    nlp: Language, resolver: Resolver
+) -> None:
+    text = "Diplomats met to end Europe's largest conflict since the war."
+    result, doc = resolve(nlp, resolver, text)
+    assert not [m for m in result.places if m.evidence.span.text.startswith("Europe")]
+    assert not [a for a in result.actors if a.evidence.span.text.startswith("Europe")]
+    named = toponyms(
+        result,
+        gazetteer=resolver.gazetteer,
+        doc=doc,
+        registry=resolver.registry,  # type: ignore[arg-type]
+    )
+    assert [m.kind for m in named if m.evidence.span.text == "Europe"] == ["embedded"]

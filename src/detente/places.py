@@ -63,7 +63,9 @@ class PlaceResolver:
         capital = None if country else self.registry.capital(text)
         region = country is not None and country.is_region
         if region and head.dep_ == "poss":
-            country = None  # "Europe's largest conflict": where, not who
+            # "Europe's largest conflict": neither who nor where the event was; `toponyms`
+            # still lists the name for the geoparser.
+            return
         if capital and self._contained(doc, cand, capital):
             capital = None  # "Paris, Texas": a town, whatever its role
         if not is_locative(head) and (country or capital) and _acting(head):
@@ -486,6 +488,11 @@ def toponyms(
                 entry = registry.country(text)
                 if entry is not None and not entry.is_region:
                     place = gazetteer.country(entry.iso3)
+                    if place is not None:
+                        found_span = (j, place, "embedded")
+                        break
+                if entry is not None and entry.is_region and token.dep_ == "poss":
+                    place = gazetteer.resolve(text)  # "Europe's largest conflict"
                     if place is not None:
                         found_span = (j, place, "embedded")
                         break
