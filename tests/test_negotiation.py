@@ -32,6 +32,7 @@ PHRASES = {
     "return_of_children": "the repatriation of deported children",
     "return_of_civilians": "the safe return of refugees to their homes",
     "humanitarian_access": "humanitarian corridors for besieged towns",
+    "return_of_remains": "the handover of the bodies of fallen soldiers",
     "leaders_meeting": "a summit between the two presidents",
     "multilateral_talks": "an international peace conference",
     "further_talks": "a new round of talks next month",

@@ -41,7 +41,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from detente.grammar import clause_tense, is_negated
+from detente.grammar import clause_tense, is_hypothetical, is_negated
 from detente.taxonomy import (
     CONDITION_MARKS,
     DOCUMENT_NOUNS,
@@ -87,6 +87,12 @@ EXTRACTOR = "detente.negotiation"
 VERSION = "0.1.0"
 
 LEAD_VERBS = frozenset({"lead", "head", "chair"})
+# Verbs that hold a meeting themselves ("met for a third time").
+ROUND_VERBS = frozenset({"meet", "met", "negotiate", "convene", "talk"})
+# Verbs under which a meeting is only wished for or put forward.
+PROPOSING = frozenset(
+    {"propose", "suggest", "offer", "demand", "want", "seek", "hope", "urge", "call", "ask"}
+)
 DELEGATION_NOUNS = frozenset({"delegation", "team", "negotiators", "negotiator"})
 HEAD_NOUNS = frozenset({"head", "chief", "leader", "chairman", "chair"})
 APPOINT_VERBS = frozenset(
@@ -199,21 +205,31 @@ class _Reading:
         self.proposals()
         positions = self.positions()
         delegations = self.delegations()
-        process = self.process(rounds)
-        pid = process.id if process else None
+        processes = self.processes(rounds)
+        main = processes[0] if processes else None
+
+        def process_of(*actors: Actor | None) -> str | None:
+            wanted = {a for a in actors if a is not None}
+            for proc in processes:
+                if wanted and wanted <= set(proc.parties):
+                    return proc.id
+            return main.id if main is not None else None
+
         for rnd in rounds:
             mine = tuple(d for d in delegations if self._nearest_round(d, rounds) is rnd)
-            self.out.rounds.append(replace(rnd, delegations=mine, process=pid))
-        self.out.proposals = [replace(self._proposal(d), process=pid) for d in self.drafts]
+            self.out.rounds.append(replace(rnd, delegations=mine, process=process_of(*rnd.parties)))
+        self.out.proposals = [
+            replace(proposal, process=process_of(proposal.author, proposal.recipient))
+            for proposal in (self._proposal(d) for d in self.drafts)
+        ]
         ids = {
             f"draft:{d.number}": p.id for d, p in zip(self.drafts, self.out.proposals, strict=True)
         }
         self.out.positions = [
-            replace(p, process=pid, proposal=ids.get(p.proposal or "", p.proposal))
+            replace(p, process=process_of(p.party), proposal=ids.get(p.proposal or "", p.proposal))
             for p in positions
         ]
-        if process is not None:
-            self.out.processes.append(self._third_parties(process))
+        self.out.processes = [self._third_parties(proc) for proc in processes]
         return self.out
 
     # -- helpers -----------------------------------------------------------------------------
@@ -300,8 +316,10 @@ class _Reading:
                 for ev in event.mentions or (event.evidence,)
                 for w in re.findall(r"[A-Za-z]+", ev.span.text)
             }
-            if len(parties) < 2 or not words & ROUND_NOUNS:
+            if len(parties) < 2 or not words & (ROUND_NOUNS | ROUND_VERBS):
                 continue
+            if self._only_proposed(event):
+                continue  # "Ukraine proposed that the presidents meet": not held, not set
             ordinal, formats, cues = None, set(), []
             for ev in event.mentions or (event.evidence,):
                 span = self.doc.char_span(ev.span.start, ev.span.end, alignment_mode="expand")
@@ -319,6 +337,8 @@ class _Reading:
                     formats.update(FORMATS[word])
                     cues.append(self.evidence(start, end))
             fmt = ", ".join(f for f in FORMAT_ORDER if f in formats) or None
+            if not words & ROUND_NOUNS and ordinal is None and not self._delegates(event):
+                continue  # "met Zelenskyy in Kyiv": a visit, not a round of talks
             out.append(
                 Round(
                     event_id=event.id,
@@ -334,7 +354,33 @@ class _Reading:
                     cues=tuple(cues),
                 )
             )
-        return out
+        return _merge_rounds(out)
+
+    def _delegates(self, event: Event) -> bool:
+        """Whether the sentence of a meeting speaks of delegations or negotiators."""
+        for ev in event.mentions or (event.evidence,):
+            span = self.doc.char_span(ev.span.start, ev.span.end, alignment_mode="expand")
+            if span is not None and any(_is_delegation(t) for t in span.sent):
+                return True
+        return False
+
+    def _only_proposed(self, event: Event) -> bool:
+        """Whether every mention of a meeting sits under a verb that proposes or wants it."""
+        for ev in event.mentions or (event.evidence,):
+            span = self.doc.char_span(ev.span.start, ev.span.end, alignment_mode="expand")
+            if span is None:
+                return False
+            t, under = span.root, False
+            for _ in range(3):
+                if t.head.i == t.i:
+                    break
+                t = t.head
+                if t.pos_ == "VERB" and t.lemma_.lower() in PROPOSING:
+                    under = True
+                    break
+            if not under:
+                return False
+        return True
 
     def _round_phrase(self, span: object) -> list[Token]:
         """The tokens that modify a round's mention: its own modifiers, and those of a
@@ -344,6 +390,14 @@ class _Reading:
             heads = [t]
             if t.dep_ == "pobj" and t.head.head.lemma_.lower() == "round":
                 heads.append(t.head.head)
+            # "met for a third time", "sat together for the first time"
+            heads += [
+                p
+                for c in t.children
+                if c.dep_ == "prep" and c.lower_ == "for"
+                for p in c.children
+                if p.dep_ == "pobj" and p.lemma_.lower() in {"time", "round", "session"}
+            ]
             for h in heads:
                 tokens.append(h)
                 tokens += [c for c in h.children if c.dep_ in {"amod", "nummod", "compound"}]
@@ -380,12 +434,22 @@ class _Reading:
             if lemma in LEAD_VERBS and t.pos_ == "VERB":
                 objs = [c for c in t.children if c.dep_ == "dobj" and _is_delegation(c)]
                 subjects = [c for c in t.children if c.dep_ in {"nsubj", "nsubjpass"}]
+                passive = [c for c in t.children if c.dep_ == "nsubjpass" and _is_delegation(c)]
+                if passive:  # "Ukraine's team was led by X"
+                    objs = passive
+                    subjects = [p for a in t.children if a.dep_ == "agent" for p in a.children]
                 if t.dep_ == "acl" and _is_delegation(t.head):  # "the delegation led by X"
                     objs = [t.head]
                     subjects = [p for a in t.children if a.dep_ == "agent" for p in a.children]
                 for obj in objs:
                     for subj in subjects:
                         self._delegation(found, obj, subj, t)
+            elif lemma == "represent" and t.pos_ == "VERB":
+                # "Russia was represented by presidential aide Vladimir Medinsky"
+                parties = [c for c in t.children if c.dep_ == "nsubjpass"]
+                agents = [p for a in t.children if a.dep_ == "agent" for p in a.children]
+                if parties and agents and self.party_of(parties[0]) is not None:
+                    self._delegation(found, parties[0], agents[0], t)
             elif lemma in HEAD_NOUNS and t.pos_ == "NOUN":
                 # "X, head of the Ukrainian delegation"
                 of = [p for c in t.children if c.lower_ == "of" for p in c.children]
@@ -471,9 +535,12 @@ class _Reading:
         """The head's office as the text gives it ("Defense Minister Rustem Umerov",
         "Vladimir Medinsky, adviser to Putin"), else as the registry has it."""
         for c in head.children:
-            if c.dep_ == "appos" and c.pos_ == "NOUN":
-                start, end = self.phrase(c)
-                return self.doc[start:end].text
+            if c.dep_ == "appos" and c.pos_ == "NOUN" and c.lemma_.lower() not in HEAD_NOUNS:
+                # "Vladimir Medinsky, an aide to Putin, which ...": up to the clause
+                clauses = [d for d in c.subtree if d.dep_ in {"relcl", "acl", "advcl"}]
+                start, end = self.phrase(c, stop=clauses)
+                comma = next((t.i for t in self.doc[c.i : end] if t.text == ","), end)
+                return self.doc[start:comma].text
         span = self.doc.char_span(
             person.evidence.span.start, person.evidence.span.end, alignment_mode="expand"
         )
@@ -481,7 +548,11 @@ class _Reading:
             # "Defense Minister Rustem Umerov": the words before the first word of the name
             name_words = {w.lower() for w in person.actor.name.split()}
             first = next((t for t in span if t.lower_ in name_words), None)
-            title = [t for t in span if first is not None and t.i < first.i and t.pos_ == "PROPN"]
+            title = [
+                t
+                for t in span
+                if first is not None and t.i < first.i and t.pos_ in {"PROPN", "NOUN", "ADJ"}
+            ]
             if title:
                 return self.doc[title[0].i : title[-1].i + 1].text
         return person.actor.role
@@ -506,8 +577,9 @@ class _Reading:
         author = self._author(t, verb, status)
         recipient = self._recipient(t, verb, status)
         definite = any(c.dep_ in {"det", "poss"} and c.lower_ in _DEFINITE for c in t.children)
+        own = any(c.lower_ == "own" for c in t.children)  # "its own roadmap": another one
         draft = None
-        if definite or (author is None and self.drafts):
+        if not own and (definite or (author is None and self.drafts)):
             draft = self._antecedent(author, definite)
         if draft is None:
             draft = _Draft(len(self.drafts), author, recipient, t)
@@ -568,6 +640,11 @@ class _Reading:
                 if party is not None:
                     return party
             return None
+        for node in verb.children:
+            if node.dep_ == "dative" and node.pos_ in {"NOUN", "PROPN"}:
+                party = self.party_of(node)  # "gave the Ukrainian side a memorandum"
+                if party is not None:
+                    return party
         for node in [verb, *verb.subtree]:
             if (
                 node.dep_ in {"prep", "dative"}
@@ -797,9 +874,7 @@ class _Reading:
             if t.pos_ == "NOUN" and lemma in POSITION_NOUNS:
                 out += self._position_list(t)
             elif t.pos_ == "VERB":
-                found = self._stance(t)
-                if found is not None:
-                    out.append(found)
+                out += self._stance(t)
         return out
 
     def _position_list(self, noun: Token) -> list[Position]:
@@ -857,21 +932,28 @@ class _Reading:
             )
         return out
 
-    def _stance(self, verb: Token) -> Position | None:
+    def _stance(self, verb: Token) -> list[Position]:
+        """Positions a verb of stance gives its subject's parties ("Armenia demanded the
+        release of prisoners"; "both sides agreed to a swap": one for each)."""
         lemma = verb.lemma_.lower()
         particles = {c.lower_ for c in verb.children if c.dep_ in {"prt", "prep"}}
         stance = next(
             (s for (v, p), s in STANCE_PHRASES.items() if v == lemma and p in particles), None
         ) or STANCE_VERBS.get(lemma)
-        if stance is None:
-            return None
-        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+        if stance is None or _unreal(verb):
+            return []
+        subjects = _subjects(verb)
         if not subjects:
-            return None
-        party = self.party_of(subjects[0])
-        if party is None:
-            return None
+            return []
+        parties = _states(self.owner, self.ctx.actors_of(subjects[0]))
+        if not parties:
+            party = self.party_of(subjects[0])
+            parties = [party] if party is not None else []
+        if not parties:
+            return []
         objects = [c for c in verb.children if c.dep_ in {"dobj", "xcomp", "ccomp"}]
+        if not objects and verb.dep_ == "relcl":
+            objects = [verb.head]  # "the unconditional truce they had demanded"
         objects += [
             p
             for c in verb.children
@@ -880,29 +962,44 @@ class _Reading:
             if p.dep_ in {"pobj", "pcomp"}
         ]
         for obj in sorted(objects, key=lambda o: o.i):
-            start, end = self.phrase(obj)
-            if any(i in self.round_tokens or i in self.doc_tokens for i in range(start, end)):
-                return None  # proposing a round, or a proposal: read as those
+            if obj.i == verb.head.i:  # the noun a relative clause hangs from
+                start, end = self.phrase(obj, stop=[verb])
+            else:
+                start, end = self.phrase(
+                    obj,
+                    stop=[
+                        c for c in obj.children if c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"}
+                    ],
+                )
+            if any(
+                (i in self.round_tokens and self.doc[i].lemma_.lower() in ROUND_NOUNS)
+                or i in self.doc_tokens
+                for i in range(start, end)
+            ):
+                return []  # proposing a round, or a proposal: read as those
             if self._specific_talks(start, end):
-                return None  # "proposed talks in Istanbul on June 2": an event, not a stance
-            text = self.doc[start:end].text
-            found = issue_of(text)
+                return []  # "proposed talks in Istanbul on June 2": an event, not a stance
+            found = issue_of(self.doc[start:end].text)
             if found is None:
                 continue
             if is_negated(verb):
                 stance = "rejects" if stance in {"accepts", "commits", "proposes"} else stance
             elif stance == "accepts" and _conditional(verb):
                 stance = "accepts_with_conditions"
-            lo = min(subjects[0].left_edge.i, verb.i)
-            return Position(
-                party=party,
-                issue=found.key,
-                stance=stance,
-                evidence=self.evidence(lo, end),
-                text=self.doc[lo:end].text,  # the party's words, subject to object
-                date=self.day(verb),
-            )
-        return None
+            subject = subjects[0]
+            lo = min(_left_edge(subject), verb.i, start)
+            return [
+                Position(
+                    party=party,
+                    issue=found.key,
+                    stance=stance,
+                    evidence=self.evidence(lo, max(end, verb.i + 1)),
+                    text=self.doc[lo : max(end, verb.i + 1)].text,  # subject to object
+                    date=self.day(verb),
+                )
+                for party in parties
+            ]
+        return []
 
     def _specific_talks(self, start: int, end: int) -> bool:
         """Whether a phrase names particular talks: a talks noun with a demonstrative, an
@@ -920,35 +1017,46 @@ class _Reading:
 
     # -- process ---------------------------------------------------------------------------
 
-    def process(self, rounds: list[Round]) -> Process | None:
-        parties: list[Actor] = []
+    def processes(self, rounds: list[Round]) -> list[Process]:
+        """One process per set of parties at a table, the most mentioned first; without
+        rounds, the parties of the proposals. The text's name of a conflict ("the
+        Russia-Ukraine War") names the process whose parties it names."""
+        groups: dict[tuple[str, ...], list[Round]] = {}
         for r in rounds:
-            parties += [p for p in r.parties if p not in parties]
-        if not parties:
+            groups.setdefault(tuple(sorted(p.code for p in r.parties)), []).append(r)
+        ordered = sorted(groups.values(), key=lambda rs: -sum(len(r.mentions) for r in rs))
+        party_sets = [
+            (sorted({p for r in rs for p in r.parties}, key=lambda a: a.code), rs) for rs in ordered
+        ]
+        if not party_sets:
+            parties: list[Actor] = []
             for d in self.drafts:
                 parties += [
                     p for p in (d.author, d.recipient) if p is not None and p not in parties
                 ]
-        if len(parties) < 2:
-            return None
-        parties.sort(key=lambda a: a.code)
-        match = _CONFLICT_NAME.search(self.article.text)
-        evidence = None
-        if match is not None:
-            name = f"{match.group(1)} peace talks"
-            span = self.doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
-            if span is not None:
-                evidence = self.evidence(span.start, span.end)
-        else:
+            if len(parties) >= 2:
+                party_sets = [(sorted(parties, key=lambda a: a.code), [])]
+        out: list[Process] = []
+        names = [(m, m.group(1)) for m in _CONFLICT_NAME.finditer(self.article.text)]
+        for parties, rs in party_sets:
             name = "-".join(p.name for p in parties) + " talks"
-        hosts = tuple(dict.fromkeys(r.host for r in rounds if r.host is not None))
-        return Process(
-            id="process:" + "-".join(p.code for p in parties),
-            name=name,
-            parties=tuple(parties),
-            evidence=evidence,
-            hosts=hosts,
-        )
+            evidence = None
+            for match, conflict in names:
+                if all(any(w in conflict for w in (p.name, p.code)) for p in parties):
+                    name = f"{conflict} peace talks"
+                    span = self.doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
+                    evidence = self.evidence(span.start, span.end) if span is not None else None
+                    break
+            out.append(
+                Process(
+                    id="process:" + "-".join(p.code for p in parties),
+                    name=name,
+                    parties=tuple(parties),
+                    evidence=evidence,
+                    hosts=tuple(dict.fromkeys(r.host for r in rs if r.host is not None)),
+                )
+            )
+        return out
 
     def _third_parties(self, process: Process) -> Process:
         parties = set(process.parties)
@@ -962,6 +1070,8 @@ class _Reading:
                 roles[key][1].append(role)
 
         for r in self.out.rounds:
+            if r.process != process.id:
+                continue
             if r.host is not None and r.host not in parties:
                 add(r.host, "host", r.evidence)
         for e in self.events:
@@ -982,6 +1092,8 @@ class _Reading:
                     for s in sources:
                         add(s, "mediator", e.evidence)
         for p in self.out.proposals:
+            if p.process != process.id:
+                continue
             for prov in p.provisions:
                 if prov.issue not in {"multilateral_talks"}:
                     continue
@@ -1012,11 +1124,74 @@ def _subjects(verb: Token) -> list[Token]:
     """A verb's subjects, or those of the verb it is coordinated with ("Ukraine committed
     to peace but awaits a memorandum")."""
     for _ in range(3):
-        found = [c for c in verb.children if c.dep_ == "nsubj"]
+        # nearest first: a dateline ("KYIV, May 11 -") can parse as a second subject
+        found = sorted(
+            (c for c in verb.children if c.dep_ == "nsubj"), key=lambda c: abs(verb.i - c.i)
+        )
         if found or verb.dep_ != "conj" or verb.head.i == verb.i:
             return found
         verb = verb.head
     return []
+
+
+def _unreal(verb: Token) -> bool:
+    """A stance that is only supposed: "until it agreed to stop", "if Russia accepts"."""
+    if is_hypothetical(verb):
+        return True
+    current = verb
+    for _ in range(3):
+        if current.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ in {"if", "until", "unless", "before", "whether"}
+            for c in current.children
+        ):
+            return True
+        if current.head.i == current.i:
+            break
+        current = current.head
+    return False
+
+
+def _left_edge(subject: Token) -> int:
+    """Where a subject phrase starts, not before a dateline's dash or a bracket."""
+    start = subject.left_edge.i
+    for t in subject.doc[start : subject.i]:
+        if t.is_punct and t.text in {"-", "\u2013", "\u2014", ")", "(", ":"}:
+            start = t.i + 1
+    return start
+
+
+def _merge_rounds(rounds: list[Round]) -> list[Round]:
+    """One round per set of parties and day within an article: "the talks", "the meeting"
+    and "the session" of the same day are one round, its first mention's fields filled
+    from the others."""
+    out: list[Round] = []
+    for r in rounds:
+        same = next(
+            (o for o in out if set(o.parties) == set(r.parties) and _same_day(o.time, r.time)),
+            None,
+        )
+        if same is None:
+            out.append(r)
+            continue
+        merged = replace(
+            same,
+            ordinal=same.ordinal or r.ordinal,
+            format=same.format or r.format,
+            host=same.host or r.host,
+            place=same.place or r.place,
+            venue=same.venue or r.venue,
+            mentions=(*same.mentions, *r.mentions),
+            cues=(*same.cues, *r.cues),
+        )
+        out[out.index(same)] = merged
+    return out
+
+
+def _same_day(a: TimeValue | None, b: TimeValue | None) -> bool:
+    if a is None or b is None:
+        return True
+    x, y = a.value[:10], b.value[:10]
+    return x.startswith(y) or y.startswith(x)
 
 
 def _is_delegation(t: Token) -> bool:

@@ -43,6 +43,7 @@ ISSUES: tuple[Issue, ...] = (
             r"\bcessation of (?:all )?(?:hostilities|fighting|attacks|strikes)",
             r"\b(?:halt|end|stop|pause|moratorium)(?:s|ing)? (?:to |on |of )?(?:the |all )?"
             r"(?:fighting|hostilities|strikes|attacks|shelling)",
+            r"\b(?:short|local|brief|temporary|humanitarian) (?:\w+ )?(?:pauses?|lulls?)\b",
         ),
     ),
     Issue(
@@ -54,6 +55,8 @@ ISSUES: tuple[Issue, ...] = (
             rf"\b(?:exchange|swap|release|return|handover|trade)s? of "
             rf"(?:\w+[- ]){{0,4}}{_PRISONERS}",
             rf"\b{_PRISONERS} (?:exchange|swap|release)s?\b",
+            rf"\b(?:exchange|swap|release|free|return)(?:d|s|ing)? "
+            rf"(?:[\w,]+[- ]){{0,7}}{_PRISONERS}",
             r"\ball[- ]for[- ]all\b",
         ),
     ),
@@ -78,6 +81,17 @@ ISSUES: tuple[Issue, ...] = (
         ),
     ),
     Issue(
+        "return_of_remains",
+        "Return of the bodies of the dead",
+        None,
+        ("TjMis",),
+        (
+            r"\b(?:return|repatriation|exchange|handover|transfer)s? of (?:\w+[- ]){0,5}"
+            r"(?:bodies|remains|dead)\b",
+            r"\b(?:bodies|remains) (?:of )?(?:\w+ ){0,4}(?:soldiers|servicemen|fallen)",
+        ),
+    ),
+    Issue(
         "humanitarian_access",
         "Humanitarian access and corridors",
         None,
@@ -99,6 +113,7 @@ ISSUES: tuple[Issue, ...] = (
             r"\bleaders'? (?:meeting|summit)",
             r"\b(?:direct |face-to-face |personal )?(?:meeting|summit) between (?:\w+ ){0,3}"
             r"(?:president|prime minister|leader)",
+            r"\b(?:presidents?|leaders?) (?:[\w.]+ ){1,8}(?:to |would |should |could )?meet\b",
         ),
     ),
     Issue(
@@ -121,6 +136,7 @@ ISSUES: tuple[Issue, ...] = (
             r"\b(?:further|subsequent|new|next|another|more|continued) (?:round of )?"
             r"(?:negotiations|talks|rounds?)",
             r"\bround of (?:negotiations|talks)",
+            r"\bworking groups?\b",
         ),
     ),
     Issue(
@@ -409,7 +425,7 @@ STANCE_VERBS: dict[str, str] = {
     **dict.fromkeys(
         ["demand", "insist", "require", "seek", "want", "press", "urge", "call"], "demands"
     ),
-    **dict.fromkeys(["propose", "offer", "suggest", "table", "float"], "proposes"),
+    **dict.fromkeys(["propose", "offer", "suggest", "table", "float", "raise"], "proposes"),
     **dict.fromkeys(["accept", "agree", "endorse", "approve", "back", "support"], "accepts"),
     **dict.fromkeys(["reject", "refuse", "dismiss", "oppose", "veto", "exclude"], "rejects"),
     **dict.fromkeys(["commit", "pledge", "vow", "promise", "undertake", "guarantee"], "commits"),
@@ -507,7 +523,7 @@ DOCUMENT_NOUNS: frozenset[str] = frozenset(
 # Verbs that change a proposal's status, by the status they give it.
 STATUS_VERBS: dict[str, str] = {
     **dict.fromkeys(["draft", "prepare", "write", "develop", "craft", "finalize"], "drafted"),
-    **dict.fromkeys(["send", "deliver", "transmit", "forward", "hand"], "sent"),
+    **dict.fromkeys(["send", "deliver", "transmit", "forward", "hand", "give"], "sent"),
     **dict.fromkeys(["present", "submit", "table", "unveil", "put", "outline"], "presented"),
     **dict.fromkeys(["await", "expect", "wait"], "awaited"),
     **dict.fromkeys(["accept", "approve", "endorse", "sign", "adopt"], "accepted"),
