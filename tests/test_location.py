@@ -100,3 +100,13 @@ def test_names_the_recognizer_missed_in_a_place_slot(nlp: Language) -> None:
     doc = nlp("The minister met the SDF and Abu Bakr at Oxford University.")
     found = {doc[start:end].text for start, end, _ in ground_names(doc)}
     assert not found & {"SDF", "Abu Bakr", "Oxford University"}
+
+
+def test_the_owner_of_the_ground_is_the_location(nlp: Language) -> None:
+    text = "Soldiers patrolled Iraq's northern oil fields on Monday."
+    assert choose(nlp, text, "patrolled") == "Iraq"
+
+
+def test_the_ground_of_a_verb_in_an_adverbial_clause(nlp: Language) -> None:
+    text = "Five soldiers were killed while defending the town of Bakwa."
+    assert choose(nlp, text, "killed") == "Bakwa"

@@ -307,10 +307,24 @@ def _ground_slot(token: Token) -> bool:
         return head.lemma_.lower() in TERRITORIAL
     if token.dep_ == "compound" and head.lower_ in PLACE_NOUNS:
         return True
+    if token.dep_ == "appos" and head.dep_ in {"dobj", "nsubjpass", "pobj"}:
+        return _ground_slot(head) or head.lower_ in PLACE_NOUNS
     if token.dep_ == "compound":
         nxt = head
         return nxt.dep_ == "compound" and nxt.head.lower_ in PLACE_NOUNS
     return False
+
+
+def _owns_ground(place: Token, trigger: Token) -> bool:
+    """A possessive on the ground of a verb of taking or striking ("patrolled Venezuela's
+    oil installations", "shelled Syria's north") names where the event happened."""
+    ground = place.head
+    return (
+        place.dep_ == "poss"
+        and ground.dep_ in {"dobj", "nsubjpass"}
+        and ground.head.i == trigger.i
+        and trigger.lemma_.lower() in TERRITORIAL
+    )
 
 
 def division_kind(name: str) -> str | None:
@@ -330,7 +344,11 @@ def _other_event(clause: Token) -> bool:
 
 def _tier(place: Token, trigger: Token, anchors: list[Token]) -> int | None:
     """1-4 as in the module docstring (lower is better), or None when ruled out."""
-    if place.dep_ in ACTING and not _under_locative(place, trigger):
+    if (
+        place.dep_ in ACTING
+        and not _under_locative(place, trigger)
+        and not _owns_ground(place, trigger)
+    ):
         return None
     path = _path_to(place, anchors)
     if path is not None:
@@ -427,8 +445,10 @@ def _kinds(steps: list[Token], anchor: Token) -> set[str] | None:
         elif dep in {"compound", "nmod", "amod"} and token.head.i == anchor.i:
             if anchor.pos_ in {"NOUN", "PROPN"}:
                 kinds.add("locative")
-        elif dep in {"dobj", "nsubjpass", "pobj", "conj", "appos", "compound", "nmod"}:
-            pass
+        elif dep in {"dobj", "nsubjpass"} and token.head.i != anchor.i:
+            verb = token.head
+            if verb.dep_ in SOFT_CLAUSES and verb.lemma_.lower() in TERRITORIAL:
+                kinds.add("ground")  # "killed while defending Kawkab army base"
     last = steps[-1] if steps else None
     if last is not None and last.dep_ in {"dobj", "nsubjpass"}:
         if anchor.lemma_.lower() in TERRITORIAL:
