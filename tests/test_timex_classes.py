@@ -171,3 +171,13 @@ def test_a_quarter_named_in_a_comparison_is_not_the_one_spoken_of() -> None:
 )
 def test_parts_of_days_and_vague_spans(text: str, expected: tuple[str, str, str] | None) -> None:
     assert values(text) == ([expected] if expected else [])
+
+
+def test_coordinated_weekdays_share_a_set_reading() -> None:
+    got = values("Flights leave on Monday and Tuesday nights.")
+    assert [v for _, _, v in got] == ["XXXX-WXX-1TNI", "XXXX-WXX-2TNI"]
+
+
+def test_recent_quarters_is_a_vague_span_not_a_set() -> None:
+    assert values("a tough business in recent quarters") == [("recent quarters", "DURATION", "PXQ")]
+    assert values("in the second and fourth quarters")[-1] == ("fourth quarters", "SET", "XXXX-Q4")

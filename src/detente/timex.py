@@ -876,6 +876,19 @@ class TimeTagger:
         if kind in {"md", "dm", "iso", "weekday", "deictic"}:
             if kind == "weekday" and _weekday_set(hit.match):
                 return make.set_weekday(hit.match), 1
+            if kind == "weekday" and not hit.match.group("part"):
+                # "Monday and Tuesday nights": the first day shares the second's reading
+                nxt = hits[i + 1] if i + 1 < len(hits) else None
+                if (
+                    nxt is not None
+                    and nxt.kind == "weekday"
+                    and _weekday_set(nxt.match)
+                    and re.fullmatch(r"\s*(?:,|and|or|,\s*and)\s*", text[hit.end : nxt.start])
+                ):
+                    wd = WEEKDAYS[hit.match.group("weekday").lower()] + 1
+                    part = nxt.match.group("part")
+                    suffix = "T" + PARTS[part.lower()] if part else ""
+                    return make.value("SET", f"XXXX-WXX-{wd}{suffix}", "set"), 1
             day, unanchored = self._day(hit, anchor)
             if day is None:
                 return make.uncertain_day(hit), 1
@@ -1283,6 +1296,9 @@ def _extent(kind: str, m: re.Match[str]) -> tuple[int, int] | None:
         ):
             return None  # "the ``Spring of Life'' rallies", "Prague Spring": a name
     if kind == "quarter":
+        plural = m.string[m.end("q") : m.end("q") + 1].lower() == "s"
+        if plural and not g.get("ord"):
+            return None  # "recent quarters": a vague span, not a quarter
         mods = ((g.get("mods") or "") + (g.get("mods2") or "")).lower()
         has_det = (g.get("det") or "").lower() in {"the", "this", "that", "its", "their"}
         named = g.get("ord") or g.get("qyear") or g.get("qyear2")
