@@ -181,3 +181,10 @@ def test_coordinated_weekdays_share_a_set_reading() -> None:
 def test_recent_quarters_is_a_vague_span_not_a_set() -> None:
     assert values("a tough business in recent quarters") == [("recent quarters", "DURATION", "PXQ")]
     assert values("in the second and fourth quarters")[-1] == ("fourth quarters", "SET", "XXXX-Q4")
+
+
+def test_a_date_after_ended_or_since_has_already_come() -> None:
+    # the anchor is June 4, 2025: Aug. 31 alone is nearer ahead, but "ended" puts it behind
+    assert values("In the year ended Aug. 31, sales rose.")[-1][2] == "2024-08-31"
+    assert values("Prices have risen since September.") == [("September", "DATE", "2024-09")]
+    assert values("The fair opens Aug. 31.") == [("Aug. 31", "DATE", "2025-08-31")]

@@ -688,6 +688,10 @@ def _year_for(month: int, day: int, anchor: date, tense: str, *, strict: bool = 
     return _nearest_year(candidates, tense) if candidates else anchor.year
 
 
+# A date after these words has already come: "the year ended March 31", "since February".
+_SINCE = re.compile(r"\b(?:since|ended)\s+(?:(?:early|late|mid)[\s-]+)?$", re.I)
+
+
 def _month_year(month: int, anchor: date, tense: str, rel: str | None) -> int:
     """The year of a bare month name: "last April" is the April before the anchor's month,
     "next April" the one after; otherwise the nearest, nudged by tense."""
@@ -970,6 +974,8 @@ class TimeTagger:
                 year = spelled_year(m.group("year"))
             elif month is not None and day_n is not None and 1 <= day_n <= 31:
                 rel = (m.groupdict().get("mdrel") or "").lower()
+                if _SINCE.search(m.string, max(0, hit.start - 12), hit.start):
+                    rel = "last"  # "the year ended March 31", "since Feb. 2": already past
                 if rel in {"last", "this past"}:
                     tense = "past"
                 elif rel in {"next", "this coming"}:
@@ -1124,6 +1130,8 @@ class TimeTagger:
             if yrel:
                 year = anchor.year + {"last": -1, "this": 0, "next": 1}[yrel]
             else:
+                if rel is None and _SINCE.search(m.string, max(0, hit.start - 12), hit.start):
+                    rel = "last"  # "since February": already past
                 year = _month_year(month, anchor, tense, rel)
             return make.value("DATE", f"{year:04d}-{month:02d}", "month")
         if kind == "season":
