@@ -188,3 +188,8 @@ def test_a_date_after_ended_or_since_has_already_come() -> None:
     assert values("In the year ended Aug. 31, sales rose.")[-1][2] == "2024-08-31"
     assert values("Prices have risen since September.") == [("September", "DATE", "2024-09")]
     assert values("The fair opens Aug. 31.") == [("Aug. 31", "DATE", "2025-08-31")]
+
+
+def test_a_year_earlier_adjective_is_the_year_ago_period() -> None:
+    got = values("Profit rose in the third quarter, against a year-earlier loss.")
+    assert got[-1] == ("year-earlier", "DATE", "2024-Q3")

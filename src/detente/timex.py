@@ -1333,6 +1333,8 @@ def _extent(kind: str, m: re.Match[str]) -> tuple[int, int] | None:
             # "1,990" and "$1990" are excluded by the pattern; also "1990 people"? keep.
             pass
     if kind == "duration":
+        if re.match(r"-(?:earlier|ago)\b", m.string[end : end + 9], re.I):
+            return None  # "a year-earlier loss": the year-ago period, not a duration
         before = m.string[max(0, start - 30) : start]
         if g["num"].lower() in {"a", "an"} and re.search(
             r"(?:\d|\b(?!(?:was|has|is|this|as|its|his|hers|less|unless|plus)\b)[a-z]+s)\s+$",
