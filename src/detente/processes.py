@@ -546,7 +546,9 @@ def _merged_round(group: list[Round]) -> Round:
         **fill,
         delegations=tuple(delegations.values()),
         parties=tuple(_unique((a for r in group for a in r.parties), actor_key)),
-        mentions=tuple(_unique((m for r in group for m in r.mentions), key=_span_key)),
+        mentions=tuple(
+            _unique((m for r in group for m in (r.mentions or (r.evidence,))), key=_span_key)
+        ),
         cues=tuple(_unique((c for r in group for c in r.cues), key=_span_key)),
     )
 
@@ -755,7 +757,7 @@ def _round_view(r: Round, cite: _Cites, event_days: Mapping[str, str]) -> RoundV
             )
             for d in r.delegations
         ),
-        reports=tuple(cite(m) for m in r.mentions),
+        reports=tuple(cite(m) for m in (r.mentions or (r.evidence,))),
     )
 
 

@@ -55,6 +55,8 @@ from detente.fuse import (
 )
 from detente.migrations import MIGRATIONS, UNDATED, Migration, event_keys_of, migrate
 from detente.processes import (
+    PREFIX,
+    UnknownProcess,
     effective_process,
     find_process,
     merge_processes,
@@ -650,7 +652,12 @@ class Store:
         if process is None:
             return items
         known = self.processes() if known is None else known
-        pid = find_process(known, process).id
+        try:
+            pid = find_process(known, process).id
+        except UnknownProcess:
+            if not process.startswith(PREFIX):
+                raise
+            pid = process  # an id items carry though no article or user named its process
         return [item for item in items if effective_process(item, known) == pid]
 
     def _negotiation(self, kind: str, party: str | None = None) -> list[dict[str, Any]]:
