@@ -271,3 +271,18 @@ def test_a_list_of_positions(read) -> None:  # type: ignore[no-untyped-def]
 def test_proposing_a_round_is_not_a_position(read) -> None:  # type: ignore[no-untyped-def]
     reading = read("Russia proposed a new round of talks with Ukraine in Istanbul on June 2.")
     assert reading.positions == ()
+
+
+def test_round_outcome_is_what_both_sides_agreed(read) -> None:  # type: ignore[no-untyped-def]
+    reading = read(
+        "Armenia and Azerbaijan held talks in Almaty on Tuesday. Both sides agreed to "
+        "exchange all prisoners of war."
+    )
+    (rnd,) = reading.rounds
+    assert rnd.outcome is not None and "exchange all prisoners of war" in rnd.outcome
+    assert len(rnd.outcomes) == 1
+
+
+def test_no_outcome_when_only_one_side_agrees(read) -> None:  # type: ignore[no-untyped-def]
+    reading = read("Armenia and Azerbaijan held talks in Almaty on Tuesday.")
+    assert reading.rounds[0].outcome is None

@@ -217,7 +217,16 @@ class _Reading:
 
         for rnd in rounds:
             mine = tuple(d for d in delegations if self._nearest_round(d, rounds) is rnd)
-            self.out.rounds.append(replace(rnd, delegations=mine, process=process_of(*rnd.parties)))
+            outcomes = self._outcomes(rnd)
+            self.out.rounds.append(
+                replace(
+                    rnd,
+                    delegations=mine,
+                    process=process_of(*rnd.parties),
+                    outcome="; ".join(o.span.text for o in outcomes) or None,
+                    outcomes=outcomes,
+                )
+            )
         self.out.proposals = [
             replace(proposal, process=process_of(proposal.author, proposal.recipient))
             for proposal in (self._proposal(d) for d in self.drafts)
@@ -355,6 +364,33 @@ class _Reading:
                 )
             )
         return _merge_rounds(out)
+
+    def _outcomes(self, rnd: Round) -> tuple[Evidence, ...]:
+        """What the parties of a round agreed on its day: the clauses of AGREE events
+        between them that happened ("both delegations agreed to exchange ...")."""
+        out: list[Evidence] = []
+        for e in self.events:
+            if e.type != "AGREE" or e.status not in {"past", "present"}:
+                continue
+            sides = set(_states(self.owner, [*e.sources, *e.targets]))
+            if not set(rnd.parties) <= sides or not _same_day(rnd.time, e.time):
+                continue
+            span = self.doc.char_span(
+                e.evidence.span.start, e.evidence.span.end, alignment_mode="expand"
+            )
+            if span is None:
+                continue
+            verb = span.root
+            subjects = _subjects(verb)
+            lo = min([verb.i] + [_left_edge(s) for s in subjects[:1]])
+            tail = [
+                c
+                for c in verb.children
+                if c.dep_ in {"xcomp", "prep", "dobj", "ccomp"} and c.i > verb.i
+            ]
+            hi = max([verb.i + 1] + [self.phrase(c)[1] for c in tail])
+            out.append(self.evidence(lo, hi))
+        return tuple(out)
 
     def _delegates(self, event: Event) -> bool:
         """Whether the sentence of a meeting speaks of delegations or negotiators."""
@@ -1188,8 +1224,8 @@ def _merge_rounds(rounds: list[Round]) -> list[Round]:
 
 
 def _same_day(a: TimeValue | None, b: TimeValue | None) -> bool:
-    if a is None or b is None:
-        return True
+    if a is None or b is None or "article" in (a.precision, b.precision):
+        return True  # no time of its own (the article's date stands in): no conflict
     x, y = a.value[:10], b.value[:10]
     return x.startswith(y) or y.startswith(x)
 

@@ -265,10 +265,11 @@ class Round:
     place: PlaceMention | None = None
     venue: PlaceMention | None = None
     time: TimeValue | None = None
-    outcome: str | None = None
+    outcome: str | None = None  # what the parties agreed at the round, as reported
     process: str | None = None
     mentions: tuple[Evidence, ...] = ()
     cues: tuple[Evidence, ...] = ()  # the words the ordinal and format were read from
+    outcomes: tuple[Evidence, ...] = ()  # the clauses that report the outcome
 
 
 @dataclass(frozen=True)
