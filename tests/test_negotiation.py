@@ -286,3 +286,26 @@ def test_round_outcome_is_what_both_sides_agreed(read) -> None:  # type: ignore[
 def test_no_outcome_when_only_one_side_agrees(read) -> None:  # type: ignore[no-untyped-def]
     reading = read("Armenia and Azerbaijan held talks in Almaty on Tuesday.")
     assert reading.rounds[0].outcome is None
+
+
+def test_extract_prints_the_whole_reading(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    article = tmp_path / "talks.txt"
+    article.write_text(
+        "Armenia and Azerbaijan held a second round of talks in Almaty on Tuesday.",
+        encoding="utf-8",
+    )
+    detente = Path(sys.executable).with_name("detente")
+    done = subprocess.run(
+        [str(detente), "extract", str(article), "--published", "2024-05-10", "--reading"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    reading = json.loads(done.stdout)
+    assert reading["rounds"][0]["ordinal"] == 2
+    assert reading["processes"][0]["id"] == "process:ARM-AZE"

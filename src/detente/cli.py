@@ -108,12 +108,20 @@ def main() -> None:
     show_default=True,
     help="Output format.",
 )
-def extract(article: str, published: Published | None, fmt: str) -> None:
+@click.option(
+    "--reading",
+    "whole",
+    is_flag=True,
+    help="Print each whole Reading as JSON: actors, places, times, events, and the "
+    "negotiation (processes, rounds with delegations, proposals, positions).",
+)
+def extract(article: str, published: Published | None, fmt: str, whole: bool) -> None:
     """Print the events of one article (a .txt file, a .jsonl file, or - for stdin).
 
     \b
     Example:
       detente extract article.txt --published 2025-06-01 --format table
+      detente extract article.txt --published 2025-06-01 --reading
     """
     articles: list[Article] = []
     failed = False
@@ -126,7 +134,13 @@ def extract(article: str, published: Published | None, fmt: str) -> None:
                 articles.append(item)
         if articles:
             readings = make_extractor().extract_many(articles)
-            _print_events([e for r in readings for e in r.events], fmt=fmt)
+            if whole:
+                for r in readings:
+                    data = to_dict(r)
+                    data.pop("extra", None)
+                    click.echo(json_text(data))
+            else:
+                _print_events([e for r in readings for e in r.events], fmt=fmt)
     if failed:
         sys.exit(1)
 
@@ -519,9 +533,9 @@ def process_command(ctx: click.Context, db: str, fmt: str | None) -> None:
 
     \b
     Example:
-      detente process "Russia-Ukraine" --db detente.db
-      detente process --db detente.db
       detente process define "Istanbul talks" --parties UKR,RUS --host TUR --db detente.db
+      detente process "Russia-Ukraine" --db detente.db
+      detente process --db detente.db --format json
     """
     ctx.obj = {"db": db, "fmt": fmt}
     if ctx.invoked_subcommand is not None:
