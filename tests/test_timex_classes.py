@@ -193,3 +193,14 @@ def test_a_date_after_ended_or_since_has_already_come() -> None:
 def test_a_year_earlier_adjective_is_the_year_ago_period() -> None:
     got = values("Profit rose in the third quarter, against a year-earlier loss.")
     assert got[-1] == ("year-earlier", "DATE", "2024-Q3")
+
+
+def test_a_second_day_shares_the_month() -> None:
+    got = values("The summit is on April 24 and 25 in Washington.")
+    assert got == [("April 24", "DATE", "2025-04-24"), ("25", "DATE", "2025-04-25")]
+    assert values("On April 24 and 25 percent of voters") == [("April 24", "DATE", "2025-04-24")]
+
+
+def test_us_election_day() -> None:
+    assert values("from now to Election Day")[-1] == ("Election Day", "DATE", "2025-11-04")
+    assert values("on Election Day 2024") == [("Election Day 2024", "DATE", "2024-11-05")]

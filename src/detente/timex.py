@@ -374,7 +374,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(?P<holiday>Christmas(?:\s+Day|\s+Eve)?|New\s+Year's(?:\s+Day|\s+Eve)"
             r"|Independence\s+Day|Halloween|Valentine's\s+Day|Veterans\s+Day|Thanksgiving(?:\s+Day)?"
-            r"|Memorial\s+Day|Labor\s+Day|Easter(?:\s+Sunday)?)\b"
+            r"|Memorial\s+Day|Labor\s+Day|Election\s+Day|Easter(?:\s+Sunday)?)\b"
             rf"(?:,?\s+(?P<year>{_YEAR}))?(?P<week>\s+week\b)?",
         ),
     ),
@@ -503,6 +503,7 @@ GATES: dict[str, tuple[str, ...] | None] = {
         "memorial",
         "labor",
         "easter",
+        "election",
     ),
     "ago": ("ago", "earlier", "later", "hence", "from now"),
     "duration": _UNIT_WORDS,
@@ -688,6 +689,12 @@ def _year_for(month: int, day: int, anchor: date, tense: str, *, strict: bool = 
     return _nearest_year(candidates, tense) if candidates else anchor.year
 
 
+_SECOND_DAY = re.compile(
+    r"\s+(?:and|or|to|through|-)\s+(?P<day>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\b"
+    r"(?=\s*(?:[.,;:)!?'\"]|$|(?:in|at|on|and|or|to|for|with|when|while|as|after|before|but)\b))"
+    r"(?![.,:]\d)",
+    re.I,
+)
 # A date after these words has already come: "the year ended March 31", "since February".
 _SINCE = re.compile(r"\b(?:since|ended)\s+(?:(?:early|late|mid)[\s-]+)?$", re.I)
 
@@ -840,6 +847,13 @@ class TimeTagger:
             if kept and h.start < kept[-1].end:
                 continue
             kept.append(h)
+            if h.kind == "md" and not h.match.group("year"):
+                # "April 24 and 25": the second day shares the month
+                more = _SECOND_DAY.match(text, h.end)
+                if more is not None:
+                    day = re.compile(r"\d{1,2}").match(text, more.start("day"))
+                    assert day is not None
+                    kept.append(_Hit(day.start(), day.end(), "md2", day))
         return kept
 
     def _following_clocks(self, text: str, hits: list[_Hit], i: int) -> tuple[list[_Clock], int]:
@@ -877,6 +891,15 @@ class TimeTagger:
         hit = hits[i]
         kind = hit.kind
         make = _Maker(text, article_id, hit, anchor)
+        if kind == "md2":  # "April 24 and 25": the month and year of the first day
+            first = state.day if i > 0 and hits[i - 1].kind == "md" else None
+            if first is None or anchor is None:
+                return None, 1
+            second = _safe_date(first.year, first.month, int(hit.match.group()))
+            if second is None:
+                return make.uncertain(hit.match.group()), 1
+            state.day = second
+            return make.value("DATE", second.isoformat(), "day"), 1
         if kind in {"md", "dm", "iso", "weekday", "deictic"}:
             if kind == "weekday" and _weekday_set(hit.match):
                 return make.set_weekday(hit.match), 1
@@ -1525,6 +1548,9 @@ def holiday_date(name: str, year: int) -> date | None:
         return date(year, *FIXED_HOLIDAYS[name])
     if name.startswith("easter"):
         return _easter(year)
+    if name == "election day":  # US: the Tuesday after the first Monday of November
+        first = date(year, 11, 1)
+        return first + timedelta(days=(0 - first.weekday()) % 7 + 1)
     rules = {  # (month, weekday, n-th; -1 the last)
         "thanksgiving": (11, 3, 4),
         "thanksgiving day": (11, 3, 4),
