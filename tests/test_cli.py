@@ -84,7 +84,7 @@ def news(tmp_path: Path) -> Path:
 
 # -- help and examples ---------------------------------------------------------------------
 
-COMMANDS = ["extract", "ingest", "events", "export", "search", "eval"]
+COMMANDS = ["extract", "ingest", "events", "export", "search", "eval", "process"]
 
 
 def example_lines(command: str | None) -> list[str]:
@@ -117,6 +117,7 @@ def test_the_documented_examples_run(
     ordered += example_lines("events") + example_lines("export") + example_lines("search")
     ordered += example_lines("extract")
     ordered += example_lines("eval")
+    ordered += example_lines("process")  # define, then show by the parties' names, then list
     for line in ordered:
         result = run(runner, *shlex.split(line)[1:])
         assert result.exit_code == 0, f"{line}\n{result.output}"
@@ -451,3 +452,91 @@ def test_importing_the_cli_does_not_load_spacy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+# -- process -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def talks_db(tmp_path: Path) -> Path:
+    from test_api import talks_reading
+
+    path = tmp_path / "talks.db"
+    with Store(path) as store:
+        store.add_reading(talks_reading())
+    return path
+
+
+def test_process_prints_rounds_proposals_matrix_and_overlap(
+    talks_db: Path, runner: CliRunner
+) -> None:
+    result = run(runner, "process", "Russia-Ukraine", "--db", talks_db)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    for words in ("process:RUS-UKR", "Rounds", "2025-06-02", "ceasefire", "cease", "TjPrire",
+                  "Positions", "rejects", "proposes (in ceasefire of 30 days)", "no overlap",
+                  "Russia rejected the ceasefire."):  # fmt: skip
+        assert words in out, words
+    # every [n] in the tables is a note naming its article and characters
+    notes = dict(re.findall(r"│ (\d+) +│ (\S+:\d+-\d+) ", out))
+    refs = set(re.findall(r"\[(\d+)\]", out))
+    assert refs and refs <= set(notes)
+
+
+def test_process_as_json_cites_every_cell(talks_db: Path, runner: CliRunner) -> None:
+    from test_api import TALKS
+
+    result = run(runner, "process", "process:rus-ukr", "--db", talks_db, "--format", "json")
+    assert result.exit_code == 0, result.output
+    view = json.loads(result.output)
+    assert [p["step"] for p in view["proposals"][0]["provisions"]] == [1, 2]
+    for cell in view["cells"]:
+        for entry in cell["history"]:
+            cite = entry["cite"]
+            assert TALKS[cite["sentence_start"] : cite["sentence_end"]] == cite["sentence"]
+    assert {(c["party"], c["issue"], c["latest"]["stance"]) for c in view["cells"]} >= {
+        ("RUS", "ceasefire", "rejects"),
+        ("UKR", "prisoner_exchange", "accepts"),
+    }
+
+
+def test_process_lists_processes_without_a_name(talks_db: Path, runner: CliRunner) -> None:
+    table = run(runner, "process", "--db", talks_db)
+    assert table.exit_code == 0 and "process:RUS-UKR" in table.output
+    listed = json.loads(run(runner, "process", "--db", talks_db, "--format", "json").output)
+    assert [p["id"] for p in listed] == ["process:RUS-UKR"]
+
+
+def test_an_unknown_process_is_a_usage_error_listing_the_known(
+    talks_db: Path, runner: CliRunner
+) -> None:
+    result = run(runner, "process", "Atlantis", "--db", talks_db)
+    assert result.exit_code == 2
+    assert "no process 'Atlantis'" in result.stderr
+    assert "Russia-Ukraine talks (process:RUS-UKR)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_define_a_process_and_find_it_by_alias(talks_db: Path, runner: CliRunner) -> None:
+    made = run(runner, "process", "define", "Bosphorus talks", "--parties", "Ukraine,RUS",
+               "--mediator", "TUR", "--alias", "The Istanbul track", "--db", talks_db)  # fmt: skip
+    assert made.exit_code == 0, made.output
+    assert made.output.strip() == "defined Bosphorus talks (process:RUS-UKR): parties RUS, UKR"
+    shown = run(runner, "process", "the istanbul TRACK", "--db", talks_db)
+    assert shown.exit_code == 0, shown.output
+    assert "Bosphorus talks" in shown.output and "defined by a user" in shown.output
+    assert "Russia-Ukraine talks" in shown.output  # the articles' name, kept as an alias
+
+
+def test_define_refuses_a_single_party(talks_db: Path, runner: CliRunner, dump: Any) -> None:
+    before = dump(talks_db)
+    result = run(runner, "process", "define", "Alone", "--parties", "UKR", "--db", talks_db)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: process 'Alone': a process needs at least two")
+    assert dump(talks_db) == before
+
+
+def test_process_on_a_missing_database(tmp_path: Path, runner: CliRunner) -> None:
+    result = run(runner, "process", "--db", tmp_path / "none.db")
+    assert result.exit_code == 1 and "no such database" in result.stderr
+    assert not (tmp_path / "none.db").exists()

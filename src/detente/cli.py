@@ -566,7 +566,7 @@ def process_show(ctx: click.Context, name: str, db: str | None, fmt: str | None)
             view = process_view(store, name)
     except Failure as failure:
         if isinstance(failure.__cause__, UnknownProcess):
-            raise click.BadParameter(str(failure.__cause__), param_hint="NAME") from None
+            failure.exit_code = 2  # a NAME no process has: a usage error
         raise
     if fmt == "json":
         click.echo(json_text(to_dict(view)))

@@ -334,7 +334,7 @@ def merge_processes(read: Iterable[Process], defined: Iterable[Process] = ()) ->
     out = []
     for pid, found in groups.items():
         user = mine.get(pid)
-        every = ([user] if user else []) + found
+        every = found + ([user] if user else [])  # the articles' names of actors first
         named = Counter(p.name for p in found if p.evidence is not None)
         counted = named or Counter(p.name for p in found)
         first_seen = {p.name: i for i, p in reversed(list(enumerate(found)))}

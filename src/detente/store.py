@@ -946,13 +946,21 @@ def _party(text: str) -> Actor:
     if country is None and len(word) == 3 and word.isalpha():
         country = Registry.default().country_by_code(word)
     if country is not None:
-        return Actor(country.iso3, country.name, "state", country=country.iso3)
+        return Actor(country.iso3, _short_name(country), "state", country=country.iso3)
     if not _CODE.match(word):
         raise InputError(
             "process definition",
             f"party {text!r} is neither a country nor an actor code; give e.g. UKR or Ukraine",
         )
     return Actor(word.upper(), word, "group")
+
+
+def _short_name(country: Any) -> str:
+    """The name the news uses: the shortest of the country's names that is not an acronym
+    ("Russia", not "Russian Federation" or "RF")."""
+    words = [n for n in (country.name, *country.names) if "." not in n and "," not in n]
+    plain = [n for n in words if not n.isupper()]
+    return min(plain, key=len) if plain else country.name
 
 
 def _defined(
