@@ -132,9 +132,7 @@ class Gazetteer:
         self._countries: dict[str, Place] = {}
         self._country_codes: dict[str, str] = {}
         self._country_names: dict[str, list[str]] = {}
-        self._names_at, self._names_end, self._rows_at = _parse_header(
-            index, self, source=source
-        )
+        self._names_at, self._names_end, self._rows_at = _parse_header(index, self, source=source)
         self._places: dict[str, Place] = {}
         self._admin1: dict[str, str] = {}
         self._venues: dict[str, _Venue] = {}
@@ -242,7 +240,7 @@ class Gazetteer:
         codes = [] if country is None else [country] if isinstance(country, str) else list(country)
         context = {self._country_codes.get(code.upper(), code.upper()) for code in codes}
         regions = set(admin1)
-        if regions:
+        if regions and found[0].kind != "admin1":  # a state's name stays the state
             inside = next(
                 (
                     p
@@ -271,10 +269,10 @@ class Gazetteer:
         inside = next((place for place in found if place.country in context), None)
         if inside is None or inside is found[0]:
             return found[0]
-        if inside.kind in {"city", "admin2"} and found[0].kind == "city":
+        if inside.kind == "city" and found[0].kind == "city":
             if (found[0].population or 0) > CONTEXT_ODDS * max(inside.population or 0, 1):
                 return found[0]
-        return inside
+        return inside  # a division of a context country ("Suffolk" in a British story)
 
     def country(self, code_or_name: str) -> Place | None:
         """A country by ISO2, ISO3 or numeric code, or by name ("Turkey", "Türkiye")."""
@@ -440,9 +438,7 @@ def _read_index(path: Path | None) -> bytes:
         ) from exc
 
 
-def _parse_header(
-    blob: bytes, gazetteer: Gazetteer, *, source: str
-) -> tuple[int, int, int]:
+def _parse_header(blob: bytes, gazetteer: Gazetteer, *, source: str) -> tuple[int, int, int]:
     """Read the country lines into `gazetteer`; return the start and end of the names
     section and the start of the places section."""
     names = blob.find(NAMES_MARK)

@@ -461,7 +461,12 @@ def toponyms(
         if mention.metonym:
             place = gazetteer.resolve(text, country=mention.actor.country) or found[0]
         else:
-            named = found[0] if found[0].kind == "country" else None
+            # The name's own entry: the country, or a part of it that acts as a state
+            # ("Scotland"), else the point of the country it stands for.
+            own = found[0].kind == "country" or (
+                found[0].kind in {"region", "admin1"} and found[0].country == mention.actor.country
+            )
+            named = found[0] if own else None
             place = named or gazetteer.country(mention.actor.country) or found[0]
         out.append(ToponymMention(place, mention.evidence, "metonym"))
     if doc is not None and registry is not None:
