@@ -25,6 +25,8 @@ ANCHOR = date(2025, 6, 4)  # a Wednesday
         ("Officials said on Wednesday that talks resume.", "2025-06-04"),
         ("The minister is to visit Ankara on Monday.", "2025-06-09"),  # "is to": a plan
         ("The minister was in Ankara on Monday.", "2025-06-02"),
+        ("Officials postponed the vote until Monday.", "2025-06-09"),  # a deadline
+        ("The guests stayed until Monday.", "2025-06-02"),
     ],
 )
 def test_weekday_direction_from_the_clause_tense(nlp: Language, text: str, value: str) -> None:

@@ -127,9 +127,27 @@ def line_starts(text: str) -> list[int]:
     return starts
 
 
+# Verbs that move something to a later deadline: "postponed until Tuesday".
+DEFERRING = frozenset({"postpone", "delay", "extend", "adjourn", "defer", "suspend", "give"})
+
+
+def _deadline(token: Token) -> bool:
+    """Whether `token` is the deadline of a deferring verb ("postponed until Tuesday",
+    "has given them until 9 a.m. Tuesday"): that day is still to come."""
+    for ancestor in token.ancestors:
+        if ancestor.lower_ in {"until", "till"} and ancestor.dep_ == "prep":
+            return ancestor.head.lemma_.lower() in DEFERRING
+        if ancestor.pos_ in {"VERB", "AUX"}:
+            return False
+    return False
+
+
 def tense_at(doc: object, offset: int) -> str:
-    """The clause tense at a character offset of a parsed Doc ("present" off the tokens)."""
+    """The clause tense at a character offset of a parsed Doc ("present" off the tokens),
+    as the time tagger needs it: a deadline set by a deferring verb is in the future."""
     span = doc.char_span(offset, offset + 1, alignment_mode="expand")  # type: ignore[attr-defined]
     if span is None or len(span) == 0:
         return "present"
+    if _deadline(span[0]):
+        return "future"
     return clause_tense(span[0])
