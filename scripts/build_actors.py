@@ -128,6 +128,20 @@ EXTRA_ADJECTIVES: dict[str, tuple[str, ...]] = {
     "BIH": ("Bosnian", "Bosnians"),
     "XKX": ("Kosovar", "Kosovars", "Kosovan"),
 }
+# Peoples of one country that news names as actors ("Tigrayan forces", "Uyghur
+# activists"): coded as that country, as Phoenix does; listed after its demonyms.
+PEOPLES: dict[str, tuple[str, ...]] = {
+    "ETH": ("Tigrayan", "Tigrayans", "Amhara", "Oromo"),
+    "CHN": ("Uyghur", "Uyghurs", "Uighur", "Uighurs", "Tibetan", "Tibetans"),
+    "RUS": ("Chechen", "Chechens"),
+    "MMR": ("Rohingya",),
+    "ESP": ("Catalan", "Catalans", "Basque", "Basques"),
+    "BEL": ("Flemish", "Walloon"),
+    "SDN": ("Darfuri", "Darfuris"),
+    "CAN": ("Quebecois", "Québécois"),
+    "PAK": ("Baloch", "Balochi", "Sindhi"),
+    "ZAF": ("Zulu", "Xhosa"),
+}
 # Capital variants: transliterations and the forms news uses for a government's seat.
 CAPITAL_VARIANTS: dict[str, tuple[str, ...]] = {
     "UKR": ("Kyiv", "Kiev", "Kyyiv"),
@@ -366,6 +380,7 @@ def build_countries(resources: Path) -> list[list[str]]:
             names.append(ngec_name)
             for form in forms:
                 (adjectives if is_demonym(form, places) else names).append(form)
+        adjectives += PEOPLES.get(iso3, ())
         spellings: list[str] = []  # Phoenix variants: matched, never shown
         adj_folded = {fold(a) for a in adjectives}
         known = [fold(n) for n in names if n]

@@ -639,3 +639,35 @@ def test_hand_written_person_wins_over_a_phoenix_entry_of_the_name() -> None:
 )
 def test_more_demonyms(reg: Registry, word: str, iso3: str) -> None:
     assert reg.nationality(word) == iso3
+
+
+def test_code_one_word_body_before_an_agent_noun(reg: Registry) -> None:
+    # the body, not a town of the same name somewhere (the place callable is not asked)
+    def nowhere(name: str) -> str | None:
+        return "DEU"
+
+    assert reg.code("Hamas gunmen", place=nowhere).country == "PSE"
+    assert reg.code("al-Shabaab fighters").country == "SOM"
+
+
+def test_code_known_person_after_a_description(reg: Registry) -> None:
+    coded = reg.code("Foreign Ministry spokeswoman Mao Ning", on=date(2024, 1, 1))
+    assert (coded.kind, coded.name, coded.country, coded.sector) == (
+        "person",
+        "Mao Ning",
+        "CHN",
+        "GOV",
+    )
+
+
+def test_code_title_with_of(reg: Registry) -> None:
+    coded = reg.code("Secretary of State Antony Blinken", on=date(2026, 1, 1))
+    # the title says what he was; the registry says who he is
+    assert (coded.kind, coded.country, coded.sector) == ("person", "USA", "GOV")
+    assert reg.person("Secretary Antony Blinken").name == "Antony Blinken"  # folded "secretari"
+
+
+def test_peoples_of_one_country(reg: Registry) -> None:
+    assert reg.code("Tigrayan fighters").country == "ETH"
+    assert reg.code("Uyghur activists").country == "CHN"
+    assert reg.nationality("Tigrayan") == "ETH"

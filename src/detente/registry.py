@@ -742,8 +742,9 @@ class Registry:
 
     @cached_property
     def _title_words(self) -> frozenset[str]:
-        words = {w for key in self._titles for w in key.split()}
-        return frozenset(words | _HONORIFICS)
+        words = {w for key in self._titles for w in key.split()} | _HONORIFICS
+        # person() compares folded words ("secretary" folds to "secretari")
+        return frozenset(words | {fold_name(w) for w in words})
 
     def _droppable(self, word: str) -> bool:
         """A word before a name that is not part of it: a title word or a nationality."""
@@ -863,7 +864,10 @@ class Registry:
             if country:
                 break
         former = any(w.lower() in _FORMER for w in rest)
-        rest = [w for w in rest if w.lower() not in _FORMER and w.lower() not in _DETERMINERS]
+        kept = [w for w in rest if w.lower() not in _FORMER]
+        while kept and kept[0].lower() in _DETERMINERS:
+            kept = kept[1:]
+        rest = [w for w in kept if w.lower() not in _DETERMINERS]
         rest_text = " ".join(rest)
         sector: str | None = None
         kind = "group"
@@ -873,9 +877,29 @@ class Registry:
         if org is None:
             org = self._org_inside(rest)
         title = self._leading_title(rest)
+        if (full := self._leading_title(kept)) is not None and (
+            title is None or len(full[1].split()) > len(title[1].split())
+        ):
+            # a title with "of" in it ("Secretary of State Mike Pompeo")
+            title = full
+            after = kept[len(full[1].split()) :]
+            rest = full[1].split() + [w for w in after if w.lower() not in _DETERMINERS]
         names = [w for w in rest[len(title[1].split()) if title else 0 :] if w[:1].isupper()]
         if names and len(names) == len(rest) - (len(title[1].split()) if title else 0):
             person = self.person(" ".join(names), on=on)
+        elif title is None and len(rest) >= 3:
+            # a known person after a description: "Foreign Ministry spokesman Zhao Lijian",
+            # "North Korean leader Kim Jong Un"
+            tail = _trailing_capitalized(rest)
+            if 2 <= len(tail) < len(rest) and rest[-len(tail) - 1][:1].islower():
+                person = self.person(" ".join(tail), on=on)
+                if person is not None:
+                    described = self.agent_entry(" ".join(rest[: -len(tail)]))
+                    if described is not None:
+                        title = (
+                            TitleEntry(described.phrase, described.phrase, described.code),
+                            "",
+                        )
         if person is not None:
             kind, name = "person", person.name
             sector = person.sector_on(on) if on else person.sector
@@ -996,10 +1020,18 @@ class Registry:
         for size in range(len(words) - 1, 0, -1):
             for i in range(len(words) - size + 1):
                 run = words[i : i + size]
-                if not all(w[:1].isupper() for w in run):
+                if not all(_name_word(w) for w in run):
                     continue
-                if size == 1 and not _is_acronym(run[0]) and not _is_long_acronym(run[0]):
-                    continue  # one capitalized word inside a name is not a body of its own
+                lone_name = i == 0 and all(not _name_word(w) for w in words[1:])
+                if (
+                    size == 1
+                    and not _is_acronym(run[0])
+                    and not _is_long_acronym(run[0])
+                    and not lone_name
+                ):
+                    # one capitalized word inside a name is not a body of its own, but one
+                    # before lower-case words is ("Hamas militants", "Wagner mercenaries")
+                    continue
                 org = self.organization(" ".join(run))
                 if org is not None:
                     return org
@@ -1312,6 +1344,24 @@ _NAME_WORDS = frozenset(
         "community",
     }
 )
+
+
+_ARTICLE_PREFIX = re.compile(r"(?:al|el|ad|ar|as|ash|at|az|an)-[A-Z]")
+
+
+def _name_word(word: str) -> bool:
+    """Capitalized, or an Arabic name with a lower-case article ("al-Shabaab")."""
+    return word[:1].isupper() or bool(_ARTICLE_PREFIX.match(word))
+
+
+def _trailing_capitalized(words: list[str]) -> list[str]:
+    """The run of capitalized words at the end of `words`."""
+    out: list[str] = []
+    for word in reversed(words):
+        if not word[:1].isupper():
+            break
+        out.insert(0, word)
+    return out
 
 
 def _proper_name(words: list[str]) -> bool:
