@@ -480,6 +480,7 @@ class CountsOut(Model):
     fused_events: int = 0
     fused_members: int = 0
     fused_actors: int = 0
+    processes: int = Field(0, description="processes users defined")
 
 
 class ErrorOut(Model):

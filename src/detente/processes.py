@@ -668,7 +668,7 @@ def build_view(
                     "proposes",
                     f"proposes (in {view.name})",
                     pr.cite,
-                    day,
+                    pr.cite.published or day,  # reported with the article that gives it
                     pr.cite.text,
                     derived=True,
                     proposal=view.id,
