@@ -522,7 +522,12 @@ _PROCESS_FORMAT = click.option(
 )  # fmt: skip
 
 
-@main.group(name="process", cls=_ProcessGroup, invoke_without_command=True)
+@main.group(
+    name="process",
+    cls=_ProcessGroup,
+    invoke_without_command=True,
+    subcommand_metavar="[NAME | define NAME --parties A,B]",
+)
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="Database file or URL.")
 @_PROCESS_FORMAT
 @click.pass_context
