@@ -204,3 +204,8 @@ def test_a_second_day_shares_the_month() -> None:
 def test_us_election_day() -> None:
     assert values("from now to Election Day")[-1] == ("Election Day", "DATE", "2025-11-04")
     assert values("on Election Day 2024") == [("Election Day 2024", "DATE", "2024-11-05")]
+
+
+def test_the_previous_weekday_counts_from_the_day_told() -> None:
+    got = values("Stocks fell Friday, down 2% from the previous Friday.", tense="past")
+    assert [v for _, _, v in got] == ["2025-05-30", "2025-05-23"]

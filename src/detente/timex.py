@@ -916,7 +916,7 @@ class TimeTagger:
                     part = nxt.match.group("part")
                     suffix = "T" + PARTS[part.lower()] if part else ""
                     return make.value("SET", f"XXXX-WXX-{wd}{suffix}", "set"), 1
-            day, unanchored = self._day(hit, anchor)
+            day, unanchored = self._day(hit, anchor, state.day)
             if day is None:
                 return make.uncertain_day(hit), 1
             if not unanchored:
@@ -957,7 +957,7 @@ class TimeTagger:
                 and re.fullmatch(r"\s*(?:on\s+|,\s*)?", text[end : nxt.start], re.I)
                 and anchor is not None
             ):
-                day, _ = self._day(nxt, anchor)
+                day, _ = self._day(nxt, anchor, state.day)
                 if day is not None:
                     end = nxt.end
                     consumed += 1
@@ -977,10 +977,13 @@ class TimeTagger:
             return value, consumed
         return self._simple(make, hit, anchor, state), 1
 
-    def _day(self, hit: _Hit, anchor: date | None) -> tuple[date | None, bool]:
+    def _day(
+        self, hit: _Hit, anchor: date | None, told: date | None = None
+    ) -> tuple[date | None, bool]:
         """The calendar day of a date hit and whether it is unanchored (None: no such day).
 
-        Without an anchor, only a date that names its year has a day."""
+        Without an anchor, only a date that names its year has a day. "The previous
+        Friday" counts from the day last told (`told`), not from the anchor."""
         m = hit.match
         if anchor is None:
             if hit.kind in {"md", "dm", "iso"} and m.group("year"):
@@ -1009,7 +1012,8 @@ class TimeTagger:
             return _safe_date(year, month, day_n), False
         if hit.kind == "weekday":
             rel = (m.group("rel") or "").lower() or None
-            return _weekday(anchor, WEEKDAYS[m.group("weekday").lower()], rel, tense), False
+            base = told if told is not None and rel in {"the previous", "the following"} else anchor
+            return _weekday(base, WEEKDAYS[m.group("weekday").lower()], rel, tense), False
         word = m.group("deictic").lower()
         offset = {
             "today": 0,
