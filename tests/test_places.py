@@ -110,3 +110,27 @@ def test_a_region_in_a_possessive_is_neither_actor_nor_event_place(
         registry=resolver.registry,  # type: ignore[arg-type]
     )
     assert [m.kind for m in named if m.evidence.span.text == "Europe"] == ["embedded"]
+
+
+def test_a_town_inside_a_province_of_the_region_table(nlp: Language, resolver: Resolver) -> None:
+    # Perth, Australia is 300 times larger than Perth, Ontario: only containment decides.
+    result, _ = resolve(nlp, resolver, "A fire destroyed two homes in Perth, Ontario on Monday.")
+    perth = [m.place for m in result.places if m.evidence.span.text == "Perth"]
+    assert perth and perth[0].country == "CAN"
+
+
+def test_a_government_named_by_a_local_town_keeps_the_towns_sense(
+    nlp: Language, resolver: Resolver
+) -> None:
+    text = (
+        "Flooding closed roads in London, Ontario on Monday. "
+        "London said it would open shelters for residents."
+    )
+    result, doc = resolve(nlp, resolver, text)
+    named = toponyms(
+        result,
+        gazetteer=resolver.gazetteer,
+        doc=doc,
+        registry=resolver.registry,  # type: ignore[arg-type]
+    )
+    assert {m.place.country for m in named if m.evidence.span.text == "London"} == {"CAN"}

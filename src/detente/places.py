@@ -210,7 +210,7 @@ class PlaceResolver:
         # "City, Container" pairs.
         for (a, ma), (b, mb) in pairwise(by_token):
             gap = text[spans[a][1] : spans[b][0]]
-            container = mb.place
+            container = self._division(names[b], mb.place)
             if gap.strip() != "," or container.kind not in {"admin1", "country"}:
                 continue
             if ma.place.kind in {"country", "venue", "region", "continent"}:
@@ -222,7 +222,7 @@ class PlaceResolver:
         countries: dict[str, set[str]] = {}
         regions: dict[str, set[tuple[str, str]]] = {}
         for token_i, mention in by_token:
-            place = fixed.get(token_i, mention.place)
+            place = fixed.get(token_i, self._division(names[token_i], mention.place))
             key = normalize(names[token_i])
             if place.country and (place.kind == "admin1" or token_i in fixed):
                 regions.setdefault(key, set()).add((place.country, gazetteer.admin1(place) or ""))
@@ -362,6 +362,18 @@ class PlaceResolver:
             return best
         return None
 
+    def _division(self, name: str, place: Place) -> Place:
+        """A hand-written region's twin among the first-level divisions ("Ontario" is in
+        the region table, with its own point, and a province of Canada with a GeoNames
+        code), so that it can contain towns and give the article a division context;
+        any other place as it is."""
+        if place.kind != "region" or not place.country:
+            return place
+        for other in self.gazetteer.candidates(name):
+            if other.kind == "admin1" and other.country == place.country:
+                return other
+        return place
+
     def _within(self, name: str, container: Place) -> Place | None:
         """The entry for `name` inside a state or country, or None."""
         region = self.gazetteer.admin1(container) if container.kind == "admin1" else None
@@ -451,6 +463,13 @@ def toponyms(
       words ("Turkish" is Turkey), kind "demonym", both placed at the country.
     """
     out = [ToponymMention(m.place, m.evidence, "place") for m in result.places]
+    # One sense per document: a name the article uses as a place keeps that sense where it
+    # stands for a government ("London" of London, Ontario) or opens another name.
+    place_senses = {
+        normalize(m.evidence.span.text.removesuffix("'s")): m.place
+        for m in result.places
+        if m.place.kind != "venue"
+    }
     for mention in result.actors:
         if mention.actor.kind != "state" or not mention.actor.country:
             continue
@@ -458,7 +477,9 @@ def toponyms(
         found = gazetteer.candidates(text)
         if not found:
             continue
-        if mention.metonym:
+        if normalize(text) in place_senses:
+            place = place_senses[normalize(text)]
+        elif mention.metonym:
             place = gazetteer.resolve(text, country=mention.actor.country) or found[0]
         else:
             # The name's own entry: the country, or a part of it that acts as a state
@@ -492,7 +513,7 @@ def toponyms(
                 text = doc[i:j].text.removesuffix("'s")
                 entry = registry.country(text)
                 if entry is not None and not entry.is_region:
-                    place = gazetteer.country(entry.iso3)
+                    place = place_senses.get(normalize(text)) or gazetteer.country(entry.iso3)
                     if place is not None:
                         found_span = (j, place, "embedded")
                         break
