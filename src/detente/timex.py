@@ -695,6 +695,7 @@ _SECOND_DAY = re.compile(
     r"(?![.,:]\d)",
     re.I,
 )
+_DAY_DIGITS = re.compile(r"\d{1,2}")
 # A date after these words has already come: "the year ended March 31", "since February".
 _SINCE = re.compile(r"\b(?:since|ended)\s+(?:(?:early|late|mid)[\s-]+)?$", re.I)
 
@@ -850,9 +851,8 @@ class TimeTagger:
             if h.kind == "md" and not h.match.group("year"):
                 # "April 24 and 25": the second day shares the month
                 more = _SECOND_DAY.match(text, h.end)
-                if more is not None:
-                    day = re.compile(r"\d{1,2}").match(text, more.start("day"))
-                    assert day is not None
+                day = _DAY_DIGITS.match(text, more.start("day")) if more else None
+                if day is not None:
                     kept.append(_Hit(day.start(), day.end(), "md2", day))
         return kept
 
