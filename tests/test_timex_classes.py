@@ -209,3 +209,8 @@ def test_us_election_day() -> None:
 def test_the_previous_weekday_counts_from_the_day_told() -> None:
     got = values("Stocks fell Friday, down 2% from the previous Friday.", tense="past")
     assert [v for _, _, v in got] == ["2025-05-30", "2025-05-23"]
+
+
+def test_the_following_week_without_a_day_told_counts_from_the_article() -> None:
+    got = values("Talks began in 2019. The following week is busy.")
+    assert got[-1] == ("The following week", "DATE", "2025-W24")

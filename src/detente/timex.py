@@ -1788,10 +1788,11 @@ def _narrative(make: _Maker, m: re.Match[str], anchor: date, state: _State) -> T
     word = (g.get("dir") or g.get("next") or "").lower()
     step = {"following": 1, "next": 1, "previous": -1, "preceding": -1}.get(word, 0)
     told = state.told
-    if told is None:
+    need = {"year": 4, "month": 7}.get(unit, 10)  # how much of a date the unit needs
+    if told is None or len(told) < need:
         if g.get("that"):
             return None
-        told = anchor.isoformat()
+        told = anchor.isoformat()  # nothing fine enough told: count from the article
     year = int(told[:4])
     month = int(told[5:7]) if len(told) >= 7 else None
     day = date(year, month, int(told[8:10])) if len(told) == 10 and month else None
@@ -1799,7 +1800,7 @@ def _narrative(make: _Maker, m: re.Match[str], anchor: date, state: _State) -> T
         return make.value("DATE", f"{year + step:04d}", "year")
     if unit == "month":
         if month is None:
-            return None if g.get("that") else make.value("DATE", f"{year + step:04d}", "year")
+            return None
         index = year * 12 + month - 1 + step
         return make.value("DATE", f"{index // 12:04d}-{index % 12 + 1:02d}", "month")
     if day is None:
