@@ -3,6 +3,7 @@ that the committed data is what scripts/build_actors.py makes from the shared so
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from datetime import date
@@ -671,3 +672,29 @@ def test_peoples_of_one_country(reg: Registry) -> None:
     assert reg.code("Tigrayan fighters").country == "ETH"
     assert reg.code("Uyghur activists").country == "CHN"
     assert reg.nationality("Tigrayan") == "ETH"
+
+
+@pytest.mark.skipif(
+    not (RESOURCES / "PLOVER_agents.txt").is_file(),
+    reason=f"shared resources not found at {RESOURCES} (../shared/resources beside the repo)",
+)
+def test_agent_nouns_agree_with_the_plover_dictionary(reg: Registry) -> None:
+    """Every plain phrase of NGEC's PLOVER_agents.txt gets the sector the dictionary gives
+    it first, save for the few agents.txt corrects on purpose (and the dictionary's own
+    duplicates with two codes)."""
+    from detente.evaluation.actors import to_ngec
+
+    entry = re.compile(r"^([^\[{!]+?)\s*(?:\{[^}]*\})?\s*\[~?([A-Z]{3})[A-Z]*\]")
+    total, wrong = 0, []
+    text = (RESOURCES / "PLOVER_agents.txt").read_text(encoding="utf-8", errors="replace")
+    for line in text.splitlines():
+        m = entry.match(line.strip())
+        if line.startswith("#") or m is None or m.group(2) in {"JNK", "NON"}:
+            continue
+        phrase = m.group(1).strip().rstrip("_").replace("_", " ").lower()
+        found = reg.agent_entry(phrase)
+        total += 1
+        if (to_ngec(found.sector) if found else "") != m.group(2):
+            wrong.append((phrase, m.group(2), found.code if found else None))
+    assert total > 1500
+    assert len(wrong) / total < 0.01, wrong
