@@ -75,6 +75,9 @@ def test_parse_day() -> None:
     assert str(parse_day("10 May 2015")) == "2015-05-10"
     assert str(parse_day("October 1, 2021")) == "2021-10-01"
     assert parse_day("someday") is None
+    assert str(parse_day("15 Sept. 2021")) == "2021-09-15"
+    assert str(parse_day("2021/10/01")) == "2021-10-01"
+    assert str(parse_day("March 2022")) == "2022-03-01"
 
 
 def test_gold_reading_of_plover_records() -> None:

@@ -25,6 +25,7 @@ says how many those are. Dates: ISO (2022-01-01), "10 May 2015", "October 1, 202
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -37,7 +38,21 @@ from detente.registry import ActorCode, Registry
 METHODS = ("agent_to_code", "short_text_to_agent", "search_nat", "query_wiki")
 # detente sector -> NGEC's word for it (the other sectors are spelled alike).
 NGEC_SECTORS = {"HLH": "MED", "MED": "JRN"}
-_DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%Y")
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%d %B, %Y",
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%B %d %Y",
+    "%b %d %Y",
+    "%B %Y",
+    "%b %Y",
+    "%Y-%m",
+    "%Y",
+)
 
 
 def parse_day(text: str) -> date | None:
@@ -47,6 +62,8 @@ def parse_day(text: str) -> date | None:
         return None
     if text.lower() == "today":
         return date.today()
+    text = re.sub(r"(?i)\bsept\b", "Sep", text.replace(".", " ").replace("  ", " ")).strip()
+    text = re.sub(r"\s+,", ",", re.sub(r"\s+", " ", text))
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(
