@@ -6,7 +6,13 @@ import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from detente.location import SPECIFICITY, division_kind, event_location, ground_names
+from detente.location import (
+    SPECIFICITY,
+    division_kind,
+    event_location,
+    ground_names,
+    without_compass,
+)
 from detente.mentions import find_toponyms
 
 pytestmark = pytest.mark.slow
@@ -110,3 +116,13 @@ def test_the_owner_of_the_ground_is_the_location(nlp: Language) -> None:
 def test_the_ground_of_a_verb_in_an_adverbial_clause(nlp: Language) -> None:
     text = "Five soldiers were killed while defending the town of Bakwa."
     assert choose(nlp, text, "killed") == "Bakwa"
+
+
+def test_parts_and_divisions_named_by_their_construction(nlp: Language) -> None:
+    assert without_compass("south Kashmir") == "Kashmir"
+    assert without_compass("North Korea") == "Korea"  # the caller tries the whole name first
+    assert without_compass("West") == "West"
+    doc = nlp("Rebels were captured in the province of Irian Jaya.")
+    jaya = next(t for t in doc if t.text == "Jaya")
+    assert division_kind("Irian Jaya", jaya) == "admin1"
+    assert division_kind("Irian Jaya") is None

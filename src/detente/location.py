@@ -327,12 +327,36 @@ def _owns_ground(place: Token, trigger: Token) -> bool:
     )
 
 
-def division_kind(name: str) -> str | None:
+# Words that name a part of a place ("south Kashmir", "northern Iraq"): the part is of the
+# same kind as the place for `SPECIFICITY`.
+COMPASS = frozenset(
+    {
+        "north", "south", "east", "west", "northern", "southern", "eastern", "western",
+        "central", "northeastern", "northwestern", "southeastern", "southwestern",
+        "northeast", "northwest", "southeast", "southwest", "upper", "lower",
+    }
+)  # fmt: skip
+
+
+def division_kind(name: str, head: Token | None = None) -> str | None:
     """The kind of place a name the gazetteer does not know denotes by its last word
-    ("Homs province" is a first-level division, "Pulwama district" a second-level one),
-    or None."""
+    ("Homs province" is a first-level division, "Pulwama district" a second-level one)
+    or, given its head token, by the noun it names ("the province of Irian Jaya"); or
+    None."""
     words = name.lower().split()
-    return DIVISION_NOUNS.get(words[-1]) if len(words) > 1 else None
+    if len(words) > 1 and words[-1] in DIVISION_NOUNS:
+        return DIVISION_NOUNS[words[-1]]
+    if head is not None and head.dep_ == "pobj" and head.head.lower_ == "of":
+        return DIVISION_NOUNS.get(head.head.head.lower_)
+    return None
+
+
+def without_compass(name: str) -> str:
+    """The place a part of it is named after: "south Kashmir" -> "Kashmir"."""
+    words = name.split()
+    while len(words) > 1 and words[0].lower() in COMPASS:
+        words = words[1:]
+    return " ".join(words)
 
 
 def _other_event(clause: Token) -> bool:
@@ -512,4 +536,5 @@ __all__ = [
     "event_location",
     "ground_names",
     "rank_locations",
+    "without_compass",
 ]

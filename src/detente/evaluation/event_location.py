@@ -179,7 +179,7 @@ def evaluate(
     batch_size: int = 64,
     **_: Any,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    from detente.location import SPECIFICITY, division_kind, event_location
+    from detente.location import SPECIFICITY, division_kind, event_location, without_compass
     from detente.pipeline import Extractor
     from detente.resolve import Resolver
     from detente.vocabulary import Article
@@ -201,11 +201,15 @@ def evaluate(
                 places = place_spans(
                     doc, result, gazetteer=extractor.gazetteer, registry=extractor.registry
                 )
+                gazetteer = extractor.gazetteer
                 kinds = {
                     i: (
                         p.kind
-                        if (p := extractor.gazetteer.resolve(item.text[s:e]))
-                        else division_kind(item.text[s:e]) or "unknown"
+                        if (
+                            p := gazetteer.resolve(item.text[s:e])
+                            or gazetteer.resolve(without_compass(item.text[s:e]))
+                        )
+                        else division_kind(item.text[s:e], doc[i]) or "unknown"
                     )
                     for i, (s, e) in places.items()
                 }
