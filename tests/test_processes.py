@@ -299,7 +299,8 @@ ROADMAP = article(
     "widgets. Ukraine demands reparations and rejects foreign troops. Russia accepts "
     "reparations talk but rejects the ceasefire. Russia also rejects foreign troops. "
     "Ukraine accepts elections if the war ends, and Russia demands elections. Russia is "
-    "unclear about amnesty. Umerov leads Ukraine at the second round.",
+    "unclear about amnesty. Umerov leads Ukraine at the second round. Ukraine seeks a "
+    "referendum; Russia seeks a plebiscite. The United States rejects reparations.",
 )
 LATER = article(
     "r2",
@@ -330,6 +331,9 @@ def view_of(store: Store) -> ProcessView:
             position(a, UKR, "elections", "accepts_with_conditions", "accepts elections"),
             position(a, RUS, "elections", "demands", "demands elections"),
             position(a, RUS, "amnesty", "unclear", "unclear about amnesty"),
+            position(a, UKR, "referendum", "demands", "seeks a referendum"),
+            position(a, RUS, "referendum", "proposes", "seeks a plebiscite"),
+            position(a, USA, "reparations", "rejects", "rejects reparations"),
         ],
     ))  # fmt: skip
     store.add_reading(reading(
@@ -372,7 +376,7 @@ def test_provisions_in_step_order_with_their_codes(store: Store) -> None:
 
 def test_matrix_latest_stance_history_and_derived_cells(store: Store) -> None:
     view = view_of(store)
-    assert [a.code for a in view.parties] == ["RUS", "UKR"]
+    assert [a.code for a in view.parties] == ["RUS", "UKR", "USA"]  # a third party's row last
     exchange = view.cell("UKR", "prisoner_exchange")
     assert exchange is not None
     # the roadmap proposes it on 2025-06-01 (derived); Ukraine rejects it on 2025-06-20
@@ -401,8 +405,12 @@ def test_overlap_only_where_the_evidence_supports_it(store: Store) -> None:
     assert verdicts["leaders_meeting"].verdict == "unknown"  # only Ukraine has spoken
     assert verdicts["amnesty"].verdict == "unknown"  # "unclear" is no stance on the scale
     assert verdicts["prisoner_exchange"].verdict == "unknown"  # Ukraine only, now rejecting
+    # the United States rejects reparations too, but it is not a party to these talks
     assert {p for p, _ in verdicts["reparations"].stances} == {"RUS", "UKR"}
     assert len(verdicts["reparations"].cites) == 2
+    # each demands or proposes its own terms: no evidence that either accepts the other's
+    assert verdicts["referendum"].verdict == "unknown"
+    assert "each states its own terms" in verdicts["referendum"].reason
 
 
 def test_every_cell_cites_its_sentence(store: Store) -> None:

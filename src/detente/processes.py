@@ -24,11 +24,14 @@ The negotiation stage reads one article at a time; this module puts the articles
   of every stance. A provision of a party's own proposal is shown as that party's
   "proposes (in <proposal>)" entry, marked `derived`, and is the cell's latest only when
   the party stated nothing on that issue.
-- Overlap, per issue, on the ordinal scale taxonomy.SUPPORT (what a stance says of the
-  provision coming about; not a utility): "overlap" when two or more parties have spoken
-  and every one finds the provision acceptable (stances of support >= 1) or every one
-  rejects it; "no overlap" when one rejects what another demands, proposes, commits to or
-  accepts; "unknown" when fewer than two parties have spoken.
+- Overlap, per issue, between the parties of the process (third parties' stances are in
+  the matrix, not in the overlap), on the ordinal scale taxonomy.SUPPORT (what a stance
+  says of the provision coming about; not a utility): "overlap" when two or more parties
+  have spoken and every one finds the provision acceptable (stances of support >= 1, at
+  least one of them accepting or committing: two demands show two sets of terms, not
+  that either accepts the other's) or every one rejects it; "no overlap" when one rejects
+  what another demands, proposes, commits to or accepts; "unknown" otherwise (fewer than
+  two parties have spoken, or each only states its own terms).
 
 Every entry cites its sentence: the article id, the span's characters and the sentence
 around them (`sentence_around`).
@@ -674,6 +677,7 @@ def build_view(
                     proposal=view.id,
                 )
             )
+    sides = {row_of[actor_key(a)] for a in process.parties} or set(row_of.values())
     cells = []
     for (party, issue), found in entries.items():
         history = sorted(found, key=_entry_order)
@@ -690,7 +694,10 @@ def build_view(
         rounds=tuple(round_views),
         proposals=tuple(proposal_views),
         cells=tuple(cells),
-        overlap=tuple(_overlap(issue, [c for c in cells if c.issue == issue]) for issue in issues),
+        overlap=tuple(
+            _overlap(issue, [c for c in cells if c.issue == issue and c.party in sides])
+            for issue in issues
+        ),
         third_parties=tuple(
             ThirdPartyView(
                 t.actor,
@@ -793,6 +800,10 @@ def _provision_view(pr: Provision, cite: _Cites) -> ProvisionView:
     )
 
 
+# Stances that say a party wants its own terms: they show no acceptance of another's.
+_AUTHORING = frozenset({"demands", "proposes"})
+
+
 def _overlap(issue: str, cells: list[Cell]) -> Overlap:
     spoken = [(c, SUPPORT[c.latest.stance]) for c in cells if c.latest.stance in SUPPORT]
     stances = tuple((c.party, c.latest.label) for c, _ in spoken)
@@ -802,15 +813,20 @@ def _overlap(issue: str, cells: list[Cell]) -> Overlap:
         return Overlap(issue, "unknown", f"{who} a stance on it", stances, cites)
     against = [c.party for c, level in spoken if level == 0]
     willing = [(c.party, c.latest.label) for c, level in spoken if level > 0]
+    said = ", ".join(f"{p} {label}" for p, label in willing)
     if against and willing:
-        said = ", ".join(f"{p} {label}" for p, label in willing)
-        return Overlap(
-            issue, "no overlap", f"{', '.join(against)} rejects what {said}", stances, cites
-        )
+        return Overlap(issue, "no overlap", f"{', '.join(against)} rejects what {said}",
+                       stances, cites)  # fmt: skip
     if against:
         return Overlap(issue, "overlap", "every party that spoke rejects it", stances, cites)
+    if all(c.latest.stance in _AUTHORING for c, _ in spoken):
+        return Overlap(
+            issue, "unknown",
+            f"{said}: each states its own terms; nothing says one accepts the other's",
+            stances, cites,
+        )  # fmt: skip
     conditional = [c.party for c, level in spoken if level == 1]
-    reason = "; ".join(f"{p} {label}" for p, label in willing) + ": each accepts it"
+    reason = f"{said}: the provision is acceptable to each"
     if conditional:
         reason += f" ({', '.join(conditional)} with conditions)"
     return Overlap(issue, "overlap", reason, stances, cites)
