@@ -313,6 +313,9 @@ def test_process_view_cites_every_cell(api: str) -> None:
     # UKR proposes the ceasefire (its proposal) and RUS rejects it; on the exchange UKR
     # both proposes and accepts, and no one else has spoken.
     assert verdicts == {"ceasefire": "no overlap", "prisoner_exchange": "unknown"}
+    for path in ("rounds", "proposals", "positions"):
+        assert len(get(f"{api}/api/{path}", process="Russia-Ukraine talks").json()) >= 1
+        assert get(f"{api}/api/{path}", process="Atlantis").status_code == 404
     missing = get(f"{api}/api/processes/Atlantis")
     assert missing.status_code == 404
     assert "Atlantis" in missing.json()["error"] and "process:RUS-UKR" in missing.json()["error"]

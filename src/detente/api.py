@@ -14,9 +14,10 @@ Routes (all JSON under /api; the schema is at /openapi.json):
     GET  /api/processes                     peace processes (read from articles or defined)
     GET  /api/processes/{name}              one process (id, name or alias): rounds,
                                             proposals, positions matrix, overlap, each cited
-    GET  /api/rounds, /api/delegations      rounds of talks and who sat at them
-    GET  /api/proposals                     with their provisions in order
-    GET  /api/positions                     ?party= &issue=; each with its evidence sentence
+    GET  /api/rounds, /api/delegations      rounds of talks and who sat at them (?process=)
+    GET  /api/proposals                     documents across articles, provisions in order
+                                            (?author= &process=)
+    GET  /api/positions                     ?party= &issue= &process=; each with its sentence
     POST /api/extract                       an article in, its Reading out (?store)
     GET  /                                  the web page (static files under /static)
 
@@ -764,9 +765,21 @@ def _add_routes(app: FastAPI, store: Store, reader: _Extraction) -> None:
             raise HTTPException(404, str(exc)) from exc
         return to_dict(view)
 
-    @app.get("/api/rounds", response_model=list[RoundOut], tags=["negotiation"])
-    def list_rounds() -> Any:
-        rounds = store.rounds()
+    process_q = Query(
+        None, min_length=1, max_length=400, description="a process: its id, name or alias"
+    )
+
+    def of_process(query: Callable[..., list[T]], process: str | None, **more: Any) -> list[T]:
+        try:
+            return query(process=process, **more)
+        except UnknownProcess as exc:
+            raise HTTPException(404, str(exc)) from exc
+
+    @app.get(
+        "/api/rounds", response_model=list[RoundOut], responses=NOT_FOUND, tags=["negotiation"]
+    )
+    def list_rounds(process: str | None = process_q) -> Any:
+        rounds = of_process(store.rounds, process)
         texts = _article_texts(store, rounds)
         wanted = _events.c.id.in_([r.event_id for r in rounds])
         by_id = {row.event.id: row for row in _events_where(store, wanted)}
@@ -784,26 +797,38 @@ def _add_routes(app: FastAPI, store: Store, reader: _Extraction) -> None:
                 out.append(item)
         return out
 
-    @app.get("/api/proposals", response_model=list[ProposalOut], tags=["negotiation"])
+    @app.get(
+        "/api/proposals",
+        response_model=list[ProposalOut],
+        responses=NOT_FOUND,
+        tags=["negotiation"],
+    )
     def list_proposals(
         author: str | None = Query(None, min_length=1, max_length=200, description="actor code"),
+        process: str | None = process_q,
     ) -> Any:
         proposals = [
             p
-            for p in store.proposals()
+            for p in of_process(store.proposals, process)
             if author is None or (p.author is not None and _same_actor(p.author, author))
         ]
         texts = _article_texts(store, proposals)
         return [_proposal_out(p, texts) for p in proposals]
 
-    @app.get("/api/positions", response_model=list[PositionOut], tags=["negotiation"])
+    @app.get(
+        "/api/positions",
+        response_model=list[PositionOut],
+        responses=NOT_FOUND,
+        tags=["negotiation"],
+    )
     def list_positions(
         party: str | None = Query(None, min_length=1, max_length=200, description="actor code"),
         issue: str | None = Query(None, min_length=1, max_length=100, description="issue code"),
+        process: str | None = process_q,
     ) -> Any:
         positions = [
             p
-            for p in store.positions()
+            for p in of_process(store.positions, process)
             if (party is None or _same_actor(p.party, party))
             and (issue is None or p.issue.lower() == issue.lower())
         ]
