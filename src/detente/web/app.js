@@ -483,7 +483,10 @@ async function negotiationPage(params) {
   const processes = await getJSON("/api/processes");
   if (processes.length) {
     const wanted = params.get("process");
-    const chosen = processes.find((p) => p.id === wanted) || processes[0];
+    // the one asked for, else the one with the most on record
+    const size = (p) => p.rounds + p.proposals + p.positions;
+    const chosen = processes.find((p) => p.id === wanted) ||
+      processes.reduce((best, p) => (size(p) > size(best) ? p : best), processes[0]);
     const view = await getJSON("/api/processes/" + encodeURIComponent(chosen.id));
     showProcess(view, processes, params);
     return;
