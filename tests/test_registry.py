@@ -698,3 +698,10 @@ def test_agent_nouns_agree_with_the_plover_dictionary(reg: Registry) -> None:
             wrong.append((phrase, m.group(2), found.code if found else None))
     assert total > 1500
     assert len(wrong) / total < 0.01, wrong
+
+
+def test_family_name_first_for_chinese_and_korean_names(reg: Registry) -> None:
+    assert reg.person("Xi").name == "Xi Jinping"
+    assert reg.person("President Moon", on=date(2020, 1, 1)).name == "Moon Jae-in"
+    assert reg.person("Wu").name == "Joseph Wu"  # a Western-order name keeps its last word
+    assert reg.person("In") is None  # not the end of "Moon Jae-in"

@@ -257,3 +257,12 @@ def test_an_international_body_named_with_a_nationality(nlp: Language, resolver:
     doc, res = read(nlp, resolver, "The European Community may halt its mediation.")
     (body,) = actors_at(doc, res, "Community")
     assert (body.kind, body.country, body.sector) == ("organization", None, "IGO")
+
+
+def test_chinese_and_korean_names_are_called_by_the_family_name(
+    nlp: Language, resolver: Resolver
+) -> None:
+    text = "Chinese President Xi Jinping met the envoy. Xi said talks would go on."
+    doc, res = read(nlp, resolver, text)
+    (xi,) = actors_at(doc, res, "Xi", 1)
+    assert xi.name == "Xi Jinping"

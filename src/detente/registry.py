@@ -79,6 +79,7 @@ __all__ = [
     "TitleEntry",
     "fold_name",
     "normalize",
+    "surname",
 ]
 
 DATA_PACKAGE = "detente"
@@ -597,7 +598,7 @@ class Registry:
         for person in _parse_persons(self._text("persons.txt")):
             for name in (person.name, *person.aliases):
                 full.add(name, person)
-                last.add(fold_name(name).split()[-1], person)
+                last.add(_surname(name, person.country), person)
         return full, last
 
     @cached_property
@@ -1161,6 +1162,31 @@ def _given_keys(folded: str) -> list[str]:
     if len(parts) < 3:
         return []
     return [f"{parts[0]} {p}" for p in parts[1:-1]]
+
+
+# Countries whose names put the family name first ("Xi Jinping", "Moon Jae-in").
+_SURNAME_FIRST = frozenset({"CHN", "TWN", "HKG", "KOR", "PRK", "SGP", "KHM"})
+
+
+def surname(name: str, country: str | None) -> str:
+    """Public name of `_surname` (the resolver's surname coreference uses it)."""
+    return _surname(name, country)
+
+
+def _surname(name: str, country: str | None) -> str:
+    """The folded word a person is called by alone: the last one ("Zelenskyy"), or the
+    first of a Chinese or Korean name in native order ("Xi", "Moon" of "Moon Jae-in"),
+    told by a short first word ("Joseph Wu" keeps "Wu")."""
+    parts = fold_name(name).split()
+    first = normalize(name).split()[0] if parts else ""
+    if (
+        country in _SURNAME_FIRST
+        and 2 <= len(name.split()) <= 3
+        and len(first) <= 5
+        and first not in {"john", "mary", "paul", "peter", "james", "david", "mark"}
+    ):
+        return parts[0]
+    return parts[-1] if parts else ""
 
 
 def _first_agrees(first: str, person: object) -> bool:

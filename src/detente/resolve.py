@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from detente.gazetteer import Gazetteer
 from detente.mentions import Candidate, find_mentions
 from detente.places import PlaceResolver, country_name
-from detente.registry import Office, Registry
+from detente.registry import Office, Registry, surname
 from detente.resolution import Resolution, evidence, heads
 from detente.vocabulary import Actor, ActorMention, Article
 
@@ -245,6 +245,8 @@ class Resolver:
         )
         people[_surname_key(full_name)] = actor
         people[_surname_key(name)] = actor
+        if person is not None:  # "Xi" after "Xi Jinping", "Moon" after "Moon Jae-in"
+            people.setdefault(_surname_key(surname(full_name, person.country)), actor)
         result.add_actor(ActorMention(actor, evidence(doc, article, start, end)), root.i)
         taken.update(range(start, end))
 
