@@ -705,3 +705,18 @@ def test_family_name_first_for_chinese_and_korean_names(reg: Registry) -> None:
     assert reg.person("President Moon", on=date(2020, 1, 1)).name == "Moon Jae-in"
     assert reg.person("Wu").name == "Joseph Wu"  # a Western-order name keeps its last word
     assert reg.person("In") is None  # not the end of "Moon Jae-in"
+
+
+def test_names_with_particles_and_a_body_before_them(reg: Registry) -> None:
+    day = date(2022, 6, 1)
+    assert reg.code("Crown Prince Mohammed bin Salman", on=day).name == "Mohammed bin Salman"
+    assert reg.code("von der Leyen", on=day).name == "Ursula von der Leyen"
+    coded = reg.code("NATO Secretary-General Jens Stoltenberg", on=day)
+    assert (coded.kind, coded.name, coded.sector) == ("person", "Jens Stoltenberg", "IGO")
+    # an office held that day beats the words before the name
+    assert reg.code("Hezbollah leader Hassan Nasrallah", on=day).sector == "REB"
+
+
+def test_an_opposition_leader_out_of_office_is_no_former_official(reg: Registry) -> None:
+    assert reg.code("Juan Guaido", on=date(2022, 6, 1)).sector == "OPP"
+    assert reg.code("Malcolm Turnbull", on=date(2022, 6, 1)).sector == "ELI"

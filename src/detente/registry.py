@@ -665,7 +665,8 @@ class Registry:
             for key in candidates:
                 parts = key.split()
                 found = entries(last_index.items.get(parts[-1], []))
-                if len(parts) > 1:  # a first name or initial must agree
+                if len(parts) > 1 and parts[0] not in _NAME_PARTICLES:
+                    # a first name or initial must agree ("von der Leyen" has none)
                     found = [p for p in found if _first_agrees(parts[0], p)]
                 hit = _pick(found, on=on, unique=True)
                 if hit:
@@ -885,16 +886,27 @@ class Registry:
             title = full
             after = kept[len(full[1].split()) :]
             rest = full[1].split() + [w for w in after if w.lower() not in _DETERMINERS]
-        names = [w for w in rest[len(title[1].split()) if title else 0 :] if w[:1].isupper()]
-        if names and len(names) == len(rest) - (len(title[1].split()) if title else 0):
+        after_title = rest[len(title[1].split()) if title else 0 :]
+        names = [w for w in after_title if _name_word(w) or w.lower() in _NAME_PARTICLES]
+        if not any(w[:1].isupper() for w in names):
+            names = []
+        if names and len(names) == len(after_title):
             person = self.person(" ".join(names), on=on)
+            if person is None and title is None and len(names) >= 3:
+                # "NATO Secretary-General Jens Stoltenberg": a body and title before a name
+                for size in (4, 3, 2):
+                    if len(names) > size:
+                        person = self.person(" ".join(names[-size:]), on=on)
+                        if person is not None:
+                            break
         elif title is None and len(rest) >= 3:
             # a known person after a description: "Foreign Ministry spokesman Zhao Lijian",
             # "North Korean leader Kim Jong Un"
-            tail = _trailing_capitalized(rest)
-            if 2 <= len(tail) < len(rest) and rest[-len(tail) - 1][:1].islower():
+            tail = _trailing_name(rest)
+            if 2 <= len(tail) < len(rest) and not _name_word(rest[-len(tail) - 1]):
                 person = self.person(" ".join(tail), on=on)
-                if person is not None:
+                if person is not None and not (on and person.office_on(on)):
+                    # no office that day: the description says what the person is
                     described = self.agent_entry(" ".join(rest[: -len(tail)]))
                     if described is not None:
                         title = (
@@ -910,8 +922,11 @@ class Registry:
                 and person.offices
                 and person.office_on(on) is None
                 and all(o.end is not None and o.end < on for o in person.offices)
+                and (person.sector or "GOV") in _OFFICE_SECTORS
             ):
-                sector = "ELI"  # every office ended before that day: a former official
+                # every office ended before that day: a former official (an opposition or
+                # rebel leader keeps the sector of the person's entry)
+                sector = "ELI"
         if title is not None:
             sector = title[0].sector
             kind = "person" if names else kind
@@ -1023,7 +1038,7 @@ class Registry:
                 run = words[i : i + size]
                 if not all(_name_word(w) for w in run):
                     continue
-                lone_name = i == 0 and all(not _name_word(w) for w in words[1:])
+                lone_name = i == 0 and len(words) > 1 and not _name_word(words[1])
                 if (
                     size == 1
                     and not _is_acronym(run[0])
@@ -1380,13 +1395,43 @@ def _name_word(word: str) -> bool:
     return word[:1].isupper() or bool(_ARTICLE_PREFIX.match(word))
 
 
-def _trailing_capitalized(words: list[str]) -> list[str]:
-    """The run of capitalized words at the end of `words`."""
+# Lower-case words inside personal names ("Mohammed bin Salman", "Ursula von der Leyen").
+_NAME_PARTICLES = frozenset(
+    {
+        "bin",
+        "bint",
+        "ibn",
+        "al",
+        "el",
+        "de",
+        "da",
+        "di",
+        "du",
+        "dos",
+        "das",
+        "del",
+        "van",
+        "von",
+        "der",
+        "den",
+        "la",
+        "le",
+    }
+)
+# Sectors of offices: a person whose entry says one of these and who holds no office on a
+# day is a former official (ELI) that day.
+_OFFICE_SECTORS = frozenset({"GOV", "MIL", "LEG", "JUD", "COP", "SPY", "IGO", "ELI"})
+
+
+def _trailing_name(words: list[str]) -> list[str]:
+    """The run of name words at the end of `words` (capitalized, or a particle inside)."""
     out: list[str] = []
     for word in reversed(words):
-        if not word[:1].isupper():
+        if not (_name_word(word) or (out and word.lower() in _NAME_PARTICLES)):
             break
         out.insert(0, word)
+    while out and not out[0][:1].isupper():
+        out.pop(0)
     return out
 
 
