@@ -266,3 +266,9 @@ def test_chinese_and_korean_names_are_called_by_the_family_name(
     doc, res = read(nlp, resolver, text)
     (xi,) = actors_at(doc, res, "Xi", 1)
     assert xi.name == "Xi Jinping"
+
+
+def test_a_minority_is_coded_where_it_lives(nlp: Language, resolver: Resolver) -> None:
+    doc, res = read(nlp, resolver, "The Hungarian minority in Slovakia protested on Sunday.")
+    (group,) = actors_at(doc, res, "minority")
+    assert (group.country, group.sector) == ("SVK", "CVL")

@@ -37,6 +37,8 @@ PERSON_PRONOUNS = frozenset({"he", "she"})
 STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY"})
 # Adjectives between a nationality and its noun that change what kind of actor the noun
 # is ("Russian civilian advisers" are civilians, "Afghan opposition leaders" opposition).
+# Nouns for a people living somewhere ("the Albanian population of the province").
+_PEOPLE_NOUNS = frozenset({"population", "minority", "community"})
 _KIND_ADJECTIVES = frozenset({"civilian", "opposition", "rebel", "military", "religious"})
 
 
@@ -423,20 +425,24 @@ class Resolver:
         )
         if noun is not token and noun.lemma_.lower() == "side":
             sector = sector or "GOV"
-        if cand.start > 0 and doc[cand.start - 1].lower_ == "ethnic":
-            # "ethnic Albanians": a people, coded where they live (a country named in the
-            # sentence, "... in Serbia"), as civilians unless a noun says otherwise.
+        ethnic = cand.start > 0 and doc[cand.start - 1].lower_ == "ethnic"
+        people_noun = noun is not token and noun.lemma_.lower() in _PEOPLE_NOUNS
+        if ethnic or (people_noun and self._country_in_sentence(doc, token, besides=code)):
+            # "ethnic Albanians", "the Albanian population (of the province)", "the Russian
+            # minority": a people, coded where they live (a country named in the sentence,
+            # "... in Serbia"), as civilians unless a noun says otherwise.
             code = self._country_in_sentence(doc, token, besides=code) or code
             sector = sector if sector in STATE_SECTORS or sector == "REB" else "CVL"
+            first = cand.start - 1 if ethnic else cand.start
             actor = Actor(
                 code=f"{code}{sector}",
-                name=doc[cand.start - 1 : (noun.i if noun is not token else cand.end - 1) + 1].text,
+                name=doc[first : (noun.i if noun is not token else cand.end - 1) + 1].text,
                 kind="group",
                 country=code,
                 sector=sector,
             )
             end = noun.i + 1 if noun is not token and noun.i == cand.end else cand.end
-            mention = ActorMention(actor, evidence(doc, article, cand.start - 1, end))
+            mention = ActorMention(actor, evidence(doc, article, first, end))
             result.add_actor(mention, noun.i if noun is not token else token.i)
             taken.update(range(cand.start, cand.end))
             return
