@@ -43,10 +43,12 @@ from detente.vocabulary import (
     Article,
     Delegation,
     Position,
+    Process,
     Proposal,
     Provision,
     Reading,
     Round,
+    ThirdParty,
 )
 
 BASE = "Ukraine and Russia met in Istanbul on June 2. Turkey hosted the talks."
@@ -211,7 +213,7 @@ def test_bad_parquet_files_are_one_error_each(tmp_path: Path) -> None:
 # -- running, resuming, appending ----------------------------------------------------------
 
 
-def test_a_run_writes_six_tables_a_manifest_and_a_log(tmp_path: Path) -> None:
+def test_a_run_writes_every_table_a_manifest_and_a_log(tmp_path: Path) -> None:
     source = shard(tmp_path / "a.jsonl", [*texts(5), "Nothing happened today."])
     out = tmp_path / "out"
     report = run([source], out, part_size=4)
@@ -252,10 +254,13 @@ def test_negotiation_items_survive_the_tables(tmp_path: Path) -> None:
         proposals=(Proposal("p1", ukr.actor, rus.actor, ("roadmap",), "proposed", ev,
                             provisions=(Provision(1, "ceasefire", ev, (("days", "30"),)),)),),
         positions=(Position(rus.actor, "ceasefire", "oppose", ev),),
+        processes=(Process("process:RUS-UKR", "Russia-Ukraine talks", (rus.actor, ukr.actor),
+                           third_parties=(ThirdParty(ukr.actor, "host", ev),)),),
     )  # fmt: skip
     tables = part_tables([reading], part="k")
     assert {name: t.num_rows for name, t in tables.items()} == {
-        "articles": 1, "mentions": 5, "events": 1, "rounds": 1, "proposals": 1, "positions": 1
+        "articles": 1, "mentions": 5, "events": 1, "rounds": 1, "proposals": 1, "positions": 1,
+        "processes": 1,
     }  # fmt: skip
     assert tables["proposals"].column("names").to_pylist() == [["roadmap"]]
     items = {

@@ -83,7 +83,7 @@ def test_every_engine_and_worker_count_writes_the_same_rows(outputs: dict[str, P
         name: sorted(p.relative_to(out).as_posix() for p in out.rglob("*.parquet"))
         for name, out in outputs.items()
     }
-    assert len({tuple(f) for f in files.values()}) == 1 and len(files["ray-2"]) == 3 * 6
+    assert len({tuple(f) for f in files.values()}) == 1 and len(files["ray-2"]) == 3 * len(TABLES)
 
 
 def test_manifests_and_logs_differ_only_in_run_times(outputs: dict[str, Path]) -> None:

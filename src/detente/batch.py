@@ -11,7 +11,7 @@ Lines, folders of them) plus Parquet files of articles (`text` column required; 
 The output folder
     coded/detente-batch.json        format, pipeline signature, part size (written once)
     coded/parts.jsonl               one line per finished part (counts, timing, inputs)
-    coded/<table>/part-<key>.parquet     for the six TABLES, one file per part and table
+    coded/<table>/part-<key>.parquet     for the seven TABLES, one file per part and table
 Each table folder is a Parquet dataset any Arrow tool reads (`pyarrow.dataset`, pandas,
 DuckDB, Spark). Rows carry flat columns to filter on and a `json` column holding
 `to_dict(obj)`, from which `load_batch` rebuilds the Readings exactly (the schemas and
@@ -23,7 +23,7 @@ Parts make runs resumable and appendable
   hash of its articles' ids and text hashes and of the pipeline signature (detente version,
   a hash of its code and data, the spaCy model): the same articles coded by the same
   pipeline always land in the same file, whichever engine or worker wrote it.
-- A part is done when its line is in parts.jsonl (written by the driver after all six
+- A part is done when its line is in parts.jsonl (written by the driver after all seven
   files of the part were renamed into place). A rerun plans again and skips done parts, so
   an interrupted run resumes where it stopped and a run with more shards appends.
 - A folder started by another pipeline signature or part size is refused, not mixed.
@@ -354,7 +354,7 @@ class PartResult:
 def run_part(
     extractor: Extractor, part: Part, *, out: Path, signature: str, batch_size: int = 32
 ) -> PartResult:
-    """Read the part's articles, extract them, write its six files; the same wherever run."""
+    """Read the part's articles, extract them, write its seven files; the same wherever run."""
     started = time.time()
     articles = read_part(part, signature=signature)
     readings, failed = _extract(extractor, articles, batch_size=batch_size)

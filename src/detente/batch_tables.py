@@ -4,7 +4,7 @@
     part_tables(readings, part=key)      # {"articles": pa.Table, "mentions": ..., ...}
     reading_from_rows(article_row, items)  # the Reading those rows were made from
 
-The six tables (TABLES) have fixed Arrow schemas (`schemas()`): flat columns to filter and
+The seven tables (TABLES) have fixed Arrow schemas (`schemas()`): flat columns to filter and
 join on, plus a `json` column with `to_dict(obj)` that `from_dict` turns back into the
 vocabulary object, so a Reading survives the round trip exactly. detente.batch decides
 where the files go and who writes them.
@@ -30,6 +30,7 @@ from detente.vocabulary import (
     Evidence,
     PlaceMention,
     Position,
+    Process,
     Proposal,
     Reading,
     Round,
@@ -50,7 +51,15 @@ __all__ = [
     "schemas",
 ]
 
-TABLES: tuple[str, ...] = ("articles", "mentions", "events", "rounds", "proposals", "positions")
+TABLES: tuple[str, ...] = (
+    "articles",
+    "mentions",
+    "events",
+    "rounds",
+    "proposals",
+    "positions",
+    "processes",
+)
 
 
 def words(text: str) -> int:
@@ -187,6 +196,9 @@ def schemas() -> dict[str, pa.Schema]:
         "positions": pa.schema([
             *owned, ("party", s), ("issue", s), ("stance", s), *span, ("json", s),
         ]),
+        "processes": pa.schema([
+            *owned, ("id", s), ("name", s), ("parties", pa.list_(s)), ("json", s),
+        ]),
     }  # fmt: skip
 
 
@@ -277,11 +289,16 @@ def reading_rows(reading: Reading, *, part: str, position: int) -> dict[str, lis
             **owned, "position": n, "party": q.party.code, "issue": q.issue,
             "stance": q.stance, **_span_row(q.evidence), "json": _json(q),
         })  # fmt: skip
+    for n, proc in enumerate(reading.processes):
+        rows["processes"].append({
+            **owned, "position": n, "id": proc.id, "name": proc.name,
+            "parties": [a.code for a in proc.parties], "json": _json(proc),
+        })  # fmt: skip
     return rows
 
 
 def part_tables(readings: Iterable[Reading], *, part: str) -> dict[str, pa.Table]:
-    """The six tables of one part, rows in the order of the readings."""
+    """The tables of one part, rows in the order of the readings."""
     import pyarrow as pa
 
     rows: dict[str, list[dict]] = {name: [] for name in TABLES}
@@ -328,6 +345,7 @@ def reading_from_rows(row: dict[str, Any], items: dict[str, list[Any]]) -> Readi
         rounds=tuple(from_dict(Round, d) for d in items.get("rounds", [])),
         proposals=tuple(from_dict(Proposal, d) for d in items.get("proposals", [])),
         positions=tuple(from_dict(Position, d) for d in items.get("positions", [])),
+        processes=tuple(from_dict(Process, d) for d in items.get("processes", [])),
     )
 
 
