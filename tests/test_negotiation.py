@@ -309,3 +309,10 @@ def test_extract_prints_the_whole_reading(tmp_path) -> None:  # type: ignore[no-
     reading = json.loads(done.stdout)
     assert reading["rounds"][0]["ordinal"] == 2
     assert reading["processes"][0]["id"] == "process:ARM-AZE"
+
+
+def test_a_document_someone_would_send_is_not_sent_yet(read) -> None:  # type: ignore[no-untyped-def]
+    reading = read("Lavrov said that Moscow would hand Kyiv a draft memorandum next week.")
+    (memo,) = reading.proposals
+    assert memo.status == "to be sent"
+    assert memo.author is not None and memo.author.code == "RUS"

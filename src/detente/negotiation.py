@@ -630,6 +630,10 @@ class _Reading:
         self.doc_tokens[t.i] = draft
         if status is not None and verb is not None:
             tense = clause_tense(verb)
+            if any(
+                c.dep_ == "aux" and c.lower_ in {"would", "will", "shall"} for c in verb.children
+            ):
+                tense = "future"  # "said Moscow would hand Kyiv a draft": not yet sent
             start = min(verb.i, t.i, *(c.i for c in verb.children if c.dep_ in {"aux", "nsubj"}))
             draft.history.append(
                 StatusChange(
