@@ -272,3 +272,17 @@ def test_a_minority_is_coded_where_it_lives(nlp: Language, resolver: Resolver) -
     doc, res = read(nlp, resolver, "The Hungarian minority in Slovakia protested on Sunday.")
     (group,) = actors_at(doc, res, "minority")
     assert (group.country, group.sector) == ("SVK", "CVL")
+
+
+@pytest.mark.slow
+def test_a_sentence_opening_he_is_the_previous_sentence_s_subject(nlp) -> None:  # type: ignore[no-untyped-def]
+    from detente.pipeline import Extractor
+    from detente.vocabulary import Article
+
+    text = (
+        "Russian President Vladimir Putin proposed new talks and said Turkish President "
+        "Recep Tayyip Erdogan would host them. He did not accept the ceasefire."
+    )
+    reading = Extractor(nlp=nlp).extract(Article(id="t", text=text))
+    he = [m for m in reading.actors if m.evidence.span.text == "He"]
+    assert [m.actor.code for m in he] == ["vladimir-putin"]

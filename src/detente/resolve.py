@@ -520,7 +520,7 @@ class Resolver:
                     for m in result.actors
                     if m.actor.kind == "person" and m.evidence.span.end <= token.idx
                 ]
-                speaker = before[-1:]
+                speaker = _previous_subject(doc, token, result) or before[-1:]
             for m in speaker:
                 result.add_actor(
                     ActorMention(m.actor, evidence(doc, article, token.i, token.i + 1, 0.8)),
@@ -873,3 +873,25 @@ def _chainable(t: Token) -> bool:
     return (t.pos_ in {"PROPN", "NOUN", "ADJ"} and t.text[:1].isupper() and t.is_alpha) or (
         t.pos_ == "PROPN" and t.text.replace(".", "").isalpha()
     )
+
+
+def _previous_subject(doc: Doc, token: Token, result: Resolution) -> list[ActorMention]:
+    """A sentence-opening "he"/"she" with no person before it in its sentence is the person
+    the previous sentence is about, its main subject ("Putin proposed talks and said
+    Erdogan would host them. He did not accept the deadline": Putin), not the last named."""
+    sent = token.sent
+    if token.head.i != sent.root.i or sent.start == 0:
+        return []
+    if any(
+        m.actor.kind == "person"
+        for t in doc[sent.start : token.i]
+        for m in result.by_token.get(t.i, [])
+    ):
+        return []
+    previous = doc[sent.start - 1].sent
+    subjects = [t for t in previous.root.children if t.dep_ in {"nsubj", "nsubjpass"}]
+    for subject in subjects:
+        people = [m for m in result.by_token.get(subject.i, []) if m.actor.kind == "person"]
+        if people:
+            return people[:1]
+    return []
