@@ -134,3 +134,10 @@ def test_a_government_named_by_a_local_town_keeps_the_towns_sense(
         registry=resolver.registry,  # type: ignore[arg-type]
     )
     assert {m.place.country for m in named if m.evidence.span.text == "London"} == {"CAN"}
+
+
+def test_a_country_name_before_a_state_is_a_town(nlp: Language, resolver: Resolver) -> None:
+    text = "The county fair opened in Palestine, Texas on Friday. Palestine expects crowds."
+    result, _ = resolve(nlp, resolver, text)
+    palestine = [m.place for m in result.places if m.evidence.span.text == "Palestine"]
+    assert palestine and all(p.kind == "city" and p.country == "USA" for p in palestine)

@@ -213,8 +213,12 @@ class PlaceResolver:
             container = self._division(names[b], mb.place)
             if gap.strip() != "," or container.kind not in {"admin1", "country"}:
                 continue
-            if ma.place.kind in {"country", "venue", "region", "continent"}:
+            if ma.place.kind in {"venue", "region", "continent"}:
                 continue
+            if ma.place.kind == "country" and (
+                container.kind != "admin1" or container.country == ma.place.country
+            ):
+                continue  # but "Palestine, Texas" and "Lebanon, Ind." are towns
             within = self._within(names[a], container)
             if within is not None:
                 fixed[a] = within
