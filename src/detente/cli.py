@@ -673,15 +673,24 @@ def eval_command(task: str, paths: tuple[Path, ...], out_dir: Path) -> None:
 
 
 @main.command(name="train")
-@click.argument("what", type=click.Choice(["events"]))
+@click.argument("what", type=click.Choice(["events", "provisions"]))
 @click.option("--shared", type=click.Path(file_okay=False, path_type=Path),
               help="Folder holding eval/ (default ../shared beside the repo or DETENTE_SHARED).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Where to write the heads (default: the package's data/models).")
 def train_command(what: str, shared: Path | None, out_dir: Path | None) -> None:
-    """Retrain the shipped event heads (plover-dyads, acled) from the training files."""
+    """Retrain the shipped event heads (plover-dyads, acled) or the provisions model."""
     from detente.training import default_shared, package_models_dir, train_events
 
+    if what == "provisions":
+        from detente.evaluation.provisions import train_provisions
+
+        with reported():
+            record = train_provisions(shared or default_shared(), out_dir or package_models_dir())
+        cv = record["cross_validated"]
+        click.echo(f"provisions: {record['items']} agreements, 5-fold micro-F1 "
+                   f"{cv['micro_f1']:.3f}, macro-F1 {cv['macro_f1']:.3f}")
+        return
     with reported():
         records = train_events(shared or default_shared(), out_dir or package_models_dir())
     for name, record in records.items():

@@ -71,6 +71,12 @@ def _seed(paths: Sequence[Path], **options: Any) -> tuple[list[dict], dict]:
     return seed.evaluate(paths, **options)
 
 
+def _provisions(paths: Sequence[Path], **options: Any) -> tuple[list[dict], dict]:
+    from detente.evaluation import provisions
+
+    return provisions.evaluate(paths, **options)
+
+
 def _timex(paths: Sequence[Path], **options: Any) -> tuple[list[dict], dict]:
     from detente.evaluation import timex
 
@@ -88,6 +94,7 @@ TASKS: dict[str, Callable[..., tuple[list[dict[str, Any]], dict[str, Any]]]] = {
     "event-location": _event_location,
     "seed": _seed,
     "timex": _timex,
+    "provisions": _provisions,
 }
 # Tasks whose paths may also be folders of gold files.
 FOLDER_TASKS = frozenset({"timex"})
