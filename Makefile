@@ -41,6 +41,7 @@ data: setup
 # Retrain the shipped event heads (data/models) from the files marked for training.
 train: setup
 	$(BIN)/detente train events --shared $(SHARED)
+	$(BIN)/detente train provisions --shared $(SHARED)
 
 bench: setup
 	$(BIN)/python bench/bench_pipeline.py
@@ -55,6 +56,7 @@ eval: setup
 	$(BIN)/detente eval plover-dyads $(SHARED)/eval/events/plover_dyads_dev.tsv --out eval-out/plover-dyads
 	$(BIN)/detente eval petr2 $(SHARED)/eval/events/petr2_gsr_validation.xml --out eval-out/petr2
 	$(BIN)/detente eval acled $(SHARED)/eval/events/case2021_acled_dev.tsv --out eval-out/acled
+	$(BIN)/detente eval provisions $(SHARED)/eval/provisions/ucdp_peace_agreements_dev.csv --out eval-out/provisions
 
 clean:
 	rm -rf $(VENV) $(DB) eval-out
