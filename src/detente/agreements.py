@@ -4,7 +4,7 @@
 
     flags_of("The parties agreed to an immediate ceasefire and the release of all prisoners.")
     # {"cease": 0.97, "pris": 0.93, "amn": 0.04, ...}   one probability per UCDP flag
-    provisions_of(text)                                 # the flags at or above their threshold
+    provisions_of(text)                  # flags at or above their threshold, with a cue
 
 The 20 flags are those of the UCDP Peace Agreement Dataset (codebook v22.1), each named
 and described in UCDP_FLAGS. Two readers are combined:
@@ -15,10 +15,11 @@ and described in UCDP_FLAGS. Two readers are combined:
   when a negation governs it in its clause ("did not include a ceasefire", "no amnesty
   was granted");
 - a trained model (data/models/provisions.json): per flag, a logistic regression over
-  TF-IDF word and word-pair weights of the text plus the cue hits of every flag (so a
-  flag can learn from another flag's cues: DDR and integration into the army go
-  together), with a decision threshold per flag chosen by cross-validation inside its
-  training data. See detente.evaluation.provisions for how it was trained and scored.
+  that flag's cue hits (all, and per pattern, so a loose pattern can weigh less) and the
+  kind of agreement the narrative names on its first line ("Full peace agreement"), with
+  a decision threshold per flag chosen by cross-validation inside its training data.
+  A text that names no kind gets the mixture over the kinds seen in training. See
+  detente.evaluation.provisions for how it was trained and scored.
 
 Without the model file the cue rules alone decide (probability 0.9 for a hit that is not
 negated, 0.1 otherwise).
@@ -30,7 +31,7 @@ import json
 import math
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -391,9 +392,10 @@ def kind_features(text: str) -> dict[str, float]:
 def flag_features(
     text: str, flag: str, cue_counts: dict[str, float] | None = None
 ) -> dict[str, float]:
-    """What the model of `flag` reads: that flag's cue counts and the agreement's kind."""
+    """What the model of `flag` reads: that flag's cue counts (negated hits left out) and
+    the agreement's kind."""
     counts = cue_features(text) if cue_counts is None else cue_counts
-    own = {k: v for k, v in counts.items() if k.split(":")[1] == flag}
+    own = {k: v for k, v in counts.items() if k == f"cue:{flag}" or k.startswith(f"cue:{flag}:")}
     own.update(kind_features(text))
     return own
 
@@ -417,16 +419,27 @@ class ProvisionModel:
 
     flags: dict[str, FlagModel]
     record: dict[str, Any]
+    # Share of each agreement kind in the training texts ("" for none named): a text that
+    # names no kind (a sentence, a news paragraph) gets the mixture over kinds.
+    kinds: dict[str, float] = field(default_factory=dict)
 
     def probabilities(self, text: str) -> dict[str, float]:
         counts = cue_features(text)
+        named = bool(kind_features(text))
         out: dict[str, float] = {}
         for flag in FLAG_NAMES:
             model = self.flags.get(flag)
             if model is None:
                 out[flag] = RULE_YES if counts.get(f"cue:{flag}") else RULE_NO
+                continue
+            features = flag_features(text, flag, counts)
+            if named or not self.kinds:
+                out[flag] = model.probability(features)
             else:
-                out[flag] = model.probability(flag_features(text, flag, counts))
+                out[flag] = sum(
+                    share * model.probability({**features, f"kind:{k}": 1.0} if k else features)
+                    for k, share in self.kinds.items()
+                )
         return out
 
     def decide(self, probabilities: dict[str, float]) -> dict[str, bool]:
@@ -447,6 +460,7 @@ class ProvisionModel:
                 }
                 for flag, m in self.flags.items()
             },
+            "kinds": {k: round(v, 6) for k, v in sorted(self.kinds.items())},
             "record": self.record,
         }
         return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
@@ -468,7 +482,8 @@ class ProvisionModel:
                 f"{source}: not a provisions model ({exc}); retrain it with "
                 "`detente train provisions --shared DIR`"
             ) from exc
-        return cls(flags=flags, record=dict(data.get("record") or {}))
+        kinds = {str(k): float(v) for k, v in (data.get("kinds") or {}).items()}
+        return cls(flags=flags, record=dict(data.get("record") or {}), kinds=kinds)
 
 
 def model_path() -> Path:
@@ -492,13 +507,26 @@ def flags_of(text: str, *, model: ProvisionModel | None = None) -> dict[str, flo
     return model.probabilities(text)
 
 
-def provisions_of(text: str, *, model: ProvisionModel | None = None) -> list[str]:
-    """The flags a text provides for (probability at or above each flag's threshold)."""
+def provisions_of(
+    text: str, *, model: ProvisionModel | None = None, evidence: bool = True
+) -> list[str]:
+    """The flags a text provides for: probability at or above each flag's threshold.
+
+    With `evidence` (the default) a flag also needs a cue in the text that is not negated,
+    so a sentence yields only what it states. Without it, a flag may come from the
+    model's prior for the kind of agreement (a "Full peace agreement" narrative often
+    has flags its summary does not mention); the provisions scorer decides this way.
+    """
     model = model or default_model()
     probabilities = flags_of(text, model=model)
     if model is None:
-        return [flag for flag, p in probabilities.items() if p >= 0.5]
-    return [flag for flag, on in model.decide(probabilities).items() if on]
+        decided = {flag: p >= 0.5 for flag, p in probabilities.items()}
+    else:
+        decided = model.decide(probabilities)
+    if evidence:
+        stated = rule_flags(text)
+        decided = {flag: on and stated[flag] for flag, on in decided.items()}
+    return [flag for flag, on in decided.items() if on]
 
 
 # --- training ----------------------------------------------------------------------------
@@ -568,7 +596,12 @@ def train(
         ys = [int(bool(y[flag])) for y in labels]
         weights, bias = _fit_flag(samples, ys)
         flags[flag] = FlagModel(weights, bias, _threshold(samples, ys))
-    return ProvisionModel(flags=flags, record=record or {})
+    kinds: dict[str, float] = {}
+    for text in texts:
+        named = sorted(kind_features(text))
+        key = named[0].split(":", 1)[1] if len(named) == 1 else ""
+        kinds[key] = kinds.get(key, 0.0) + 1.0 / len(texts)
+    return ProvisionModel(flags=flags, record=record or {}, kinds=kinds)
 
 
 def cross_validate(

@@ -259,7 +259,7 @@ def train_provisions(shared: Path, out_dir: Path) -> dict[str, Any]:
         "items": len(items),
         "model": (
             "per flag: logistic regression (scikit-learn lbfgs, L2, no class weights) over "
-            "that flag's cue-rule counts (hits, hits per pattern, negated hits; 1+log count) "
+            "that flag's cue-rule hits not negated (all, and per pattern; 1+log count) "
             "and the agreement kind named on the narrative's first line; decision threshold "
             "per flag of best F1 over 5 inner folds of the training data"
         ),
