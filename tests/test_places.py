@@ -141,3 +141,12 @@ def test_a_country_name_before_a_state_is_a_town(nlp: Language, resolver: Resolv
     result, _ = resolve(nlp, resolver, text)
     palestine = [m.place for m in result.places if m.evidence.span.text == "Palestine"]
     assert palestine and all(p.kind == "city" and p.country == "USA" for p in palestine)
+
+
+def test_a_division_opening_an_organisation_name_places_the_story(
+    nlp: Language, resolver: Resolver
+) -> None:
+    text = "The Indiana State Police searched a storage unit in Richmond on Friday."
+    result, _ = resolve(nlp, resolver, text)
+    richmond = [m.place for m in result.places if m.evidence.span.text == "Richmond"]
+    assert richmond and resolver.gazetteer.admin1(richmond[0]) == "IN"

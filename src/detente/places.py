@@ -236,11 +236,19 @@ class PlaceResolver:
             if mention.actor.kind == "state" and mention.actor.country:
                 key = normalize(mention.evidence.span.text.removesuffix("'s"))
                 countries.setdefault(key, set()).add(mention.actor.country)
+        for name, state in self._named_in_organisations(doc):
+            regions.setdefault(name, set()).add(state)
+        local_names = {
+            normalize(names[t]): names[t] for t, m in by_token if m.place.kind in LOCAL_KINDS
+        }
+        named_regions = {r for rs in regions.values() for r in rs}
         voted = self._voted_region(
-            {normalize(names[t]): names[t] for t, m in by_token if m.place.kind in LOCAL_KINDS},
-            {c for cs in countries.values() for c in cs},
-            {r for rs in regions.values() for r in rs},
+            local_names, {c for cs in countries.values() for c in cs}, named_regions
         )
+        if voted is None and countries:
+            # The article's countries may come from a misread actor ("UK" for the
+            # University of Kentucky): let the towns vote in every country then.
+            voted = self._voted_region(local_names, set(), named_regions)
         if voted is not None:
             regions.setdefault("", set()).add(voted)
         senses: dict[str, Place] = {}
@@ -365,6 +373,24 @@ class PlaceResolver:
         if count >= 2 and count > second and (local.get(best) or best in named):
             return best
         return None
+
+    def _named_in_organisations(self, doc: Doc) -> list[tuple[str, tuple[str, str]]]:
+        """(key, (country, division)) of the first-level divisions that open the names of
+        organisations or facilities ("the Indiana State Police", "Kentucky Utilities"):
+        such a name places the story in that division though no place mention does."""
+        out = []
+        for ent in doc.ents:
+            if ent.label_ not in {"ORG", "FAC"} or len(ent) < 2:
+                continue
+            start = ent.start + (1 if ent[0].pos_ == "DET" else 0)
+            for end in range(min(ent.end - 1, start + 3), start, -1):
+                name = doc[start:end].text
+                found = self.gazetteer.candidates(name)
+                if found and found[0].kind == "admin1" and found[0].country:
+                    code = self.gazetteer.admin1(found[0]) or ""
+                    out.append((normalize(name), (found[0].country, code)))
+                    break
+        return out
 
     def _division(self, name: str, place: Place) -> Place:
         """A hand-written region's twin among the first-level divisions ("Ontario" is in
