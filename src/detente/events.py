@@ -263,9 +263,10 @@ class EventExtractor:
         tgt = _doc_span(doc, targets[0])
         if src is None or tgt is None or src.sent.start != tgt.sent.start:
             return code  # an actor named in another sentence (a resolved pronoun)
-        label, confidence = self.model.predict(
-            dyad_features(doc, src, tgt, lexicon=self.lexicon)[0]
-        )
+        features, _, trigger = dyad_features(doc, src, tgt, lexicon=self.lexicon)
+        if trigger is not None and is_negated(trigger):
+            return code  # negation is the event's status; the head would call it REJECT
+        label, confidence = self.model.predict(features)
         merged = {"CONCEDE": "YIELD", "RETREAT": "YIELD"}
         if (
             confidence < MODEL_CONFIDENCE
