@@ -393,7 +393,8 @@ def flag_features(
     text: str, flag: str, cue_counts: dict[str, float] | None = None
 ) -> dict[str, float]:
     """What the model of `flag` reads: that flag's cue counts (negated hits left out) and
-    the agreement's kind."""
+    the agreement's kind. (The number of flags cued in the text was tried as a feature:
+    5-fold micro-F1 0.646 -> 0.655, but a one-sentence text then lost its clear cues.)"""
     counts = cue_features(text) if cue_counts is None else cue_counts
     own = {k: v for k, v in counts.items() if k == f"cue:{flag}" or k.startswith(f"cue:{flag}:")}
     own.update(kind_features(text))
