@@ -116,6 +116,7 @@ DENSE_RECORD = {
     "threads": 1,
 }
 
+
 def folds(labels: Sequence[str], *, k: int = FOLDS, seed: int = SEED) -> list[np.ndarray]:
     """Test indexes of k stratified folds (plain shuffled folds when a class is too rare)."""
     from sklearn.model_selection import KFold, StratifiedKFold
@@ -154,8 +155,9 @@ def cross_validate(
     return [o for o in out if o is not None]
 
 
-def dyad_samples(paths: Sequence[Path], *, nlp: Any = None, lexicon: Any = None
-                 ) -> tuple[list[Any], list[list[Feature]], list[Any]]:
+def dyad_samples(
+    paths: Sequence[Path], *, nlp: Any = None, lexicon: Any = None
+) -> tuple[list[Any], list[list[Feature]], list[Any]]:
     """Items of the dyad files, their features, and the lexicon's (code, trigger) each."""
     from detente.evaluation.plover_dyads import doc_span, read_dyads
     from detente.parse import load_nlp
@@ -211,10 +213,16 @@ def train_head(name: str, path: Path, out_dir: Path) -> dict[str, Any]:
         "not_used": NOT_USED if name == "plover-dyads" else {},
         "items": len(samples),
         "model": "multinomial logistic regression (scikit-learn lbfgs), "
-                 "binary features scaled to unit length, balanced class weights"
-                 + (", plus the dense encoder blocks" if name == "plover-dyads" else ""),
-        "parameters": {"C": c, "max_iter": 3000, "tol": 1e-4, "class_weight": "balanced",
-                       "cv_folds": FOLDS, "cv_seed": SEED},
+        "binary features scaled to unit length, balanced class weights"
+        + (", plus the dense encoder blocks" if name == "plover-dyads" else ""),
+        "parameters": {
+            "C": c,
+            "max_iter": 3000,
+            "tol": 1e-4,
+            "class_weight": "balanced",
+            "cv_folds": FOLDS,
+            "cv_seed": SEED,
+        },
         "cross_validated": {
             "accuracy": accuracy(labels, predicted),
             "macro_f1": macro_f1(labels, predicted, labels=sorted(set(labels))),
@@ -234,8 +242,10 @@ def train_events(shared: Path, out_dir: Path) -> dict[str, dict[str, Any]]:
     paths = {name: Path(shared) / "eval" / rel for name, (rel, _, _) in HEADS.items()}
     for path in paths.values():
         if not path.is_file():
-            raise EvalError(f"{path}: training file not found: pass --shared DIR "
-                            "(the folder holding eval/) or set DETENTE_SHARED")
+            raise EvalError(
+                f"{path}: training file not found: pass --shared DIR "
+                "(the folder holding eval/) or set DETENTE_SHARED"
+            )
     return {name: train_head(name, path, out_dir) for name, path in paths.items()}
 
 
@@ -253,15 +263,18 @@ def trained_on(model: LinearModel, path: Path) -> bool:
     return any(f.get("sha256") == digest for f in model.record.get("trained_on", ()))
 
 
-
-
-
 def package_models_dir() -> Path:
     """data/models inside the installed package (the source tree in an editable install)."""
     return Path(__file__).resolve().parent / "data" / "models"
 
 
 __all__ = [
-    "HEADS", "cross_validate", "default_shared", "folds", "package_models_dir", "train_events",
-    "train_head", "trained_on",
+    "HEADS",
+    "cross_validate",
+    "default_shared",
+    "folds",
+    "package_models_dir",
+    "train_events",
+    "train_head",
+    "trained_on",
 ]
