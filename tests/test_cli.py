@@ -540,3 +540,32 @@ def test_process_on_a_missing_database(tmp_path: Path, runner: CliRunner) -> Non
     result = run(runner, "process", "--db", tmp_path / "none.db")
     assert result.exit_code == 1 and "no such database" in result.stderr
     assert not (tmp_path / "none.db").exists()
+
+
+
+def test_process_coding_sheet_as_csv(tmp_path: Path) -> None:
+    from detente.vocabulary import Position
+
+    made = build_reading()
+    ukr = next(m.actor for m in made.actors if m.actor.country == "UKR")
+    reading = replace(
+        made, positions=(Position(ukr, "ceasefire", "demands", made.events[0].evidence),)
+    )
+    db = tmp_path / "p.db"
+    with Store(db) as store:
+        store.add_reading(reading)
+    runner = CliRunner()
+    define = runner.invoke(
+        cli.main, ["process", "define", "Talks", "--parties", "UKR,RUS", "--db", str(db)]
+    )
+    assert define.exit_code == 0, define.output
+    done = runner.invoke(cli.main, ["process", "Talks", "--db", str(db), "--format", "csv"])
+    assert done.exit_code == 0, done.output
+    rows = list(csv.DictReader(io.StringIO(done.output)))
+    positions = [r for r in rows if r["kind"] == "position"]
+    assert [(r["party"], r["issue"], r["stance"]) for r in positions] == [
+        ("UKR", "ceasefire", "demands")
+    ]
+    assert positions[0]["sentence"].startswith("Ukraine and Russia met")
+    listing = runner.invoke(cli.main, ["process", "--db", str(db), "--format", "csv"])
+    assert listing.exit_code != 0 and "give its NAME" in listing.output

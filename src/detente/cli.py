@@ -517,8 +517,9 @@ class _ProcessGroup(click.Group):
 
 
 _PROCESS_FORMAT = click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default=None,
-    help="Output format (default table).",
+    "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default=None,
+    help="Output format (default table); csv: a coding sheet, one row per round, "
+    "delegation, provision and stance, each with its citation.",
 )  # fmt: skip
 
 
@@ -549,6 +550,8 @@ def process_command(ctx: click.Context, db: str, fmt: str | None) -> None:
         found = store.processes()
     if fmt == "json":
         click.echo(json_text([to_dict(p) for p in found]))
+    elif fmt == "csv":
+        raise Failure("--format csv writes one process's coding sheet: give its NAME")
     else:
         from detente.processes import print_processes
 
@@ -575,6 +578,10 @@ def process_show(ctx: click.Context, name: str, db: str | None, fmt: str | None)
         raise
     if fmt == "json":
         click.echo(json_text(to_dict(view)))
+    elif fmt == "csv":
+        from detente.processes import write_coding_csv
+
+        write_coding_csv(view, sys.stdout)
     else:
         print_view(view, _console())
 

@@ -89,6 +89,9 @@ VERSION = "0.1.0"
 LEAD_VERBS = frozenset({"lead", "head", "chair"})
 # Verbs that hold a meeting themselves ("met for a third time").
 ROUND_VERBS = frozenset({"meet", "met", "negotiate", "convene", "talk"})
+# Words under which a meeting is only offered or agreed to in principle ("ready to host
+# the negotiations", "an offer of direct talks").
+WILLING = frozenset({"ready", "willing", "prepared", "offer", "proposal", "invitation"})
 # Verbs under which a meeting is only wished for or put forward.
 PROPOSING = frozenset(
     {"propose", "suggest", "offer", "demand", "want", "seek", "hope", "urge", "call", "ask"}
@@ -411,7 +414,7 @@ class _Reading:
                 if t.head.i == t.i:
                     break
                 t = t.head
-                if t.pos_ == "VERB" and t.lemma_.lower() in PROPOSING:
+                if t.lemma_.lower() in PROPOSING or t.lemma_.lower() in WILLING:
                     under = True
                     break
             if not under:

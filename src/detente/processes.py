@@ -43,7 +43,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from detente.errors import DetenteError
 from detente.taxonomy import BY_KEY, ISSUES, SUPPORT
@@ -1023,3 +1023,85 @@ def print_view(view: ProcessView, console: Any) -> None:
     for i, c in enumerate(note.cites, start=1):
         notes.add_row(Text(str(i)), Text(cite_ref(c)), Text(c.sentence))
     console.print(notes)
+
+
+# -- a coding sheet ------------------------------------------------------------------------
+
+CODING_COLUMNS: tuple[str, ...] = (
+    "process", "kind", "date", "party", "issue", "stance", "step", "ucdp", "pax", "detail",
+    "proposal", "derived", "article_id", "start", "end", "text", "sentence",
+)  # fmt: skip
+
+
+def coding_rows(view: ProcessView) -> list[dict[str, Any]]:
+    """The process as a flat coding sheet, one row per round, delegation, provision and
+    stance (the way peace-agreement coders keep theirs), each row with its citation."""
+    pid = view.process.id
+    rows: list[dict[str, Any]] = []
+
+    def cited(cite: Citation) -> dict[str, Any]:
+        return {
+            "article_id": cite.article_id,
+            "start": cite.start,
+            "end": cite.end,
+            "text": cite.text,
+            "sentence": cite.sentence,
+        }
+
+    for r in view.rounds:
+        detail = "; ".join(
+            f"{k}={v}"
+            for k, v in (
+                ("ordinal", r.ordinal),
+                ("format", r.format),
+                ("host", r.host.code if r.host else None),
+                ("venue", r.venue),
+                ("place", r.place),
+                ("outcome", r.outcome),
+            )
+            if v
+        )
+        rows.append({"process": pid, "kind": "round", "date": r.date, "detail": detail,
+                     "party": ", ".join(a.code for a in r.parties), **cited(r.cite)})  # fmt: skip
+        for d in r.delegations:
+            detail = "; ".join(
+                f"{k}={v}"
+                for k, v in (
+                    ("head", d.head),
+                    ("office", d.head_role),
+                    ("appointed_by", d.appointed_by),
+                    ("reported_by", d.reported_by),
+                )
+                if v
+            )
+            rows.append({"process": pid, "kind": "delegation", "date": r.date,
+                         "party": d.party.code, "detail": detail, **cited(d.cite)})  # fmt: skip
+    for p in view.proposals:
+        for prov in p.provisions:
+            rows.append({
+                "process": pid, "kind": "provision", "date": p.cite.published,
+                "party": p.author.code if p.author else None, "issue": prov.issue,
+                "stance": "proposes", "step": prov.step, "ucdp": prov.ucdp,
+                "pax": " ".join(prov.pax),
+                "detail": "; ".join(f"{k}={v}" for k, v in prov.parameters),
+                "proposal": p.name, **cited(prov.cite),
+            })  # fmt: skip
+    for cell in view.cells:
+        for entry in cell.history:
+            rows.append({
+                "process": pid, "kind": "position", "date": entry.date, "party": cell.party,
+                "issue": cell.issue, "stance": entry.stance, "proposal": entry.proposal,
+                "derived": entry.derived, **cited(entry.cite),
+            })  # fmt: skip
+    return [{c: row.get(c) for c in CODING_COLUMNS} for row in rows]
+
+
+def write_coding_csv(view: ProcessView, out: TextIO) -> int:
+    """Write the coding sheet as CSV; returns the number of rows."""
+    import csv
+
+    rows = coding_rows(view)
+    writer = csv.DictWriter(out, fieldnames=list(CODING_COLUMNS))
+    writer.writeheader()
+    writer.writerows(rows)
+    return len(rows)
