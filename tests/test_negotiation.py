@@ -316,3 +316,14 @@ def test_a_document_someone_would_send_is_not_sent_yet(read) -> None:  # type: i
     (memo,) = reading.proposals
     assert memo.status == "to be sent"
     assert memo.author is not None and memo.author.code == "RUS"
+
+
+def test_talks_of_another_year_are_another_round(read) -> None:  # type: ignore[no-untyped-def]
+    reading = read(
+        "Putin proposed that Russian and Ukrainian negotiators resume talks in Istanbul on "
+        "Thursday. The last direct talks between the two countries took place in Istanbul "
+        "in March 2022.",
+        published=date(2025, 5, 11),
+    )
+    # the proposed talks are not held yet; the 2022 talks are a round of their own
+    assert [r.time.value if r.time else None for r in reading.rounds] == ["2022-03"]

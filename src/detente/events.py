@@ -168,6 +168,8 @@ FALLBACK_CONSULT_NOUNS = frozenset(
         "round",
     }
 )
+# Prepositions whose object bounds a stretch of time rather than dating an event.
+BOUNDARY_PREPS = frozenset({"since", "until", "till", "before", "after"})
 ANAPHORIC_DETS = frozenset({"the", "this", "these", "both", "that", "those"})
 REQUEST_FROM = frozenset({"await", "expect", "demand", "request", "seek", "want", "receive"})
 
@@ -682,6 +684,8 @@ class _Context:
                 continue
             if tv.precision == "uncertain":  # "February 30": no date to give the event
                 continue
+            if t.dep_ == "pobj" and t.head.lower_ in BOUNDARY_PREPS:
+                continue  # "the first talks since March": a bound, not the event's time
             path = None
             for head in [trigger, *nouns]:
                 path = path or _path_to(t, head)
@@ -947,6 +951,8 @@ def _same_meeting(cluster: list[_Mention], m: _Mention) -> bool:
     m_day = _day(m.time)
     if m_day and days and m_day not in days:
         return False
+    if not _same_year(m.time, [c.time for c in cluster]):
+        return False  # "talks in March 2022" are not the talks proposed for Thursday
     if len(m_parties) >= 2 and len(parties) >= 2 and m_parties != parties:
         return False
     same_place = bool(m.place and m.place.place.id in places)
@@ -954,6 +960,20 @@ def _same_meeting(cluster: list[_Mention], m: _Mention) -> bool:
     if m.proposed and not (same_place or same_day):
         return False
     return same_place or same_day or (m.anaphoric and not m.sources)
+
+
+def _same_year(tv: TimeValue | None, others: Iterable[TimeValue | None]) -> bool:
+    """Whether a time's year agrees with each other time's ("2022-03" and "2025-05-15" do
+    not). Times borrowed from the article, and values with no year, say nothing."""
+    if tv is None or tv.precision == "article" or not tv.value[:4].isdigit():
+        return True
+    return all(
+        other is None
+        or other.precision == "article"
+        or not other.value[:4].isdigit()
+        or other.value[:4] == tv.value[:4]
+        for other in others
+    )
 
 
 def _same_act(a: _Mention, b: _Mention) -> bool:
