@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 from detente.gazetteer import Gazetteer
 from detente.grammar import SCHEDULING, clause_tense, is_hypothetical, is_negated
-from detente.resolution import Resolution
+from detente.resolution import Resolution, evidence
 from detente.verbs import VerbCode, VerbLexicon
 from detente.vocabulary import (
     Actor,
@@ -790,12 +790,8 @@ class _Context:
         return out
 
     def evidence(self, start: int, end: int, confidence: float = 1.0) -> Evidence:
-        span = self.doc[start:end]
-        return Evidence(
-            span=Span(self.article.id, span.start_char, span.end_char, span.text),
-            extractor=EXTRACTOR,
-            version=VERSION,
-            confidence=confidence,
+        return evidence(
+            self.doc, self.article, start, end, confidence, extractor=EXTRACTOR, version=VERSION
         )
 
     # -- folding --------------------------------------------------------------------------

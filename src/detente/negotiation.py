@@ -42,6 +42,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from detente.grammar import clause_tense, is_hypothetical, is_negated
+from detente.resolution import evidence
 from detente.taxonomy import (
     CONDITION_MARKS,
     DOCUMENT_NOUNS,
@@ -70,7 +71,6 @@ from detente.vocabulary import (
     Proposal,
     Provision,
     Round,
-    Span,
     StatusChange,
     ThirdParty,
     TimeValue,
@@ -247,12 +247,8 @@ class _Reading:
     # -- helpers -----------------------------------------------------------------------------
 
     def evidence(self, start: int, end: int, confidence: float = 1.0) -> Evidence:
-        span = self.doc[start:end]
-        return Evidence(
-            span=Span(self.article.id, span.start_char, span.end_char, span.text),
-            extractor=EXTRACTOR,
-            version=VERSION,
-            confidence=confidence,
+        return evidence(
+            self.doc, self.article, start, end, confidence, extractor=EXTRACTOR, version=VERSION
         )
 
     def phrase(self, head: Token, *, stop: Iterable[Token] = ()) -> tuple[int, int]:

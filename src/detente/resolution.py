@@ -37,12 +37,22 @@ class Resolution:
         self.place_by_token[token] = mention
 
 
-def evidence(doc: Doc, article: Article, start: int, end: int, confidence: float = 1.0) -> Evidence:
+def evidence(
+    doc: Doc,
+    article: Article,
+    start: int,
+    end: int,
+    confidence: float = 1.0,
+    *,
+    extractor: str = EXTRACTOR,
+    version: str = VERSION,
+) -> Evidence:
+    """The evidence of tokens [start, end) of a Doc, read by `extractor` at `version`."""
     span = doc[start:end]
     return Evidence(
         span=Span(article.id, span.start_char, span.end_char, span.text),
-        extractor=EXTRACTOR,
-        version=VERSION,
+        extractor=extractor,
+        version=version,
         confidence=confidence,
     )
 
