@@ -327,3 +327,12 @@ def test_talks_of_another_year_are_another_round(read) -> None:  # type: ignore[
     )
     # the proposed talks are not held yet; the 2022 talks are a round of their own
     assert [r.time.value if r.time else None for r in reading.rounds] == ["2022-03"]
+
+
+def test_provisions_of_a_document_that_sets_them_out(read) -> None:  # type: ignore[no-untyped-def]
+    reading = read(
+        "Russia handed Ukraine a memorandum setting out its conditions for a ceasefire and "
+        "an amnesty for prisoners of war."
+    )
+    (memo,) = reading.proposals
+    assert [p.issue for p in memo.provisions] == ["ceasefire", "amnesty"]

@@ -647,6 +647,9 @@ class _Reading:
             draft.sources.append(attribution)
         if t.dep_ == "nsubj" and t.head.pos_ == "VERB":
             self._provisions(draft, t.head)
+        for c in t.children:  # "a memorandum setting out its conditions for a ceasefire"
+            if c.dep_ == "acl" and c.pos_ == "VERB" and c.tag_ == "VBG":
+                self._provisions(draft, c)
 
     def _author(self, t: Token, verb: Token | None, status: str | None) -> Actor | None:
         for c in t.children:
