@@ -50,7 +50,6 @@ from detente.taxonomy import (
     FORMAT_ORDER,
     FORMATS,
     NEXT_STEP,
-    ORDINALS,
     PROVISION_VERBS,
     ROUND_NOUNS,
     STANCE_PHRASES,
@@ -58,6 +57,7 @@ from detente.taxonomy import (
     STATUS_VERBS,
     issue_of,
 )
+from detente.timex import ORDINALS
 from detente.vocabulary import (
     Actor,
     ActorMention,
@@ -89,9 +89,9 @@ VERSION = "0.1.0"
 LEAD_VERBS = frozenset({"lead", "head", "chair"})
 # Verbs that hold a meeting themselves ("met for a third time").
 ROUND_VERBS = frozenset({"meet", "met", "negotiate", "convene", "talk"})
-# Words under which a meeting is only offered or agreed to in principle ("ready to host
-# the negotiations", "an offer of direct talks").
-WILLING = frozenset({"ready", "willing", "prepared", "offer", "proposal", "invitation"})
+# Words under which a meeting is only agreed to in principle ("ready to host the
+# negotiations"); an offer of talks is under PROPOSING.
+WILLING = frozenset({"ready", "willing", "prepared", "proposal", "invitation"})
 # Verbs under which a meeting is only wished for or put forward.
 PROPOSING = frozenset(
     {"propose", "suggest", "offer", "demand", "want", "seek", "hope", "urge", "call", "ask"}
@@ -336,9 +336,9 @@ class _Reading:
                 self.round_tokens.update(t.i for t in span)
                 for t in self._round_phrase(span):
                     self.round_tokens.add(t.i)
-                    low = t.lower_
-                    if low in ORDINALS and t.dep_ in {"amod", "nummod", "compound"}:
-                        ordinal = ordinal or ORDINALS[low]
+                    number = _ordinal(t.lower_)
+                    if number is not None and t.dep_ in {"amod", "nummod", "compound"}:
+                        ordinal = ordinal or number
                         cues.append(self.evidence(t.i, t.i + 1))
                 found = self._formats(span)
                 for word, (start, end) in found:
@@ -1054,7 +1054,7 @@ class _Reading:
             lo <= tv.evidence.span.start < hi and tv.type in {"DATE", "TIME"} for tv in self.times
         )
         placed = any(lo <= m.evidence.span.start < hi for m in self.res.places)
-        pointed = any(t.lower_ in {"this", "that"} or t.lower_ in ORDINALS for t in tokens)
+        pointed = any(t.lower_ in {"this", "that"} or _ordinal(t.lower_) for t in tokens)
         return dated or placed or pointed
 
     # -- process ---------------------------------------------------------------------------
@@ -1174,6 +1174,14 @@ def _subjects(verb: Token) -> list[Token]:
             return found
         verb = verb.head
     return []
+
+
+def _ordinal(word: str) -> int | None:
+    """The number an ordinal names: "second" (the time tagger's words), "2nd", "10th"."""
+    if word in ORDINALS:
+        return ORDINALS[word]
+    match = re.fullmatch(r"(\d{1,3})(?:st|nd|rd|th)", word)
+    return int(match.group(1)) if match else None
 
 
 def _unreal(verb: Token) -> bool:

@@ -479,23 +479,6 @@ FORMAT_ORDER: tuple[str, ...] = (
     "video",
     "phone",
 )
-ORDINALS: dict[str, int] = {
-    "first": 1,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "fifth": 5,
-    "sixth": 6,
-    "seventh": 7,
-    "eighth": 8,
-    "ninth": 9,
-    "tenth": 10,
-    "1st": 1,
-    "2nd": 2,
-    "3rd": 3,
-    "4th": 4,
-    "5th": 5,
-}
 ROUND_NOUNS: frozenset[str] = frozenset(
     {"talk", "talks", "negotiation", "negotiations", "round", "meeting", "session", "summit"}
 )
