@@ -138,10 +138,8 @@ class _Draft:
     number: int
     author: Actor | None
     recipient: Actor | None
-    first: Token
     names: list[str] = field(default_factory=list)
     mentions: list[Evidence] = field(default_factory=list)
-    tokens: list[int] = field(default_factory=list)
     history: list[StatusChange] = field(default_factory=list)
     sources: list[Attribution] = field(default_factory=list)
     provisions: list[Provision] = field(default_factory=list)
@@ -615,9 +613,9 @@ class _Reading:
         own = any(c.lower_ == "own" for c in t.children)  # "its own roadmap": another one
         draft = None
         if not own and (definite or (author is None and self.drafts)):
-            draft = self._antecedent(author, definite)
+            draft = self._antecedent(author)
         if draft is None:
-            draft = _Draft(len(self.drafts), author, recipient, t)
+            draft = _Draft(len(self.drafts), author, recipient)
             self.drafts.append(draft)
         draft.author = draft.author or author
         draft.recipient = draft.recipient or recipient
@@ -625,7 +623,6 @@ class _Reading:
             draft.names.append(name)
         lo = min([t.i] + [c.i for c in t.children if c.dep_ in {"compound", "amod", "det", "poss"}])
         draft.mentions.append(self.evidence(lo, t.i + 1))
-        draft.tokens.append(t.i)
         self.doc_tokens[t.i] = draft
         if status is not None and verb is not None:
             tense = clause_tense(verb)
@@ -704,7 +701,8 @@ class _Reading:
                             return party
         return None
 
-    def _antecedent(self, author: Actor | None, definite: bool) -> _Draft | None:
+    def _antecedent(self, author: Actor | None) -> _Draft | None:
+        """The latest proposal of the same author (any, when either author is unknown)."""
         for draft in reversed(self.drafts):
             if author is None or draft.author is None or draft.author == author:
                 return draft
