@@ -305,6 +305,7 @@ def test_person_surname_ambiguity_and_dates() -> None:
         ("name: Ann Bee\n", "no `country:`"),
         ("name: Ann Bee\ncountry: UKR\noffice: 2020-13 .. | x | GOV\n", "2020-13"),
         ("name: Ann Bee\ncountry: UKR\noffice: 2020 ..\n", "START .. END"),
+        ("name: Ann Bee\ncountry: UKR\ndied: last May\n", "died: last May"),
     ],
 )
 def test_persons_file_errors_name_the_problem(text: str, message: str) -> None:
@@ -498,6 +499,34 @@ def test_former_office_holder_is_elite() -> None:
     reg = Registry(files={"persons.txt": SPANISH.replace("2024-01-01 ..", "2020 .. 2021")})
     assert reg.code("Ana Maria Lopez Garcia", on=date(2025, 1, 1)).sector == "ELI"
     assert reg.code("Ana Maria Lopez Garcia", on=date(2021, 1, 1)).sector == "GOV"
+
+
+def test_the_dead_are_coded_as_on_their_last_day() -> None:
+    """Someone who died in office keeps that office's sector after death (any act told of
+    them happened while they lived); someone who died out of office stays a former one."""
+
+    def person(end: str) -> str:
+        return (
+            "name: Ana Maria Lopez Garcia\ncountry: ESP\n"
+            f"office: 2020 .. {end} | Minister of Foreign Affairs of Spain | GOV\n"
+            "died: 2023-05-01\n"
+        )
+
+    reg = Registry(files={"persons.txt": person("2023-05-01")})
+    assert reg.code("Ana Maria Lopez Garcia", on=date(2025, 1, 1)).sector == "GOV"
+    reg = Registry(files={"persons.txt": person("2021")})
+    assert reg.code("Ana Maria Lopez Garcia", on=date(2025, 1, 1)).sector == "ELI"
+    assert reg.code("Ana Maria Lopez Garcia", on=date(2021, 1, 1)).sector == "GOV"
+
+
+def test_the_living_win_a_shared_surname() -> None:
+    persons = (
+        "name: Omar Haddad\ncountry: JOR\noffice: 2010 .. 2015 | Prime Minister | GOV\n"
+        "died: 2016-01-01\n\n"
+        "name: Sami Haddad\ncountry: LBN\noffice: 2010 .. 2012 | Minister | GOV\n"
+    )
+    reg = Registry(files={"persons.txt": persons, "phoenix_persons.tsv": "name\n"})
+    assert reg.person("Haddad", on=date(2020, 1, 1)).name == "Sami Haddad"
 
 
 def test_phoenix_keys_are_folded_names(reg: Registry) -> None:

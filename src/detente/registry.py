@@ -174,6 +174,16 @@ class PersonEntry:
     note: str | None = None
     origin: str = "detente"
     wikidata: str | None = None
+    died: date | None = None
+
+    def last_day(self, day: date) -> date:
+        """`day`, or the day the person died if that came first: an act coded after a
+        death happened in the person's lifetime, so the dead are coded as on their last
+        day (the emir who died in office is still the emir of the acts told of him)."""
+        return min(day, self.died) if self.died is not None else day
+
+    def alive_on(self, day: date) -> bool:
+        return self.died is None or day <= self.died
 
     def office_on(self, day: date) -> Office | None:
         """The office held on `day`; of several, the one that started last."""
@@ -915,13 +925,14 @@ class Registry:
                         )
         if person is not None:
             kind, name = "person", person.name
-            sector = person.sector_on(on) if on else person.sector
+            day = person.last_day(on) if on else None
+            sector = person.sector_on(day) if day else person.sector
             country = country or person.country
             if (
-                on
+                day
                 and person.offices
-                and person.office_on(on) is None
-                and all(o.end is not None and o.end < on for o in person.offices)
+                and person.office_on(day) is None
+                and all(o.end is not None and o.end < day for o in person.offices)
                 and (person.sector or "GOV") in _OFFICE_SECTORS
             ):
                 # every office ended before that day: a former official (an opposition or
@@ -1217,11 +1228,23 @@ def _first_agrees(first: str, person: object) -> bool:
 def _pick(found: Iterable[object], *, on: date | None, unique: bool = False) -> PersonEntry | None:
     people = [p for p in found if isinstance(p, PersonEntry)]
     if on is not None and len(people) > 1:
+        people = [p for p in people if p.alive_on(on)] or people
         active = [p for p in people if p.office_on(on)]
         people = active or people
     if not people or (unique and len(people) > 1):
         return None
     return people[0]
+
+
+def _parse_died(block: dict[str, list[str]], name: str) -> date | None:
+    if "died" not in block:
+        return None
+    try:
+        return _parse_day(block["died"][0], end=True)
+    except ValueError as err:
+        raise ResourceError(
+            f"persons.txt: `died: {block['died'][0]}` of {name} is not a date (YYYY-MM-DD)"
+        ) from err
 
 
 def _parse_persons(text: str) -> Iterator[PersonEntry]:
@@ -1259,6 +1282,7 @@ def _parse_persons(text: str) -> Iterator[PersonEntry]:
             source="; ".join(block.get("source", [])) or None,
             note=" ".join(block.get("note", [])) or None,
             wikidata=block.get("wikidata", [None])[0],
+            died=_parse_died(block, name),
         )
 
     for line in text.splitlines():

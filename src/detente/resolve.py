@@ -223,7 +223,7 @@ class Resolver:
         if person is None and country is None and (title_entry or is_person_ent):
             country = self.registry.country_of_name(name)  # "President Bush": USA either way
         if person is not None:
-            office = person.office_on(on) if on else None
+            office = person.office_on(person.last_day(on)) if on else None
             country = country or person.country
             sector = sector or person.sector
             if role is None and title_entry and country:
@@ -343,7 +343,7 @@ class Resolver:
             if person is None:
                 actor = Actor(code="-".join(name.lower().split()), name=name, kind="person")
             else:
-                day = article.published_date
+                day = person.last_day(article.published_date) if article.published_date else None
                 office = person.office_on(day) if day else None
                 actor = Actor(
                     code=person.id,
