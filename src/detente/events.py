@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
+from detente import taxonomy
 from detente.gazetteer import Gazetteer
 from detente.grammar import SCHEDULING, clause_tense, is_hypothetical, is_negated
 from detente.resolution import Resolution, evidence
@@ -138,23 +139,9 @@ TRANSFER_VERBS = frozenset(
 )
 # Dependency labels of non-finite modifiers: a verb there describes, it does not report.
 NONFINITE_DEPS = frozenset({"acl", "amod", "pcomp", "csubj"})
-DOCUMENT_NOUNS = frozenset(
-    {
-        "roadmap",
-        "plan",
-        "framework",
-        "blueprint",
-        "memorandum",
-        "proposal",
-        "draft",
-        "initiative",
-        "document",
-        "offer",
-        "points",
-        "list",
-        "text",
-    }
-)
+# What a drafting or sending verb acts on when the thing is a proposal: the negotiation
+# stage's document nouns, and the plain words a story uses for one ("sent the document").
+DOCUMENT_NOUNS = taxonomy.DOCUMENT_NOUNS | {"document", "offer", "list", "text"}
 FALLBACK_CONSULT_NOUNS = frozenset(
     {
         "talk",
