@@ -214,3 +214,28 @@ def test_the_previous_weekday_counts_from_the_day_told() -> None:
 def test_the_following_week_without_a_day_told_counts_from_the_article() -> None:
     got = values("Talks began in 2019. The following week is busy.")
     assert got[-1] == ("The following week", "DATE", "2025-W24")
+
+
+def test_a_bare_month_follows_the_clause_tense() -> None:
+    # June 4: the nearest August is this one; a past clause speaks of the last one
+    assert values("The company bought the plant in August.", tense="past") == [
+        ("August", "DATE", "2024-08")
+    ]
+    assert values("The mission will fly in April.", tense="future") == [
+        ("April", "DATE", "2026-04")
+    ]
+    assert values("Sales fell in August.", tense="present") == [("August", "DATE", "2025-08")]
+    # a deadline is not dated by the past tense of the clause that sets it
+    assert values("The bank has extended the loans through August.", tense="past") == [
+        ("August", "DATE", "2025-08")
+    ]
+
+
+def test_a_year_earlier_after_a_stretch_of_months_is_a_year() -> None:
+    text = (
+        "Net income rose in the second quarter. Net was $5 million, up from $4 million"
+        " a year earlier. For the nine months, net was $9 million, up from $7 million"
+        " a year earlier."
+    )
+    got = [v for v in values(text, tense="past") if v[0] == "a year earlier"]
+    assert got == [("a year earlier", "DATE", "2024-Q2"), ("a year earlier", "DATE", "2024")]

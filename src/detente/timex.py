@@ -698,6 +698,9 @@ _SECOND_DAY = re.compile(
 _DAY_DIGITS = re.compile(r"\d{1,2}")
 # A date after these words has already come: "the year ended March 31", "since February".
 _SINCE = re.compile(r"\b(?:since|ended)\s+(?:(?:early|late|mid)[\s-]+)?$", re.I)
+# A deadline or the end of a stretch ("through January", "until March") is not dated by the
+# past tense of its clause ("has extended loans through January"): the nearest reading.
+_UNTIL = re.compile(r"\b(?:through|until|till|by|before)\s+(?:(?:early|late|mid)[\s-]+)?$", re.I)
 
 
 def _month_year(month: int, anchor: date, tense: str, rel: str | None) -> int:
@@ -715,6 +718,10 @@ def _month_year(month: int, anchor: date, tense: str, rel: str | None) -> int:
     }
     if month == anchor.month:
         return anchor.year
+    if tense == "past":  # "bought RJR in February": the last February
+        return anchor.year if month < anchor.month else anchor.year - 1
+    if tense == "future":  # "a mission in December": the next December
+        return anchor.year if month > anchor.month else anchor.year + 1
     return _nearest_year(candidates, tense)
 
 
@@ -1159,6 +1166,8 @@ class TimeTagger:
             else:
                 if rel is None and _SINCE.search(m.string, max(0, hit.start - 12), hit.start):
                     rel = "last"  # "since February": already past
+                elif tense == "past" and _UNTIL.search(m.string, max(0, hit.start - 14), hit.start):
+                    tense = "present"
                 year = _month_year(month, anchor, tense, rel)
             return make.value("DATE", f"{year:04d}-{month:02d}", "month")
         if kind == "season":
@@ -1173,7 +1182,7 @@ class TimeTagger:
         if kind == "yearend":
             return make.value("DATE", f"{anchor.year:04d}", "year")
         if kind == "yearago":
-            if state.quarter:
+            if state.quarter and not _after_months_span(make):
                 return make.value(
                     "DATE", f"{state.quarter[0] - 1:04d}-Q{state.quarter[1]}", "quarter"
                 )
@@ -1730,7 +1739,7 @@ def _quarter(make: _Maker, m: re.Match[str], anchor: date, tense: str, state: _S
     if year_text:
         year = int(year_text)
         if number is None:
-            number = state.quarter[1] if state.quarter else None
+            number = state.quarter[1] if state.quarter and not _after_months_span(make) else None
     elif "next year's" in words:
         year = anchor.year + 1
     elif number is not None:
@@ -1849,6 +1858,25 @@ def _relunit(make: _Maker, m: re.Match[str], anchor: date, tense: str) -> TimeVa
     return make.value("DATE", value, precision)
 
 
+_MONTHS_SPAN = re.compile(
+    r"\b(?:nine|six|three|\d+)\s+months\b|\b(?:first|second)\s+half\b|\byear\s+to\s+date\b", re.I
+)
+
+
+def _after_months_span(make: _Maker) -> bool:
+    """Whether the sentence before the hit names a stretch of months after its last
+    quarter ("For the nine months, ... a year earlier"): the year-ago figure is then that
+    stretch's, a year, not the quarter's."""
+    start = make.hit.start
+    sentence_start = max(make.text.rfind(". ", 0, start), make.text.rfind("\n", 0, start), 0)
+    before = make.text[sentence_start:start]
+    spans = list(_MONTHS_SPAN.finditer(before))
+    if not spans:
+        return False
+    quarters = list(re.finditer(r"quarter", before, re.I))
+    return not quarters or quarters[-1].start() < spans[-1].start()
+
+
 def _beside_quarter(make: _Maker, state: _State) -> bool:
     """Whether a year-ago phrase stands beside a quarter's figures: a quarter or period is
     named earlier in its sentence, or a quarter was named in its paragraph or the one
@@ -1881,7 +1909,7 @@ def _ago(make: _Maker, m: re.Match[str], anchor: date, state: _State) -> TimeVal
         )
     sign = 1 if direction in {"later", "hence", "from now"} else -1
     if unit == "year" and n == 1 and direction in {"ago", "earlier"} and state.quarter:
-        if _beside_quarter(make, state):  # the same quarter a year before
+        if _beside_quarter(make, state) and not _after_months_span(make):
             year, number = state.quarter
             return make.value("DATE", f"{year - 1:04d}-Q{number}", "quarter")
     if unit in {"second", "minute", "hour"}:
