@@ -336,3 +336,48 @@ def test_provisions_of_a_document_that_sets_them_out(read) -> None:  # type: ign
     )
     (memo,) = reading.proposals
     assert [p.issue for p in memo.provisions] == ["ceasefire", "amnesty"]
+
+
+# -- beyond the Istanbul article: a non-state party, a dateline, a chain of steps -------------
+
+
+def test_an_armed_group_is_a_party_in_its_own_name(read) -> None:  # type: ignore[no-untyped-def]
+    reading = read(
+        "Israeli and Hamas negotiators began indirect talks in Cairo on Monday. "
+        "The Hamas delegation is headed by Khalil al-Hayya. "
+        "Hamas has accepted the release of the hostages.",
+        date(2025, 10, 6),
+    )
+    (talks,) = [e for e in reading.events if e.type == "CONSULT"]
+    assert sorted(m.actor.name for m in talks.sources) == ["Hamas", "Israel"]
+    (rnd,) = reading.rounds
+    assert rnd.format == "indirect"
+    heads = {d.party.name: d.head.actor.name for d in rnd.delegations if d.head}
+    assert heads == {"Hamas": "Khalil al-Hayya"}
+    assert [p.party.name for p in reading.positions] == ["Hamas"]
+    (process,) = reading.processes
+    assert sorted(p.name for p in process.parties) == ["Hamas", "Israel"]
+
+
+def test_steps_chained_by_then_and_followed_by(read) -> None:  # type: ignore[no-untyped-def]
+    reading = read(
+        "The plan calls first for an immediate ceasefire, then the release of all hostages, "
+        "followed by an Israeli withdrawal to an agreed line and the deployment of an "
+        "international stabilization force."
+    )
+    (plan,) = reading.proposals
+    steps = [(p.step, p.issue) for p in plan.provisions]
+    assert steps == [
+        (1, "ceasefire"),
+        (2, "prisoner_exchange"),
+        (3, "withdrawal_of_forces"),
+        (3, "foreign_troops"),
+    ]
+    texts = [p.evidence.span.text for p in plan.provisions]
+    assert texts[1] == "the release of all hostages"
+    assert plan.ordered
+
+
+def test_withdrawal_from_talks_is_no_troop_withdrawal() -> None:
+    assert issue_of("an Israeli withdrawal to an agreed line").key == "withdrawal_of_forces"
+    assert issue_of("its withdrawal from the nuclear deal") is None

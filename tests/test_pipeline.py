@@ -58,6 +58,36 @@ def test_capitals_as_objects_are_governments_and_locatives_are_places(
     assert event.attribution is not None and event.attribution.text == "officials in Kyiv"
 
 
+def test_a_dateline_is_where_the_story_was_filed(extractor: Extractor) -> None:
+    """The dateline is a place (never a capital speaking for its government) and a sentence
+    of its own, so the story's first sentence has its own subject."""
+    reading = read(
+        extractor,
+        "DOHA, Oct 6 (Wire) - Israeli and Hamas negotiators began indirect talks on Monday.\n\n"
+        "SHARM EL-SHEIKH, Egypt, Oct 7 (Wire) - Talks went on.",
+    )
+    assert [(m.evidence.span.text, m.place.country) for m in reading.places][:1] == [
+        ("DOHA", "QAT")
+    ]
+    assert not any(m.actor.country == "QAT" for m in reading.actors)
+    (talks,) = [e for e in reading.events if e.type == "CONSULT"]
+    assert sorted(m.actor.name for m in talks.sources) == ["Hamas", "Israel"]
+
+
+def test_a_hyphenated_name_is_one_person_and_keeps_the_registry_sector(
+    extractor: Extractor,
+) -> None:
+    reading = read(
+        extractor,
+        "The delegation is headed by Khalil al-Hayya, the group's chief negotiator.",
+        date(2025, 10, 6),
+    )
+    people = [
+        (m.evidence.span.text, m.actor.sector) for m in reading.actors if m.actor.kind == "person"
+    ]
+    assert people == [("Khalil al-Hayya", "REB")]
+
+
 def test_title_name_and_later_surname_are_one_person(extractor: Extractor) -> None:
     reading = read(
         extractor,

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import SHARED, requires_shared
 from detente.errors import InputError
-from detente.read import content_id, parse_published, read_article, read_articles
+from detente.read import content_id, dateline, parse_published, read_article, read_articles
 from detente.vocabulary import Article
 
 TEXT = "Ukrainian and Russian delegations met in Istanbul."
@@ -345,3 +345,32 @@ def test_globs_and_folders_read_every_kind(tmp_path: Path) -> None:
     assert [(a.text, a.title) for a in from_glob] == [("One.", "A")]
     _, errors = split(list(read_articles([str(tmp_path / "*.nothing")])))
     assert len(errors) == 1 and "no file matches" in errors[0].problem
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "region", "body"),
+    [
+        (
+            "SHARM EL-SHEIKH, Egypt, Oct 6 (Wire) - Talks began.",
+            "SHARM EL-SHEIKH",
+            "Egypt",
+            "Talks",
+        ),
+        ("KYIV, May 11 (Wire) - Ukraine said.", "KYIV", None, "Ukraine"),
+        ("WASHINGTON (AP) \u2014 The talks", "WASHINGTON", None, "The"),
+        ("NEW YORK, Sept. 3, 2025 -- The talks", "NEW YORK", None, "The"),
+    ],
+)
+def test_dateline(text: str, place: str, region: str | None, body: str) -> None:
+    found = dateline(text)
+    assert found is not None
+    assert text[slice(*found.place)] == place
+    assert (text[slice(*found.region)] if found.region else None) == region
+    assert text[found.body :].startswith(body)
+
+
+@pytest.mark.parametrize(
+    "text", ["UKRAINE - a heading without a date", "Ukrainian and Russian delegations met."]
+)
+def test_no_dateline(text: str) -> None:
+    assert dateline(text) is None

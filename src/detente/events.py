@@ -316,7 +316,7 @@ class _Context:
         if token.pos_ != "VERB" or token.dep_ in {"amod", "aux", "auxpass"}:
             return None
         lemma = token.lemma_.lower()
-        if lemma in REPORTING or lemma in NON_EVENTS:
+        if lemma in REPORTING or (lemma in NON_EVENTS and lemma not in LIGHT_VERBS):
             return None
         objects = [c for c in token.children if c.dep_ in {"dobj", "attr", "oprd"}]
         preps = [c for c in token.children if c.dep_ in {"prep", "dative", "agent"}]
@@ -335,6 +335,8 @@ class _Context:
                         light_nouns.add(noun.i)
                         end = max(end, event_noun.i + 1)
                         break
+        if code is None and lemma in NON_EVENTS:
+            return None  # "began to ...": only "began talks" is an event
         if code is None:
             object_words = [self.object_word(o) for o in objects]
             for xc in (c for c in token.children if c.dep_ == "xcomp"):
@@ -497,6 +499,10 @@ class _Context:
                 out += self.actors_of(child)
             elif child.dep_ in {"appos"}:
                 out += self.res.by_token.get(child.i, [])
+            elif child.dep_ in {"amod", "compound", "nmod"}:
+                # "Israeli and Hamas negotiators": the modifier's coordinated names
+                for other in child.conjuncts:
+                    out += self.res.by_token.get(other.i, [])
         if not out and token.pos_ == "NOUN":
             # "negotiators from Ukraine", "the delegations of both countries"
             for prep in token.children:

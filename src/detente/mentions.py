@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from detente.parse import doc_dateline
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
@@ -70,7 +72,11 @@ def phrase_head(doc: Doc, start: int, end: int) -> Token:
 
 
 def is_locative(token: Token) -> bool:
-    """Does the syntax put `token` (the head of a name) as a location?"""
+    """Does the syntax put `token` (the head of a name) as a location? A name in the
+    dateline always is one: where the story was filed."""
+    found = doc_dateline(token.doc)
+    if found is not None and token.idx < found.body:
+        return True
     dep, head = token.dep_, token.head
     if dep == "pobj" and head.lemma_.lower() in LOCATIVE_PREPS:
         # "sent to Russia" is a recipient, "in Russia" a place; "on" is a place only for

@@ -50,6 +50,7 @@ from detente.taxonomy import (
     FORMAT_ORDER,
     FORMATS,
     NEXT_STEP,
+    NON_STATE_SECTORS,
     PROVISION_VERBS,
     ROUND_NOUNS,
     STANCE_PHRASES,
@@ -165,8 +166,14 @@ class NegotiationReader:
         return _Reading(self, doc, article, resolution, times, events, ctx).run()
 
     def state(self, actor: Actor | None) -> Actor | None:
-        """The state an actor belongs to ("UKRGOV", a Ukrainian minister -> Ukraine)."""
-        if actor is None or not actor.country:
+        """The party an actor sits at the table for: its state ("UKRGOV", a Ukrainian
+        minister -> Ukraine), or for an armed group or an opposition, the group itself
+        ("Hamas", a Hamas negotiator -> Hamas; unknown group -> None)."""
+        if actor is None:
+            return None
+        if actor.sector in NON_STATE_SECTORS:
+            return self._group(actor)
+        if not actor.country:
             return None
         if actor.kind == "state" and actor.code == actor.country:
             return actor
@@ -174,6 +181,22 @@ class NegotiationReader:
 
         code = actor.country
         return Actor(code=code, name=country_name(self.registry, code), kind="state", country=code)
+
+    def _group(self, actor: Actor) -> Actor | None:
+        if actor.kind == "organization":
+            return replace(actor, role=None)
+        if actor.kind == "person":
+            entry = self.registry.person(actor.name)
+            body = self.registry.body_of(entry) if entry is not None else None
+            if body is not None:
+                return Actor(
+                    code=body.code,
+                    name=body.name,
+                    kind="organization",
+                    country=body.country,
+                    sector=body.sector,
+                )
+        return None
 
 
 class _Reading:
@@ -253,7 +276,12 @@ class _Reading:
         """Token bounds of the phrase headed by `head`, ending before any `stop` subtree
         (and the conjunction or comma that introduces it)."""
         stops = {t.i for s in stop for t in s.subtree}
+        for t in head.subtree:
+            if t.i != head.i and t.dep_ in {"acl", "advcl"} and t.lemma_.lower() == "follow":
+                stops.update(x.i for x in t.subtree)  # "X, followed by Y": Y is another
         tokens = sorted(t.i for t in head.subtree if t.i not in stops)
+        while len(tokens) > 1 and self.doc[tokens[0]].lower_ in NEXT_STEP:
+            tokens.pop(0)  # "then the release of ...": the step word is not the provision
         start, end = tokens[0], tokens[0]
         for i in tokens:
             if i != end and i != end + 1:
@@ -774,6 +802,18 @@ class _Reading:
                         out += [(p, True) for p in a.children if p.dep_ == "pobj"]
             elif c.dep_ == "xcomp":
                 out += [(o, False) for o in c.children if o.dep_ == "dobj"]
+            elif c.dep_ in {"dep", "conj", "appos", "npadvmod"} and c.pos_ == "NOUN" and out:
+                # "calls first for X, then the release of Y": a later item the parse
+                # hangs on the verb
+                later = any(m.lower_ in NEXT_STEP for m in c.children if m.dep_ == "advmod")
+                out.append((c, later))
+        # "X, followed by Y", whichever phrase the participle hangs on
+        for head, _ in list(out):
+            for t in head.subtree:
+                if t.dep_ in {"acl", "advcl"} and t.lemma_.lower() == "follow":
+                    for a in t.children:
+                        if a.dep_ == "agent":
+                            out += [(p, True) for p in a.children if p.dep_ == "pobj"]
         # "the demarcation of the border, with subsequent elections", however attached
         for head, _ in list(out):
             for t in head.subtree:
@@ -1279,7 +1319,10 @@ def _starts_with_issue(text: str) -> bool:
     first = min(
         (m.start() for p in found.cues if (m := re.search(p, low)) is not None), default=len(low)
     )
-    return len(low[:first].split()) <= 3
+    # at most two content words before the cue: "the full deployment of an international
+    # force", "a complete ceasefire", not "talks in Geneva on a ceasefire"
+    before = [w for w in low[:first].split() if w not in {"the", "a", "an", "of", "and", "all"}]
+    return len(before) <= 2
 
 
 def _label(m: ActorMention) -> str:

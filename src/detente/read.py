@@ -44,9 +44,10 @@ import csv
 import glob
 import hashlib
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -55,8 +56,10 @@ from detente.errors import InputError
 from detente.vocabulary import Article
 
 __all__ = [
+    "Dateline",
     "Published",
     "content_id",
+    "dateline",
     "parse_published",
     "read_article",
     "read_articles",
@@ -77,6 +80,44 @@ SIDECAR_SUFFIX = ".meta.json"
 STDIN = "-"
 _BINARY_PROBE = 8192
 _META_KEYS: tuple[str, ...] = ("title", "url", "outlet", "language")
+
+
+@dataclass(frozen=True)
+class Dateline:
+    """The dateline a wire story opens with ("SHARM EL-SHEIKH, Egypt, Oct 6 (Reuters) - "),
+    as character spans: the place, the larger place after it if any, and where the story
+    itself begins."""
+
+    place: tuple[int, int]
+    region: tuple[int, int] | None
+    body: int
+
+
+# A place in capitals, an optional ", Region", an optional ", Month Day", an optional
+# "(Outlet)", then a dash: wire style. A date or an outlet must be there, so a heading in
+# capitals followed by a dash is not taken for one.
+_DATELINE = re.compile(
+    r"\A\s*(?P<place>[A-Z][A-Z.'\u2019]+(?:[ -](?:[A-Z][A-Z.'\u2019]*|[Ee][Ll]|[Aa][Ll]))*)"
+    r"(?:,\s+(?P<region>[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3}))?"
+    r"(?:,?\s+(?P<date>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+    r"\s+\d{1,2}(?:,\s+\d{4})?))?"
+    r"\s*(?P<outlet>\([^()\n]{1,60}\))?"
+    r"\s*(?:-{1,2}|\u2013|\u2014)\s+"
+)
+
+
+def dateline(text: str) -> Dateline | None:
+    """The dateline at the start of `text`, or None.
+
+    >>> d = dateline("SHARM EL-SHEIKH, Egypt, Oct 6 (Reuters) - Talks began.")
+    >>> "SHARM EL-SHEIKH, Egypt, Oct 6 (Reuters) - Talks began."[slice(*d.place)]
+    'SHARM EL-SHEIKH'
+    """
+    m = _DATELINE.match(text)
+    if m is None or not (m.group("date") or m.group("outlet")):
+        return None
+    region = m.span("region") if m.group("region") else None
+    return Dateline(place=m.span("place"), region=region, body=m.end())
 
 
 def content_id(text: str) -> str:

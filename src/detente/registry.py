@@ -796,6 +796,24 @@ class Registry:
         hits = self._orgs.get(text)
         return hits[0] if hits else None  # type: ignore[return-value]
 
+    def body_of(self, person: PersonEntry, on: date | None = None) -> OrgEntry | None:
+        """The named body a person's office belongs to, from the office's title ("Head of
+        Hamas in Gaza" -> Hamas): the office held on `on`, else the latest one."""
+        offices = sorted(person.offices, key=lambda o: o.start or date.min, reverse=True)
+        if on is not None:
+            offices.sort(key=lambda o: not o.held_on(person.last_day(on)))
+        for office in offices:
+            words = office.title.replace(",", " ").split()
+            for size in range(min(5, len(words)), 0, -1):
+                for i in range(len(words) - size + 1):
+                    run = words[i : i + size]
+                    if not all(w[:1].isupper() or w in {"of", "the", "al", "el"} for w in run):
+                        continue
+                    org = self.organization(" ".join(run))
+                    if org is not None and org.sector == office.sector:
+                        return org
+        return None
+
     # -- free text ------------------------------------------------------------------
 
     def code(

@@ -225,6 +225,11 @@ class Resolver:
         if person is not None:
             office = person.office_on(person.last_day(on)) if on else None
             country = country or person.country
+            known_sector = person.sector_on(person.last_day(on)) if on else person.sector
+            if title_entry is None and known_sector:
+                # An apposition's common noun ("the group's chief negotiator") does not
+                # outrank the registry's office of a known person.
+                sector = known_sector
             sector = sector or person.sector
             if role is None and title_entry and country:
                 # The article's own words for the office, the registry's country.
@@ -854,12 +859,22 @@ def _capitalized_chains(doc: Doc) -> list[tuple[int, int]]:
         t = doc[i]
         if _chainable(t):
             j = i
-            while (
-                j + 1 < n
-                and _chainable(doc[j + 1])
-                and doc[j].head.i > doc[j].i
-                and doc[j].dep_ in {"compound", "amod", "nmod", "flat"}
-            ):
+            while True:
+                if (
+                    j + 2 < n
+                    and _inner_hyphen(doc, j + 1)
+                    and _chainable(doc[j + 2])
+                    and doc[j].head.i > doc[j].i
+                ):
+                    j += 2  # "Khalil al-Hayya", "Abu-Bakr": a hyphen inside a name
+                    continue
+                if not (
+                    j + 1 < n
+                    and _chainable(doc[j + 1])
+                    and doc[j].head.i > doc[j].i
+                    and doc[j].dep_ in {"compound", "amod", "nmod", "flat"}
+                ):
+                    break
                 j += 1
             if j > i or t.pos_ == "PROPN":
                 chains.append((i, j + 1))
@@ -867,6 +882,11 @@ def _capitalized_chains(doc: Doc) -> list[tuple[int, int]]:
         else:
             i += 1
     return chains
+
+
+def _inner_hyphen(doc: Doc, i: int) -> bool:
+    """A hyphen written without spaces between two words."""
+    return doc[i].text == "-" and not doc[i - 1].whitespace_ and not doc[i].whitespace_
 
 
 def _chainable(t: Token) -> bool:

@@ -189,6 +189,10 @@ ISSUES: tuple[Issue, ...] = (
             r"\bwithdraw(?:al|s|ing)? (?:of )?(?:all )?(?:\w+ ){0,3}(?:troops|forces|army|units)",
             r"\b(?:troops|forces) (?:would |will |to )?(?:withdraw|pull (?:out|back))",
             r"\bpull-?(?:out|back) of (?:\w+ ){0,2}(?:troops|forces)",
+            r"\bwithdrawal (?:to|from|behind|beyond) (?!(?:the |a |an )?(?:\w+ )?(?:talks|"
+            r"negotiations|agreement|deal|treaty|accord|process|pact|organi[sz]ation|"
+            r"alliance|race|election)\b)",
+            r"\b(?:military|troop|army|full|complete|phased|gradual|partial) withdrawal\b",
         ),
     ),
     Issue(
@@ -233,8 +237,8 @@ ISSUES: tuple[Issue, ...] = (
         ("ImPK",),
         (
             r"\bpeace-?keep(?:ing|ers?)\b",
-            r"\b(?:foreign|western|european|international) (?:troops|forces|contingent|"
-            r"peacekeepers|monitors|observers)",
+            r"\b(?:foreign|western|european|international|multinational) (?:\w+ ){0,2}"
+            r"(?:troops|forces?|contingent|peacekeepers|monitors|observers)\b",
             r"\b(?:monitoring|observer) mission",
         ),
     ),
@@ -479,6 +483,8 @@ FORMAT_ORDER: tuple[str, ...] = (
     "video",
     "phone",
 )
+# Sectors of a party that is not a state: armed groups, separatists, the opposition.
+NON_STATE_SECTORS: frozenset[str] = frozenset({"REB", "INS", "SEP", "OPP"})
 ROUND_NOUNS: frozenset[str] = frozenset(
     {"talk", "talks", "negotiation", "negotiations", "round", "meeting", "session", "summit"}
 )
