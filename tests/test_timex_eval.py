@@ -101,3 +101,24 @@ def test_document_without_creation_time_is_listed(tmp_path: Path) -> None:
     (folder / "n.tml").write_text(text, encoding="utf-8")
     metrics = run_task("timex", [folder], tmp_path / "o", parse=False)
     assert metrics["documents_without_creation_time"] == ["n.tml"]
+
+
+def test_value_f1_is_the_tempeval3_attribute_f1() -> None:
+    # TempEval-3's toolkit scores an attribute as (attribute right / relaxed matches) x
+    # relaxed F1; with one-to-one matching that is the F1 of value precision (right over
+    # all predictions) and value recall (right over all gold): 2 x right / (pred + gold).
+    gold = [
+        GoldTimex(0, 9, "yesterday", "DATE", "1998-03-05"),
+        GoldTimex(20, 30, "three days", "DURATION", "P3D"),
+        GoldTimex(50, 56, "Monday", "DATE", "1998-03-09"),
+    ]
+    predicted = [
+        {"start": 0, "end": 9, "type": "DATE", "value": "1998-03-05"},
+        {"start": 22, "end": 30, "type": "DURATION", "value": "P2D"},
+        {"start": 40, "end": 45, "type": "DATE", "value": "2000"},
+        {"start": 60, "end": 64, "type": "DATE", "value": "2001"},
+    ]
+    m = score_doc(gold, predicted)[0].metrics()
+    accuracy = 1 / 2  # one of the two relaxed matches has the gold value
+    assert m["value"]["f1"] == pytest.approx(accuracy * m["relaxed"]["f1"])
+    assert m["value"]["f1"] == pytest.approx(2 * 1 / (4 + 3))
