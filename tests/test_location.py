@@ -8,9 +8,11 @@ from spacy.tokens import Doc
 
 from detente.location import (
     SPECIFICITY,
+    border_names,
     division_kind,
     event_location,
     ground_names,
+    rank_locations,
     without_compass,
 )
 from detente.mentions import find_toponyms
@@ -126,3 +128,94 @@ def test_parts_and_divisions_named_by_their_construction(nlp: Language) -> None:
     jaya = next(t for t in doc if t.text == "Jaya")
     assert division_kind("Irian Jaya", jaya) == "admin1"
     assert division_kind("Irian Jaya") is None
+
+
+def test_a_later_event_in_a_coordinated_verb_is_not_the_location(nlp: Language) -> None:
+    text = "Two men were shot in Mombasa and later died in a hospital in Nairobi."
+    assert choose(nlp, text, "shot") == "Mombasa"
+
+
+def test_the_source_of_a_report_is_not_the_location(nlp: Language) -> None:
+    text = "The guard was wounded, according to a statement from the ministry in Cairo."
+    assert choose(nlp, text, "wounded") is None
+
+
+def test_a_topic_after_on_is_not_the_location(nlp: Language) -> None:
+    text = "His statement on Venezuela captured the attention of investors."
+    assert choose(nlp, text, "captured") is None
+
+
+def test_the_destination_of_a_march(nlp: Language) -> None:
+    assert choose(nlp, "Thousands of workers marched to Nairobi on Monday.", "marched") == (
+        "Nairobi"
+    )
+    assert choose(nlp, "Thousands of families fled to Nairobi.", "fled") is None
+
+
+def test_a_distance_from_a_place_puts_the_event_near_it(nlp: Language) -> None:
+    text = "Rangers were patrolling a forest 10 miles from the town of Kakata."
+    assert choose(nlp, text, "patrolling") == "Kakata"
+
+
+def test_a_country_s_embassy_says_whose(nlp: Language) -> None:
+    doc = nlp("Thousands marched past the U.S. embassy on Friday.")
+    trigger = next(t for t in doc if t.text == "marched")
+    places = places_of(doc)
+    countries = {i for i, name in places.items() if name == "U.S."}
+    assert countries and event_location(trigger, places, countries=countries) is None
+
+
+def test_a_place_inside_a_quoted_title_is_not_the_location(nlp: Language) -> None:
+    text = 'The mood of the city was captured by the novel "A Week in Lisbon".'
+    assert choose(nlp, text, "captured") is None
+
+
+def test_a_place_that_only_locates_another_ranks_after_it(nlp: Language) -> None:
+    text = "Two soldiers were killed in Mosul, north of Baghdad."
+    assert choose(nlp, text, "killed") == "Mosul"
+
+
+def test_an_appositive_naming_the_ground(nlp: Language) -> None:
+    text = "The rebels captured the region's capital, Bangui, on Sunday."
+    assert choose(nlp, text, "captured") == "Bangui"
+
+
+def test_an_unknown_name_as_object_ranks_after_a_locative_phrase(nlp: Language) -> None:
+    doc = nlp("They captured Abu Hamza, the group's commander, in Pakistan.")
+    trigger = next(t for t in doc if t.text == "captured")
+    hamza = next(t for t in doc if t.text == "Hamza")
+    pakistan = next(t for t in doc if t.text == "Pakistan")
+    places = {hamza.i: "Abu Hamza", pakistan.i: "Pakistan"}
+    specificity = {hamza.i: SPECIFICITY["unknown"], pakistan.i: SPECIFICITY["country"]}
+    assert rank_locations(trigger, places, specificity=specificity)[0] == "Pakistan"
+
+
+def test_a_coordinated_clause_with_its_own_subject_ranks_low(nlp: Language) -> None:
+    text = (
+        "In Basra, a shopkeeper was killed by gunmen, and in the Zubair district "
+        "two men were wounded."
+    )
+    assert choose(nlp, text, "killed") == "Basra"
+
+
+def test_a_place_in_the_subject_s_phrase_ranks_with_the_loose_ones(nlp: Language) -> None:
+    doc = nlp("Residents of the Zaatari camp near Amman protested at the site on Sunday.")
+    trigger = next(t for t in doc if t.text == "protested")
+    places = places_of(doc)
+    specificity = {
+        i: SPECIFICITY["unknown" if "Zaatari" in n else "city"] for i, n in places.items()
+    }
+    chosen = event_location(trigger, places, specificity=specificity)
+    assert chosen is not None and "Zaatari" in chosen
+
+
+def test_more_names_in_a_place_slot(nlp: Language) -> None:
+    doc = nlp("Clashes continued in the vicinity of Sarmin.")
+    assert {doc[start:end].text for start, end, _ in ground_names(doc)} == {"Sarmin"}
+    doc = nlp("Dozens died in the siege on Tadef.")
+    assert {doc[start:end].text for start, end, _ in ground_names(doc)} == {"Tadef"}
+    doc = nlp("A merchant in the city's central Bazaar was killed.")
+    assert not {doc[start:end].text for start, end, _ in ground_names(doc)}
+    doc = nlp("Troops patrolled the Kenyan-Somali border and the Tana River.")
+    borders = {doc[start:end].text for start, end, _ in border_names(doc)}
+    assert borders == {"Kenyan-Somali border"}

@@ -130,9 +130,32 @@ EXTRA_LOCATIVE = frozenset({"during", "amid", "outside", "inside", "off", "along
 OTHER_EVENT_MARKS = frozenset(
     {"if", "unless", "because", "since", "although", "though", "whereas", "whether"}
 )
+# Prepositions that set the event after or before another one ("captured ... after a
+# rocket attack near the base at Shkin"): a place inside belongs to that other event.
+OTHER_EVENT_PREPS: frozenset[str] = frozenset()
+# Verbs of going somewhere: "to" on them gives where the event went ("marched to the city
+# government offices", "the checkpoint leading to the airport").
+DESTINATION_VERBS = frozenset(
+    {"march", "lead", "walk", "parade", "head", "advance", "proceed", "move", "drive"}
+)
+# Event nouns whose "on"/"against" object is the ground ("the attack on Sere Kaniye",
+# "the siege on Manbij"); "on" after other nouns gives a topic ("a statement on Iraq").
+ASSAULT_NOUNS = frozenset(
+    {
+        "attack", "attacks", "assault", "assaults", "raid", "raids", "strike", "strikes",
+        "airstrike", "airstrikes", "siege", "offensive", "bombardment", "shelling",
+        "crackdown", "offensives", "push", "advance", "march", "invasion", "incursion",
+    }
+)  # fmt: skip
+# Units of distance: "10 miles from the city of X" places the event near X.
+DISTANCE_UNITS = frozenset(
+    {"mile", "miles", "kilometer", "kilometers", "kilometre", "kilometres", "km", "kms"}
+)
 # Dependencies of a noun that acts: a place name modifying it says whose or where from
 # ("a Tampa woman shot", "the Dili students demonstrated"), not where the event was.
 ACTOR_DEPS = frozenset({"nsubj"})
+# Places of a state abroad: a country name on them says whose ("the US embassy").
+MISSION_NOUNS = frozenset({"embassy", "consulate", "mission", "legation"})
 # Head nouns that make an unknown name a division, by size ("Homs province", "Pulwama
 # district"): the kind it ranks as in `SPECIFICITY`.
 DIVISION_NOUNS = {
@@ -192,17 +215,24 @@ def rank_locations(
         if (
             head.dep_ in {"compound", "amod", "nmod"}
             and head.head.i not in {a.i for a in anchors}
-            and head.head.lower_ not in PLACE_NOUNS
+            and (head.head.lower_ not in PLACE_NOUNS or head.head.lower_ in MISSION_NOUNS)
             and (i in countries or head.head.dep_ in ACTOR_DEPS)
         ):
-            continue
+            continue  # "a U.S. airstrike", "the US embassy": whose, not where
+        if _across_quote(head, trigger):
+            continue  # a title or a quotation the trigger stands outside
         tier = _tier(head, trigger, anchors)
         if tier is None:
             continue
+        size = specificity.get(i, 0)
+        if tier == 1 and size < 0 and head.dep_ == "dobj" and head.head.i == trigger.i:
+            tier = 2  # an unknown name as the object ("captured Abu Zubaydah ... in Pakistan")
+        if _reference(head):
+            size += 10  # "in Diyala province, north of Baghdad": Baghdad only locates it
         scored.append(
             (
                 tier,
-                specificity.get(i, 0),
+                size,
                 _tree_distance(head, trigger),
                 abs(i - trigger.i),
                 value,
@@ -213,9 +243,10 @@ def rank_locations(
 
 
 # How large a kind of place is, for `specificity`: a name the gazetteer does not know is
-# usually a village, a district or a site, the smallest of all.
+# usually a village, a district or a site, the smallest of all (negative: `rank_locations`
+# also reads it as "unknown").
 SPECIFICITY = {
-    "unknown": 0,
+    "unknown": -1,
     "venue": 0,
     "city": 1,
     "admin2": 2,
@@ -265,10 +296,40 @@ def ground_names(doc: Doc) -> list[tuple[int, int, int]]:
             continue
         if len(words) == 1 and words[0].text.isupper():
             continue
+        if any(c.dep_ == "poss" and c.pos_ == "NOUN" for c in token.children):
+            continue  # "the city's central Bazaar": a part of a place named before
         if not _ground_slot(token):
             continue
         out.append((start, end, token.i))
         seen.update(range(start, end))
+    return out
+
+
+BORDER_NOUNS = frozenset({"border", "frontier", "boundary"})
+
+
+def border_names(doc: Doc) -> list[tuple[int, int, int]]:
+    """(start, end, head) token spans of borders named by the two sides they divide
+    ("the Lebanese-Israeli border", "the Greek-Macedonian frontier"): capitalized words
+    joined by hyphens before a border noun."""
+    out: list[tuple[int, int, int]] = []
+    for token in doc:
+        if token.lower_ not in BORDER_NOUNS:
+            continue
+        start = token.i
+        while start > 0 and (
+            doc[start - 1].text == "-"
+            or (doc[start - 1].text[:1].isupper() and doc[start - 1].is_alpha)
+        ):
+            start -= 1
+        words = doc[start : token.i]
+        if (
+            len(words) >= 3
+            and any(t.text == "-" for t in words)
+            and words[0].text != "-"
+            and words[-1].text != "-"
+        ):
+            out.append((start, token.i + 1, token.i))
     return out
 
 
@@ -298,10 +359,20 @@ def _name_extent(head: Token) -> tuple[int, int]:
     return start, head.i + 1
 
 
+# Nouns of a part or the surroundings of a place ("in the vicinity of Kobane").
+AREA_NOUNS = frozenset(
+    {"vicinity", "outskirts", "outskirt", "suburbs", "centre", "center", "heart", "edge"}
+)
+
+
 def _ground_slot(token: Token) -> bool:
     """Is the name where only a place fits (see `ground_names`)?"""
     head = token.head
     if token.dep_ == "pobj" and head.dep_ == "prep":
+        if head.lower_ in {"on", "against"} and head.head.lower_ in ASSAULT_NOUNS:
+            return True  # "the siege on Manbij"
+        if head.lower_ == "of" and head.head.lower_ in AREA_NOUNS:
+            return head.head.dep_ == "pobj" and head.head.head.lower_ in LOCATIVE_PREPS
         return head.lower_ in LOCATIVE_PREPS and head.lower_ not in {"on", "over", "by"}
     if token.dep_ in {"dobj", "nsubjpass"} and head.pos_ == "VERB":
         return head.lemma_.lower() in TERRITORIAL
@@ -313,6 +384,18 @@ def _ground_slot(token: Token) -> bool:
         nxt = head
         return nxt.dep_ == "compound" and nxt.head.lower_ in PLACE_NOUNS
     return False
+
+
+def _names_ground(place: Token, trigger: Token) -> bool:
+    """An appositive that names the ground of a verb of taking or striking ("the main
+    Kabul military base, Darulaman Palace, was captured")."""
+    ground = place.head
+    return (
+        place.dep_ == "appos"
+        and ground.dep_ in {"dobj", "nsubjpass"}
+        and ground.head.i == trigger.i
+        and trigger.lemma_.lower() in TERRITORIAL
+    )
 
 
 def _owns_ground(place: Token, trigger: Token) -> bool:
@@ -372,6 +455,7 @@ def _tier(place: Token, trigger: Token, anchors: list[Token]) -> int | None:
         place.dep_ in ACTING
         and not _under_locative(place, trigger)
         and not _owns_ground(place, trigger)
+        and not _names_ground(place, trigger)
     ):
         return None
     path = _path_to(place, anchors)
@@ -382,10 +466,20 @@ def _tier(place: Token, trigger: Token, anchors: list[Token]) -> int | None:
             # A place inside an adverbial clause of the trigger ("captured while carrying
             # out an attack in northern Israel") ranks below one on the trigger itself.
             extra = 2 if "clause" in kinds else 0
-            if "ground" in kinds:
+            if "coordinated" in kinds:
+                if "ground" in kinds or "locative" in kinds:
+                    return 5
+            elif "actor" in kinds:
+                # A place in the phrase of the subject says whose or where from before
+                # it says where: it ranks with the loose places.
+                if "ground" in kinds or "locative" in kinds:
+                    return 5
+            elif place.dep_ == "poss" and "ground" in kinds:
+                return 2 + extra  # the ground's owner, after the ground itself
+            elif "ground" in kinds or "locative" in kinds:
                 return 1 + extra
-            if "locative" in kinds:
-                return 1 + extra
+        elif anchor.i == trigger.i:
+            return None  # under the trigger, but in another event's phrase or clause
     # A governing verb's locative phrase ("In Vienna, ... marched to celebrate").
     governor = trigger.head
     seen = 0
@@ -419,7 +513,11 @@ def _loose(place: Token, trigger: Token) -> bool:
             return False
         if current.dep_ == "conj" and current.pos_ in {"VERB", "AUX"}:
             return False  # a coordinated clause tells its own event
-        if current.dep_ == "prep" and current.lower_ in NOT_LOCATIVE:
+        if current.dep_ == "prep" and (
+            current.lower_ in NOT_LOCATIVE
+            or current.lower_ in OTHER_EVENT_PREPS
+            or current.lower_ == "according"
+        ):
             return False
         current = current.head
         if current.i == trigger.i:
@@ -446,22 +544,42 @@ def _path_to(place: Token, anchors: list[Token]) -> tuple[Token, list[Token]] | 
 
 def _kinds(steps: list[Token], anchor: Token) -> set[str] | None:
     """What the path from a place up to its anchor passes through: a locative preposition
-    ("locative"), the object of a territorial verb ("ground"); None when it crosses a
-    clause boundary, an origin or a party preposition."""
+    ("locative"), the object of a territorial verb ("ground"), a dependent clause
+    ("clause"); None when it crosses a clause of another event (a relative, reported or
+    coordinated clause, a clause of condition or cause, a phrase set before or after
+    another event, two nested dependent clauses), an origin, a party or a topic."""
     kinds: set[str] = set()
-    for token in steps:
+    for n, token in enumerate(steps):
         dep = token.dep_
         if _other_event(token):
             return None
+        if dep == "conj" and token.pos_ in {"VERB", "AUX"}:
+            if _later(token):
+                return None  # "shot ... and later died at the hospital": another event
+            if any(c.dep_ in {"nsubj", "nsubjpass"} for c in token.children):
+                kinds.add("coordinated")  # "..., and in the X area four were hurt"
         if dep in SOFT_CLAUSES:
             kinds.add("clause")
             continue
         if dep in CLAUSES:
             return None
+        if token.lower_ == "according":
+            return None  # "according to a statement from the ministry in Abu Dhabi"
         if dep == "prep":
             word = token.lower_
-            if word in LOCATIVE_PREPS or word in EXTRA_LOCATIVE:
+            head = token.head
+            if word in OTHER_EVENT_PREPS:
+                return None
+            if word == "on" and n == 1 and _topic(steps[0], head):
+                return None  # "a statement on Iraq"
+            if word in {"on", "against"} and head.lower_ in ASSAULT_NOUNS:
+                kinds.add("ground")  # "the attack on Sere Kaniye"
+            elif word in LOCATIVE_PREPS or word in EXTRA_LOCATIVE:
                 kinds.add("locative")
+            elif word == "to" and head.lemma_.lower() in DESTINATION_VERBS:
+                kinds.add("locative")  # "marched to the city government offices"
+            elif word == "from" and (_distance(head) or _distance(token)):
+                kinds.add("locative")  # "10 miles from the city of X"
             elif word in NOT_LOCATIVE and not kinds:
                 return None
         elif dep == "npadvmod" and token.head.i == anchor.i:
@@ -479,7 +597,37 @@ def _kinds(steps: list[Token], anchor: Token) -> set[str] | None:
             kinds.add("ground")
         elif last.dep_ == "dobj" and not kinds:
             return None  # "killed a US adviser": the object is a party, not a ground
+    if last is not None and last.dep_ in {"nsubj", "nsubjpass"} and len(steps) > 1:
+        if "ground" not in kinds:
+            kinds.add("actor")  # "a merchant in the city's bazaar was killed": whose
     return kinds
+
+
+# Adverbs that put a coordinated verb after the trigger's event ("and later died").
+LATER = frozenset({"later", "then", "afterwards", "subsequently", "eventually"})
+
+
+def _later(verb: Token) -> bool:
+    """A coordinated verb told as a later event ("was shot and later died at ...")."""
+    return any(child.dep_ == "advmod" and child.lower_ in LATER for child in verb.children)
+
+
+def _topic(place: Token, prep_head: Token) -> bool:
+    """A bare proper name after "on" on a noun other than an assault is a topic ("a key
+    statement on Iraq", "talks on Ukraine"), not a place."""
+    return (
+        prep_head.pos_ in {"NOUN", "PROPN"}
+        and prep_head.lower_ not in ASSAULT_NOUNS
+        and place.pos_ == "PROPN"
+        and not any(child.dep_ == "det" for child in place.children)
+    )
+
+
+def _distance(token: Token) -> bool:
+    """Is `token` (the head of "from") a distance ("10 miles from", "a few km from")?"""
+    return token.lower_ in DISTANCE_UNITS or any(
+        child.lower_ in DISTANCE_UNITS for child in token.children if child.i < token.i
+    )
 
 
 def _under_locative(place: Token, trigger: Token) -> bool:
@@ -520,6 +668,30 @@ def _under_reporting(place: Token, trigger: Token) -> bool:
     return False
 
 
+QUOTES = frozenset({'"', "\u201c", "\u201d", "``", "''"})
+
+
+def _across_quote(place: Token, trigger: Token) -> bool:
+    """Is a quotation mark's boundary between the place and the trigger (an odd number of
+    quotation marks between them): one is inside a quotation or a title ("captured by
+    Graham Greene in \"Our Man in Havana\""), the other outside?"""
+    low, high = sorted((place.i, trigger.i))
+    marks = sum(1 for t in place.doc[low + 1 : high] if t.text in QUOTES)
+    return marks % 2 == 1
+
+
+def _reference(place: Token) -> bool:
+    """A place that only serves to locate another ("north of Baghdad", "west of the
+    capital"): the object of "of" after a compass word."""
+    prep = place.head
+    return (
+        place.dep_ == "pobj"
+        and prep.lower_ == "of"
+        and prep.head.lower_ in COMPASS
+        and prep.head.i != prep.i
+    )
+
+
 def _tree_distance(a: Token, b: Token) -> int:
     up_a = [a, *a.ancestors]
     up_b = {t.i: n for n, t in enumerate([b, *b.ancestors])}
@@ -532,6 +704,7 @@ def _tree_distance(a: Token, b: Token) -> int:
 __all__ = [
     "REPORTING",
     "TERRITORIAL",
+    "border_names",
     "division_kind",
     "event_location",
     "ground_names",

@@ -112,8 +112,8 @@ def place_spans(
 ) -> dict[int, tuple[int, int]]:
     """Head token -> (start, end) characters of every place name in the Doc: the resolved
     toponyms and the place entities the gazetteer did not know."""
-    from detente.location import ground_names
-    from detente.mentions import find_toponyms
+    from detente.location import border_names, ground_names
+    from detente.mentions import find_toponyms, is_locative
     from detente.places import toponyms
 
     out: dict[int, tuple[int, int]] = {}
@@ -124,14 +124,25 @@ def place_spans(
         if span is not None and len(span):
             out[span.root.i] = (span.start_char, span.end_char)
     for ent in doc.ents:
+        if (
+            ent.label_ == "NORP"
+            and registry is not None
+            and not registry.nationality(ent.text)
+            and is_locative(ent.root)
+            and gazetteer.resolve(ent.text) is not None
+            and ent.root.i not in out
+        ):
+            out[ent.root.i] = (ent.start_char, ent.end_char)  # "In Samarra," read as NORP
         if ent.label_ in PLACE_LABELS and ent.root.i not in out:
             start = ent.start + (1 if ent[0].pos_ == "DET" and len(ent) > 1 else 0)
             out[ent.root.i] = (doc[start].idx, ent.end_char)
     for cand in find_toponyms(doc):
+        if doc[cand.head].pos_ == "ADJ" or doc[cand.head].ent_type_ == "NORP":
+            continue  # "the Shiite holy city of Najaf": the name is Najaf
         if cand.head not in out:
             out[cand.head] = (doc[cand.start].idx, doc[cand.end - 1].idx + len(doc[cand.end - 1]))
     taken = {i for s, e in out.values() for i in range(s, e)}
-    for start, end, head in ground_names(doc):
+    for start, end, head in [*ground_names(doc), *border_names(doc)]:
         first, last = doc[start], doc[end - 1]
         if head not in out and first.idx not in taken:
             out[head] = (first.idx, last.idx + len(last))
