@@ -381,3 +381,16 @@ def test_steps_chained_by_then_and_followed_by(read) -> None:  # type: ignore[no
 def test_withdrawal_from_talks_is_no_troop_withdrawal() -> None:
     assert issue_of("an Israeli withdrawal to an agreed line").key == "withdrawal_of_forces"
     assert issue_of("its withdrawal from the nuclear deal") is None
+
+
+def test_mediators_named_by_a_noun_and_demands_by_must(read) -> None:  # type: ignore[no-untyped-def]
+    reading = read(
+        "Israeli and Hamas negotiators began indirect talks in Cairo on Monday. "
+        "Egyptian and Qatari mediators will shuttle between the two delegations. "
+        "Israeli Prime Minister Benjamin Netanyahu said on Sunday that Hamas must disarm.",
+        date(2025, 10, 6),
+    )
+    (process,) = reading.processes
+    assert sorted(a.name for a in process.mediators) == ["Egypt", "Qatar"]
+    demands = [(p.party.name, p.issue, p.stance) for p in reading.positions]
+    assert ("Israel", "ddr", "demands") in demands

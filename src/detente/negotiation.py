@@ -116,6 +116,15 @@ SCOPE_WORDS = frozenset(
 QUANTIFIERS = frozenset({"all", "both", "every", "each", "some", "several", "many"})
 ENCOURAGE_VERBS = frozenset({"encourage", "urge", "press", "call", "push", "ask", "invite"})
 MEDIATE_VERBS = frozenset({"mediate", "broker", "facilitate", "sponsor"})
+# A saying verb whose complement says what must happen states a demand.
+SAYING_VERBS = frozenset(
+    {"say", "tell", "state", "declare", "stress", "insist", "reiterate", "repeat", "warn"}
+)
+OBLIGATION_MODALS = frozenset({"must", "should"})
+# Nouns that name a go-between: "Egyptian and Qatari mediators", "the U.S. as guarantor".
+MEDIATOR_NOUNS = frozenset(
+    {"mediator", "intermediary", "go-between", "broker", "facilitator", "guarantor"}
+)
 _CONFLICT_NAME = re.compile(
     r"\b((?:[A-Z][\w.]+(?:\s*[-\u2013]\s*|\s+and\s+))+[A-Z][\w.]+\s+(?:[Ww]ar|[Cc]onflict))\b"
 )
@@ -262,7 +271,7 @@ class _Reading:
             replace(p, process=process_of(p.party), proposal=ids.get(p.proposal or "", p.proposal))
             for p in positions
         ]
-        self.out.processes = [self._third_parties(proc) for proc in processes]
+        self.out.processes = [self._third_parties(proc, len(processes)) for proc in processes]
         return self.out
 
     # -- helpers -----------------------------------------------------------------------------
@@ -1020,6 +1029,9 @@ class _Reading:
         stance = next(
             (s for (v, p), s in STANCE_PHRASES.items() if v == lemma and p in particles), None
         ) or STANCE_VERBS.get(lemma)
+        obligation = _obligation(verb) if stance is None and lemma in SAYING_VERBS else None
+        if obligation is not None:
+            stance = "demands"  # "Netanyahu said Hamas must disarm"
         if stance is None or _unreal(verb):
             return []
         subjects = _subjects(verb)
@@ -1032,6 +1044,8 @@ class _Reading:
         if not parties:
             return []
         objects = [c for c in verb.children if c.dep_ in {"dobj", "xcomp", "ccomp"}]
+        if obligation is not None:
+            objects = [obligation]
         if not objects and verb.dep_ == "relcl":
             objects = [verb.head]  # "the unconditional truce they had demanded"
         objects += [
@@ -1138,7 +1152,7 @@ class _Reading:
             )
         return out
 
-    def _third_parties(self, process: Process) -> Process:
+    def _third_parties(self, process: Process, count: int = 1) -> Process:
         parties = set(process.parties)
         roles: dict[str, tuple[Actor, list[str], Evidence]] = {}
 
@@ -1171,6 +1185,9 @@ class _Reading:
                 elif any(lemma.startswith(v) for v in MEDIATE_VERBS):
                     for s in sources:
                         add(s, "mediator", e.evidence)
+        for actor, role, ev in self._go_betweens(process, only=count <= 1):
+            if actor not in parties:
+                add(actor, role, ev)
         for p in self.out.proposals:
             if p.process != process.id:
                 continue
@@ -1187,6 +1204,41 @@ class _Reading:
         mediators = tuple(t.actor for t in third if "mediator" in t.role)
         return replace(process, third_parties=third, mediators=mediators)
 
+    def _go_betweens(self, process: Process, *, only: bool) -> list[tuple[Actor, str, Evidence]]:
+        """States or bodies named as go-betweens of this process's parties: by a noun
+        ("Egyptian and Qatari mediators", "Qatar, the mediator") or a verb ("talks
+        mediated by Qatar", "Turkey brokered the deal"). A sentence counts for the process
+        when it names one of its parties or the article has no other process."""
+        out: list[tuple[Actor, str, Evidence]] = []
+        for t in self.doc:
+            lemma = t.lemma_.lower()
+            named: list[ActorMention] = []
+            if lemma in MEDIATOR_NOUNS and t.pos_ == "NOUN":
+                role = "guarantor" if lemma == "guarantor" else "mediator"
+                named = list(self.ctx.actors_of(t))
+                if t.dep_ in {"appos", "attr"}:
+                    named += self.ctx.actors_of(t.head)  # "Qatar, the mediator"
+            elif lemma in MEDIATE_VERBS and t.pos_ == "VERB":
+                role = "mediator"
+                for c in t.children:
+                    if c.dep_ == "agent":
+                        named += [m for p in c.children for m in self.ctx.actors_of(p)]
+                    elif c.dep_ == "nsubj":
+                        named += self.ctx.actors_of(c)
+            if not named:
+                continue
+            sent = t.sent
+            if not only and not any(
+                self.owner.state(m.actor) in process.parties
+                for m in self.actors_in(sent.start, sent.end)
+            ):
+                continue
+            for m in named:
+                actor = self.owner.state(m.actor)
+                if actor is not None:
+                    out.append((actor, role, self.evidence(sent.start, sent.end)))
+        return out
+
 
 # -- module helpers ------------------------------------------------------------------------
 
@@ -1198,6 +1250,21 @@ def _states(owner: NegotiationReader, mentions: Iterable[ActorMention]) -> list[
         if state is not None and state not in out:
             out.append(state)
     return out
+
+
+def _obligation(verb: Token) -> Token | None:
+    """The complement clause of a saying verb that states what someone must or should do
+    ("said that Hamas must disarm", "insisted Russia has to withdraw")."""
+    for c in verb.children:
+        if c.dep_ != "ccomp" or c.pos_ not in {"VERB", "AUX"}:
+            continue
+        if any(a.dep_ == "aux" and a.lower_ in OBLIGATION_MODALS for a in c.children):
+            return c
+        if c.lemma_.lower() in {"have", "need"} and any(
+            x.dep_ == "xcomp" and any(a.lower_ == "to" for a in x.children) for x in c.children
+        ):
+            return c
+    return None
 
 
 def _subjects(verb: Token) -> list[Token]:
