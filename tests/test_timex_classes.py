@@ -239,3 +239,12 @@ def test_a_year_earlier_after_a_stretch_of_months_is_a_year() -> None:
     )
     got = [v for v in values(text, tense="past") if v[0] == "a year earlier"]
     assert got == [("a year earlier", "DATE", "2024-Q2"), ("a year earlier", "DATE", "2024")]
+
+
+def test_the_week_with_no_day_named_is_an_unspecified_week() -> None:
+    assert values("For the week, the index dropped 3%.") == [("the week", "DATE", "2025-WXX")]
+    assert values("It was the busiest day of the week.") == [("the week", "DATE", "2025-WXX")]
+    assert values("Talks resume the week of June 16.") == [
+        ("the week of June 16", "DATE", "2025-W25")
+    ]
+    assert values("This week the index dropped.") == [("This week", "DATE", "2025-W23")]

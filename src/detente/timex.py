@@ -393,6 +393,16 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("yearago", re.compile(r"\b(?:year-earlier|year-ago|year earlier)\b", re.I)),
     ("weekend", re.compile(r"\b(?P<rel>the)\s+weekend\b", re.I)),
+    # "For the week, the index fell": a week the text does not pin down (not "the week
+    # of March 6", "the week before", "the week ahead": those are told by what follows)
+    (
+        "theweek",
+        re.compile(
+            r"\bthe\s+week\b(?!-|\s+(?:of|before|after|ahead|earlier|later|that|when|in|to"
+            r"|ending|ended|through|starting|beginning|following|preceding)\b)",
+            re.I,
+        ),
+    ),
     # a year ago, two weeks earlier, about three days ago
     (
         "ago",
@@ -492,6 +502,7 @@ GATES: dict[str, tuple[str, ...] | None] = {
     "yearend": ("year",),
     "yearago": ("year",),
     "weekend": ("weekend",),
+    "theweek": ("the week",),
     "holiday": (
         "christmas",
         "new year",
@@ -1187,6 +1198,8 @@ class TimeTagger:
                     "DATE", f"{state.quarter[0] - 1:04d}-Q{state.quarter[1]}", "quarter"
                 )
             return make.value("DATE", f"{anchor.year - 1:04d}", "year")
+        if kind == "theweek":
+            return make.value("DATE", f"{anchor.year:04d}-WXX", "year")
         if kind == "weekend":
             return make.value("DATE", _weekend(anchor, tense), "week")
         if kind == "part":
@@ -1515,7 +1528,7 @@ class _Maker:
             return self.unanchored(self.value("DATE", value, "vague"))
         if kind == "quarter":
             return self.unanchored(self.value("DATE", "XXXX-QX", "vague"))
-        if kind in {"weekend", "part", "theyear", "yearend", "yearago"}:
+        if kind in {"weekend", "theweek", "part", "theyear", "yearend", "yearago"}:
             return self.unanchored(self.value("DATE", "XXXX", "vague"))
         return None
 
@@ -1839,6 +1852,8 @@ def _relunit(make: _Maker, m: re.Match[str], anchor: date, tense: str) -> TimeVa
         "following": 1,
         "the": 0,
     }[rel]
+    if unit == "week" and rel == "the":  # "the end of the week": which week is not said
+        return make.value("DATE", f"{anchor.year:04d}-WXX", "year")
     if unit in {"week", "weekend"}:
         value = _week(anchor + timedelta(weeks=step)) + ("-WE" if unit == "weekend" else "")
         precision = "week"
