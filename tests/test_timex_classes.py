@@ -248,3 +248,12 @@ def test_the_week_with_no_day_named_is_an_unspecified_week() -> None:
         ("the week of June 16", "DATE", "2025-W25")
     ]
     assert values("This week the index dropped.") == [("This week", "DATE", "2025-W23")]
+
+
+def test_the_day_before_a_date_is_the_day_before() -> None:
+    assert values("The day before last Tuesday, the court met.") == [
+        ("The day before last Tuesday", "DATE", "2025-06-02")
+    ]
+    assert values("Prices rose the day after June 10.") == [
+        ("the day after June 10", "DATE", "2025-06-11")
+    ]

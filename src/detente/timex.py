@@ -959,6 +959,20 @@ class TimeTagger:
                     evidence=_evidence(text, article_id, start, hit.end, 1.0),
                     precision="week",
                 ), 1
+            beside = re.search(
+                r"\b(?:the\s+)?day\s+(?P<dir>before|after)\s+$",
+                text[max(0, hit.start - 16) : hit.start],
+                re.I,
+            )
+            if beside and kind != "deictic" and not unanchored:
+                start = hit.start - len(beside.group(0))  # "the day before last Tuesday"
+                step = -1 if beside.group("dir").lower() == "before" else 1
+                return TimeValue(
+                    type="DATE",
+                    value=(day + timedelta(days=step)).isoformat(),
+                    evidence=_evidence(text, article_id, start, hit.end, 1.0),
+                    precision="day",
+                ), 1
             value = make.value("DATE", day.isoformat(), "day")
             return (make.unanchored(value) if unanchored else value), 1
         if kind == "clock":
