@@ -219,3 +219,26 @@ def test_more_names_in_a_place_slot(nlp: Language) -> None:
     doc = nlp("Troops patrolled the Kenyan-Somali border and the Tana River.")
     borders = {doc[start:end].text for start, end, _ in border_names(doc)}
     assert borders == {"Kenyan-Somali border"}
+
+
+def test_the_area_between_two_places(nlp: Language) -> None:
+    doc = nlp(
+        "Peacekeepers patrol in the buffer zone between the Kenyan-Somali border and Mandera."
+    )
+    trigger = next(t for t in doc if t.text == "patrol")
+    places = places_of(doc)
+    for start, end, head in border_names(doc):
+        places[head] = doc[start:end].text
+    assert event_location(trigger, places) in {"Kenyan-Somali border", "Mandera"}
+
+
+def test_names_of_roads_and_buildings_in_a_place_slot(nlp: Language) -> None:
+    doc = nlp("The bomb went off at a polling station in al-Nahda school.")
+    assert "al-Nahda" in {doc[start:end].text for start, end, _ in ground_names(doc)}
+    doc = nlp("A bomb was detonated on the al-Furat Road on Friday.")
+    assert "al-Furat Road" in {doc[start:end].text for start, end, _ in ground_names(doc)}
+
+
+def test_a_relative_clause_on_its_place(nlp: Language) -> None:
+    text = "Iraq, whose oil fields were bombed by jets, backed Serbia during the war on Kosovo."
+    assert choose(nlp, text, "bombed") == "Iraq"

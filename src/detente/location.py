@@ -359,6 +359,12 @@ def _name_extent(head: Token) -> tuple[int, int]:
     return start, head.i + 1
 
 
+# Ways, whose names follow "on" ("a bomb went off on the Yaha Road").
+ROAD_NOUNS = frozenset({"road", "street", "highway", "avenue", "boulevard", "lane"})
+# Buildings that a place-like name may modify ("in al-Zahawi school").
+FACILITY_NOUNS = frozenset(
+    {"school", "hospital", "mosque", "church", "temple", "stadium", "prison", "hotel"}
+)
 # Nouns of a part or the surroundings of a place ("in the vicinity of Kobane").
 AREA_NOUNS = frozenset(
     {"vicinity", "outskirts", "outskirt", "suburbs", "centre", "center", "heart", "edge"}
@@ -371,12 +377,14 @@ def _ground_slot(token: Token) -> bool:
     if token.dep_ == "pobj" and head.dep_ == "prep":
         if head.lower_ in {"on", "against"} and head.head.lower_ in ASSAULT_NOUNS:
             return True  # "the siege on Manbij"
+        if head.lower_ == "on" and token.lower_ in ROAD_NOUNS:
+            return True  # "on the Saipatae-Yaha Road"
         if head.lower_ == "of" and head.head.lower_ in AREA_NOUNS:
             return head.head.dep_ == "pobj" and head.head.head.lower_ in LOCATIVE_PREPS
         return head.lower_ in LOCATIVE_PREPS and head.lower_ not in {"on", "over", "by"}
     if token.dep_ in {"dobj", "nsubjpass"} and head.pos_ == "VERB":
         return head.lemma_.lower() in TERRITORIAL
-    if token.dep_ == "compound" and head.lower_ in PLACE_NOUNS:
+    if token.dep_ == "compound" and head.lower_ in PLACE_NOUNS | FACILITY_NOUNS:
         return True
     if token.dep_ == "appos" and head.dep_ in {"dobj", "nsubjpass", "pobj"}:
         return _ground_slot(head) or head.lower_ in PLACE_NOUNS
@@ -451,6 +459,8 @@ def _other_event(clause: Token) -> bool:
 
 def _tier(place: Token, trigger: Token, anchors: list[Token]) -> int | None:
     """1-4 as in the module docstring (lower is better), or None when ruled out."""
+    if _antecedent_ground(place, trigger):
+        return 2
     if (
         place.dep_ in ACTING
         and not _under_locative(place, trigger)
@@ -502,9 +512,23 @@ def _tier(place: Token, trigger: Token, anchors: list[Token]) -> int | None:
     return None
 
 
+def _antecedent_ground(place: Token, trigger: Token) -> bool:
+    """The trigger in a relative clause on a place that owns its ground or is where it
+    happened ("Iraq, whose targets were bombed", "Aleppo, where clashes erupted")."""
+    return (
+        trigger.dep_ == "relcl"
+        and trigger.head.i == place.i
+        and any(t.lower_ in {"whose", "where"} for t in trigger.subtree if t.i < trigger.i)
+    )
+
+
 def _loose(place: Token, trigger: Token) -> bool:
     """A place elsewhere in the sentence that nothing rules out: not acting, not an
-    origin or a party, not under a verb of saying, not in a relative clause."""
+    origin or a party, not under a verb of saying, not in a relative clause; when the
+    trigger is in a relative clause, not outside it (the main clause tells another
+    event)."""
+    if trigger.dep_ == "relcl" and not any(t.i == trigger.i for t in place.ancestors):
+        return False
     current = place
     for _ in range(40):
         if current.head.i == current.i:
@@ -576,9 +600,11 @@ def _kinds(steps: list[Token], anchor: Token) -> set[str] | None:
                 kinds.add("ground")  # "the attack on Sere Kaniye"
             elif word in LOCATIVE_PREPS or word in EXTRA_LOCATIVE:
                 kinds.add("locative")
+            elif word == "between" and head.lower_ in PLACE_NOUNS | AREA_NOUNS:
+                kinds.add("locative")  # "in the buffer zone between the border and X"
             elif word == "to" and head.lemma_.lower() in DESTINATION_VERBS:
                 kinds.add("locative")  # "marched to the city government offices"
-            elif word == "from" and (_distance(head) or _distance(token)):
+            elif word == "from" and _distance(token):
                 kinds.add("locative")  # "10 miles from the city of X"
             elif word in NOT_LOCATIVE and not kinds:
                 return None
@@ -623,10 +649,12 @@ def _topic(place: Token, prep_head: Token) -> bool:
     )
 
 
-def _distance(token: Token) -> bool:
-    """Is `token` (the head of "from") a distance ("10 miles from", "a few km from")?"""
-    return token.lower_ in DISTANCE_UNITS or any(
-        child.lower_ in DISTANCE_UNITS for child in token.children if child.i < token.i
+def _distance(prep: Token) -> bool:
+    """Is "from" preceded by a distance ("10 miles from", "a few km from"), on it or on
+    the word it hangs from?"""
+    return prep.head.lower_ in DISTANCE_UNITS or any(
+        child.lower_ in DISTANCE_UNITS and child.i < prep.i
+        for child in (*prep.children, *prep.head.children)
     )
 
 

@@ -112,8 +112,8 @@ def place_spans(
 ) -> dict[int, tuple[int, int]]:
     """Head token -> (start, end) characters of every place name in the Doc: the resolved
     toponyms and the place entities the gazetteer did not know."""
-    from detente.location import border_names, ground_names
-    from detente.mentions import find_toponyms, is_locative
+    from detente.location import UNSURE_LABELS, _name_extent, border_names, ground_names
+    from detente.mentions import LOCATIVE_PREPS, find_toponyms, is_locative
     from detente.places import toponyms
 
     out: dict[int, tuple[int, int]] = {}
@@ -146,6 +146,29 @@ def place_spans(
         first, last = doc[start], doc[end - 1]
         if head not in out and first.idx not in taken:
             out[head] = (first.idx, last.idx + len(last))
+    for token in doc:
+        # A name the gazetteer knows as a town, in a locative slot, though the small model
+        # called it a product or an organisation ("in the Manbij campaign").
+        if (
+            token.i in out
+            or token.pos_ != "PROPN"
+            or token.ent_type_ not in UNSURE_LABELS
+            or not token.text[:1].isupper()
+            or token.idx in taken
+        ):
+            continue
+        slot = token.head if token.dep_ == "compound" else token
+        if not (
+            slot.dep_ == "pobj" and slot.head.lower_ in LOCATIVE_PREPS and token.head.i == slot.i
+        ):
+            continue
+        if token.dep_ == "compound" and slot.pos_ != "NOUN":
+            continue
+        start, end = _name_extent(token)
+        name = doc[start:end].text
+        found = gazetteer.resolve(name)
+        if found is not None and found.kind in {"city", "admin1", "admin2"}:
+            out[token.i] = (doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
     if registry is not None:
         # Nationality words ("the Turkish city of Gaziantep") say whose, not where.
         out = {
@@ -239,6 +262,8 @@ def evaluate(
                     "end": chosen[1] if chosen else None,
                     "text": item.text[chosen[0] : chosen[1]] if chosen else None,
                     "gold": [item.text[s:e] for s, e in item.locations],
+                    "gold_spans": [[s, e] for s, e in item.locations],
+                    "right": _right(chosen, item.locations, exact=False),
                 }
             )
         figures = score(rows)
