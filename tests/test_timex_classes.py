@@ -12,6 +12,7 @@ import pytest
 from detente.timex import TimeTagger
 
 ANCHOR = date(2025, 6, 4)  # a Wednesday
+Q4_ANCHOR = date(2025, 11, 4)  # the third quarter is over: its figures are reported
 
 
 def values(
@@ -72,13 +73,14 @@ def test_a_year_ago_beside_quarter_figures_is_that_quarter() -> None:
         "Sales were $5 million, up from $4 million a year earlier.\n\n"
         "Costs fell.\n\nMore costs fell.\n\nDebt was $2 million, against $3 million a year ago."
     )
-    got = [v for _, _, v in values(text)]
+    got = [v for _, _, v in values(text, tense="past", anchor=Q4_ANCHOR)]
     assert got == ["2025-Q3", "2024-Q3", "2024"]
 
 
 def test_an_earlier_years_period_does_not_become_the_quarter_spoken_of() -> None:
     text = "In the third quarter profit rose, unlike the 2024 period. The year-ago loss was big."
-    assert [v for _, _, v in values(text)] == ["2025-Q3", "2024-Q3", "2024-Q3"]
+    got = values(text, tense="past", anchor=Q4_ANCHOR)
+    assert [v for _, _, v in got] == ["2025-Q3", "2024-Q3", "2024-Q3"]
 
 
 def test_quoted_titles_and_generic_today_are_not_times() -> None:
@@ -150,7 +152,8 @@ def test_a_quarter_named_in_a_comparison_is_not_the_one_spoken_of() -> None:
     text = (
         "Profit rose in the third quarter, after a flat second quarter. In the quarter, sales rose."
     )
-    assert [v for _, _, v in values(text)] == ["2025-Q3", "2025-Q2", "2025-Q3"]
+    got = values(text, tense="past", anchor=Q4_ANCHOR)
+    assert [v for _, _, v in got] == ["2025-Q3", "2025-Q2", "2025-Q3"]
 
 
 @pytest.mark.parametrize(
@@ -191,7 +194,11 @@ def test_a_date_after_ended_or_since_has_already_come() -> None:
 
 
 def test_a_year_earlier_adjective_is_the_year_ago_period() -> None:
-    got = values("Profit rose in the third quarter, against a year-earlier loss.")
+    got = values(
+        "Profit rose in the third quarter, against a year-earlier loss.",
+        tense="past",
+        anchor=Q4_ANCHOR,
+    )
     assert got[-1] == ("year-earlier", "DATE", "2024-Q3")
 
 
@@ -257,3 +264,18 @@ def test_the_day_before_a_date_is_the_day_before() -> None:
     assert values("Prices rose the day after June 10.") == [
         ("the day after June 10", "DATE", "2025-06-11")
     ]
+
+
+def test_a_forecast_quarter_is_not_the_quarter_reported() -> None:
+    # a quarter after the anchor's, in a future clause
+    text = (
+        "Profit fell in the first quarter. Analysts see losses through the third quarter"
+        " of 2026. In the year-ago period, the company earned $5 million."
+    )
+    forecast = text.index("Analysts")
+    tagger = TimeTagger(
+        tense_of=lambda o: "future" if forecast <= o < text.index("In the") else "past"
+    )
+    got = tagger.tag(text, article_id="a", anchor=ANCHOR)
+    assert (got[-1].evidence.span.text, got[-1].value) == ("the year-ago period", "2024-Q1")
+    assert values(text)[-1] == ("the year-ago period", "DATE", "2024-Q1")  # present: a forecast

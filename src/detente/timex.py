@@ -1797,7 +1797,17 @@ def _quarter(make: _Maker, m: re.Match[str], anchor: date, tense: str, state: _S
             make.text[max(0, make.hit.start - 12) : make.hit.start],
             re.I,
         )
-        if state.quarter is None or not ((year_text and year < state.quarter[0]) or comparison):
+        # A quarter not over at the anchor, outside a past clause, is a forecast ("expects
+        # losses through the third quarter of 1990"), not the quarter reported.
+        forecast = (
+            (year, number) >= current
+            and tense != "past"  # "reported a decline in fourth-quarter earnings": over
+            and not re.search(r"current|this", words)
+            and _ENDED.match(make.text, make.hit.end) is None  # "fourth quarter ended Sept. 30"
+        )
+        if not forecast and (
+            state.quarter is None or not ((year_text and year < state.quarter[0]) or comparison)
+        ):
             # "the 1988 period" after the 1989 quarter is its comparison, not a new topic
             state.quarter = (year, number)
         state.quarter_at = make.hit.end
