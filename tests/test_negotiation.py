@@ -394,3 +394,42 @@ def test_mediators_named_by_a_noun_and_demands_by_must(read) -> None:  # type: i
     assert sorted(a.name for a in process.mediators) == ["Egypt", "Qatar"]
     demands = [(p.party.name, p.issue, p.stance) for p in reading.positions]
     assert ("Israel", "ddr", "demands") in demands
+
+
+DRC = (
+    "DOHA, July 19 (Wire) - The government of the Democratic Republic of Congo and the M23 "
+    "rebel group signed a declaration of principles in Doha on Saturday. "
+    "The Congolese delegation was led by Sumbu Sita Mambu, a senior adviser to President "
+    "Felix Tshisekedi, while the M23 side was headed by Benjamin Mbonimpa. "
+    "Under the declaration, the two sides will first observe a ceasefire, then exchange "
+    "prisoners with the help of the International Committee of the Red Cross, and finally "
+    "begin direct negotiations on a comprehensive peace agreement. "
+    "Kinshasa has demanded the withdrawal of M23 fighters from Goma and Bukavu. "
+    "The rebels have rejected any withdrawal."
+)
+
+
+def test_a_signing_session_between_a_government_and_a_rebel_group(read) -> None:  # type: ignore[no-untyped-def]
+    reading = read(DRC, date(2025, 7, 19))
+    (signed,) = [e for e in reading.events if e.type == "SUPPORT"]
+    assert sorted(m.actor.name for m in signed.sources) == ["DR Congo", "March 23 Movement"]
+    (rnd,) = reading.rounds
+    assert rnd.host is not None and rnd.host.code == "QAT"
+    assert rnd.outcome is not None and "signed a declaration" in rnd.outcome
+    heads = {d.party.name: d.head.actor.name for d in rnd.delegations if d.head}
+    assert heads == {"DR Congo": "Sumbu Sita Mambu", "March 23 Movement": "Benjamin Mbonimpa"}
+    (declaration,) = reading.proposals
+    assert [(p.step, p.issue) for p in declaration.provisions] == [
+        (1, "ceasefire"),
+        (2, "prisoner_exchange"),
+        (3, "further_talks"),
+    ]
+    stances = {(p.party.name, p.issue, p.stance) for p in reading.positions}
+    assert stances == {
+        ("DR Congo", "withdrawal_of_forces", "demands"),
+        ("March 23 Movement", "withdrawal_of_forces", "rejects"),
+    }
+    observe = next(e for e in reading.events if e.type == "RETREAT")
+    assert observe.targets == ()  # the Red Cross helps; the ceasefire is not done to it
+    towns = {m.evidence.span.text: m.place.country for m in reading.places}
+    assert towns.get("Goma") == "COD" and towns.get("Bukavu") == "COD"

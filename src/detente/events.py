@@ -87,6 +87,11 @@ REPORTING = frozenset(
         "accord",
     }
 )
+# "with the help of the Red Cross": who helps is not whom the act is done to.
+HELP_NOUNS = frozenset(
+    {"help", "assistance", "support", "mediation", "backing", "aid", "participation",
+     "involvement", "presence", "facilitation", "auspices"}
+)  # fmt: skip
 # Verbs that carry an event noun without adding meaning: "hold talks", "join negotiations".
 LIGHT_VERBS = frozenset(
     {
@@ -343,6 +348,11 @@ class _Context:
                 object_words += [self.object_word(o) for o in xc.children if o.dep_ == "dobj"]
             prep_words = [p.lower_ for p in preps]
             code = self.owner.lexicon.code(lemma, objects=object_words, preps=prep_words)
+            if code is None and "proposal" in object_words:
+                # "signed a declaration": the document's own word, when reading it as a
+                # proposal codes nothing
+                own = [o.lemma_.lower() for o in objects]
+                code = self.owner.lexicon.code(lemma, objects=own, preps=prep_words)
         if (
             code is None
             and lemma in TRANSFER_VERBS
@@ -366,7 +376,7 @@ class _Context:
         if not sources and not targets and not anaphoric:
             return None
         refers = self.event_nouns_under(token)
-        mutual = len({a.actor.country for a in sources}) >= 2
+        mutual = len(_sides(sources)) >= 2
         if code.plover != "CONSULT" and not targets and not refers and not mutual:
             # Dyadic event data: an act needs someone it is done to, unless the parties
             # do it to each other ("Ukraine and Russia exchanged prisoners").
@@ -553,11 +563,21 @@ class _Context:
                 "toward",
                 "towards",
             }:
-                out += [m for p in child.children if p.dep_ == "pobj" for m in self.actors_of(p)]
+                out += [
+                    m
+                    for p in child.children
+                    if p.dep_ == "pobj" and p.lemma_.lower() not in HELP_NOUNS
+                    for m in self.actors_of(p)
+                ]
         if not out:
             # A recipient deeper in the clause: "present a roadmap ... to the delegation".
             for t in _clause_subtree(verb):
-                if t.dep_ == "pobj" and t.head.lower_ in {"to", "with"} and t.head.head.i != verb.i:
+                if (
+                    t.dep_ == "pobj"
+                    and t.head.lower_ in {"to", "with"}
+                    and t.head.head.i != verb.i
+                    and t.lemma_.lower() not in HELP_NOUNS
+                ):
                     out += self.actors_of(t)
         if not out and (verb.lemma_.lower() in REQUEST_FROM or code.plover == "REQUEST"):
             for t in _clause_subtree(verb):
@@ -858,9 +878,10 @@ class _Context:
         mode = code.mode
         host = None
         countries = {a.actor.country for a in sources + targets if a.actor.country}
+        sides = _sides(sources + targets)
         if code.plover == "CONSULT" and place is not None and place.place.country:
-            if place.place.country not in countries and len(countries) >= 2:
-                mode = "third-party" if len(countries) == 2 else "multilateral"
+            if place.place.country not in countries and len(sides) >= 2:
+                mode = "third-party" if len(sides) == 2 else "multilateral"
                 host_actor = Actor(
                     code=place.place.country,
                     name=self._country_name(place.place.country),
@@ -895,7 +916,7 @@ class _Context:
             evidence=evidence,
             sources=tuple(sources),
             targets=tuple(targets),
-            symmetric=len({a.actor.country for a in sources}) >= 2 and not targets,
+            symmetric=len(_sides(sources)) >= 2 and not targets,
             host=host,
             place=place,
             venue=venue,
@@ -931,8 +952,8 @@ def _same_meeting(cluster: list[_Mention], m: _Mention) -> bool:
     places = {c.place.place.id for c in cluster if c.place}
     venues = {c.venue.place.id for c in cluster if c.venue}
     days = {_day(c.time) for c in cluster if _day(c.time)}
-    parties = {a.actor.country for c in cluster for a in c.sources if a.actor.country}
-    m_parties = {a.actor.country for a in m.sources if a.actor.country}
+    parties = _sides(a for c in cluster for a in c.sources)
+    m_parties = _sides(m.sources)
     if m.place and places and m.place.place.id not in places:
         return False
     if m.venue and venues and m.venue.place.id not in venues:
@@ -1026,7 +1047,21 @@ def _contains(place: Place, venue: Place) -> bool:
 
 
 def _mutual(cluster: list[_Mention]) -> bool:
-    return len({a.actor.country for m in cluster for a in m.sources}) >= 2
+    return len(_sides(a for m in cluster for a in m.sources)) >= 2
+
+
+def _sides(mentions: Iterable[ActorMention]) -> set[str]:
+    """The sides the actors stand for: a state (all its organs and officials are one),
+    or an armed group or opposition of its own ("the government and the M23 rebels": two
+    sides of one country)."""
+    out: set[str] = set()
+    for a in mentions:
+        actor = a.actor
+        if actor.sector in taxonomy.NON_STATE_SECTORS:
+            out.add(f"{actor.country or ''}:{actor.code}:{actor.name}")
+        elif actor.country:
+            out.add(actor.country)
+    return out
 
 
 def _doc_span(doc: Doc, mention: ActorMention) -> SpacySpan | None:

@@ -97,7 +97,9 @@ WILLING = frozenset({"ready", "willing", "prepared", "proposal", "invitation"})
 PROPOSING = frozenset(
     {"propose", "suggest", "offer", "demand", "want", "seek", "hope", "urge", "call", "ask"}
 )
-DELEGATION_NOUNS = frozenset({"delegation", "team", "negotiators", "negotiator"})
+DELEGATION_NOUNS = frozenset({"delegation", "team", "negotiators", "negotiator", "side"})
+# Verbs of a signing session: the parties' delegations met to sign.
+SIGNING_VERBS = frozenset({"sign", "initial", "ink"})
 HEAD_NOUNS = frozenset({"head", "chief", "leader", "chairman", "chair"})
 APPOINT_VERBS = frozenset(
     {"appoint", "name", "designate", "determine", "choose", "select", "pick", "nominate",
@@ -288,7 +290,9 @@ class _Reading:
         for t in head.subtree:
             if t.i != head.i and t.dep_ in {"acl", "advcl"} and t.lemma_.lower() == "follow":
                 stops.update(x.i for x in t.subtree)  # "X, followed by Y": Y is another
-        tokens = sorted(t.i for t in head.subtree if t.i not in stops)
+        tokens = sorted(t.i for t in head.subtree if t.i not in stops) or [head.i]
+        while len(tokens) > 1 and tokens[0] != head.i and self.doc[tokens[0]].is_punct:
+            tokens.pop(0)  # ", the sides will ...": a comma left by a stopped phrase
         while len(tokens) > 1 and self.doc[tokens[0]].lower_ in NEXT_STEP:
             tokens.pop(0)  # "then the release of ...": the step word is not the provision
         start, end = tokens[0], tokens[0]
@@ -351,6 +355,22 @@ class _Reading:
     def rounds(self) -> list[Round]:
         out: list[Round] = []
         for event in self.events:
+            if self._signing(event):
+                parties = _states(self.owner, event.sources)
+                if len(parties) >= 2:
+                    out.append(
+                        Round(
+                            event_id=event.id,
+                            evidence=event.evidence,
+                            parties=tuple(parties),
+                            host=self._host(event, parties),
+                            place=event.place,
+                            venue=event.venue,
+                            time=event.time,
+                            mentions=tuple(event.mentions or (event.evidence,)),
+                        )
+                    )
+                continue
             if event.type != "CONSULT" or event.mode == "phone":
                 continue
             parties = _states(self.owner, [*event.sources, *event.targets])
@@ -399,12 +419,35 @@ class _Reading:
             )
         return _merge_rounds(out)
 
+    def _signing(self, event: Event) -> bool:
+        """A signing the parties did together at a place ("the government and the M23
+        signed a declaration in Doha"): a session of the talks, whose outcome it is."""
+        if event.type not in {"AGREE", "SUPPORT"} or event.targets or event.place is None:
+            return False
+        if event.status not in {"past", "present", "ongoing"}:
+            return False
+        first = event.evidence.span.text.split()[0].lower() if event.evidence.span.text else ""
+        return any(first.startswith(v) for v in SIGNING_VERBS)
+
+    def _host(self, event: Event, parties: list[Actor]) -> Actor | None:
+        """The state a meeting took place in, when it is none of the parties' own."""
+        if event.host is not None:
+            return self.owner.state(event.host.actor)
+        country = event.place.place.country if event.place is not None else None
+        if not country or any(p.country == country for p in parties):
+            return None
+        from detente.places import country_name
+
+        name = country_name(self.owner.registry, country)
+        return Actor(code=country, name=name, kind="state", country=country)
+
     def _outcomes(self, rnd: Round) -> tuple[Evidence, ...]:
         """What the parties of a round agreed on its day: the clauses of AGREE events
         between them that happened ("both delegations agreed to exchange ...")."""
         out: list[Evidence] = []
         for e in self.events:
-            if e.type != "AGREE" or e.status not in {"past", "present"}:
+            signed = e.id == rnd.event_id and e.type == "SUPPORT"  # a signing session
+            if (e.type != "AGREE" and not signed) or e.status not in {"past", "present"}:
                 continue
             sides = set(_states(self.owner, [*e.sources, *e.targets]))
             if not set(rnd.parties) <= sides or not _same_day(rnd.time, e.time):
@@ -684,6 +727,9 @@ class _Reading:
         for c in t.children:  # "a memorandum setting out its conditions for a ceasefire"
             if c.dep_ == "acl" and c.pos_ == "VERB" and c.tag_ == "VBG":
                 self._provisions(draft, c)
+        under = t.head
+        if t.dep_ == "pobj" and under.lower_ == "under" and under.head.pos_ == "VERB":
+            self._clause_provisions(draft, under.head, skip=under)
 
     def _author(self, t: Token, verb: Token | None, status: str | None) -> Actor | None:
         for c in t.children:
@@ -792,6 +838,45 @@ class _Reading:
             added = self._chunks(draft, head, step, stop=[h for h in heads if h.i > head.i])
             if added:
                 draft.step = max(draft.step, step)
+
+    def _clause_provisions(self, draft: _Draft, verb: Token, *, skip: Token) -> None:
+        """ "Under the declaration, the two sides will first observe a ceasefire, then
+        exchange prisoners, and finally begin direct negotiations": each coordinated
+        clause is a provision, in the order the step words give."""
+        clauses = [verb]
+        for c in clauses:  # coordinated clauses, however the parse chains them
+            clauses += [x for x in c.children if x.dep_ in {"conj", "dep"} and x.pos_ == "VERB"]
+        clauses.sort(key=lambda c: c.i)
+        subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        for clause in clauses:
+            others = [c for c in clauses if c.i != clause.i and c not in clause.ancestors]
+            start, end = self.phrase(clause, stop=[skip, *subjects, *others])
+            while start < end and (
+                self.doc[start].dep_ in {"aux", "cc", "punct", "advmod", "neg"}
+                and self.doc[start].i != clause.i
+            ):
+                start += 1
+            found = issue_of(self.doc[start:end].text)
+            if found is None:
+                continue
+            markers = {c.lower_ for c in clause.children if c.dep_ == "advmod"}
+            if markers & FIRST_STEP:
+                step = 1
+                draft.ordered = True
+            else:
+                step = draft.step + 1
+                draft.ordered = draft.ordered or bool(markers & NEXT_STEP)
+            actors = self.actors_in(start, end)
+            params = self._parameters(self.doc[start:end], clause, found.key, actors)
+            draft.provisions.append(
+                Provision(
+                    step=step,
+                    issue=found.key,
+                    evidence=self.evidence(start, end),
+                    parameters=params,
+                )
+            )
+            draft.step = max(draft.step, step)
 
     def _items(self, verb: Token) -> list[tuple[Token, bool]]:
         """Heads of the phrases a provision verb lists, in text order, each with whether

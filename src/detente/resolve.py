@@ -27,6 +27,7 @@ from detente.mentions import Candidate, find_mentions
 from detente.places import PlaceResolver, country_name
 from detente.registry import Office, Registry, surname
 from detente.resolution import Resolution, evidence, heads
+from detente.taxonomy import NON_STATE_SECTORS
 from detente.vocabulary import Actor, ActorMention, Article
 
 if TYPE_CHECKING:
@@ -84,6 +85,9 @@ class Resolver:
                 # "Ukrainian negotiators"; a country name before or owning an agent noun:
                 # "Mozambique government", "Ivory Coast rebels", "Belarus's rulers".
                 self._nationality(doc, article, cand, result, taken)
+            elif cand.label in {"GPE", "LOC", "FAC"} and self._body_not_place(text):
+                # the tagger's GPE on "M23": a body the registry names
+                self._organization(doc, article, cand, result, taken)
             elif cand.label in {"GPE", "LOC", "FAC"}:
                 self.places.resolve_name(doc, article, cand, result, taken)
             elif cand.label == "ORG":
@@ -116,6 +120,7 @@ class Resolver:
         self._pronouns(doc, article, result, taken)
         self._office_of_country(doc, article, result, taken)
         self._pairs(doc, article, result)
+        self._definite_group(doc, article, result)
         self.places.finish(doc, result)  # context, "City, State", one sense per document
         result.actors.sort(key=lambda m: m.evidence.span.start)
         result.places.sort(key=lambda m: m.evidence.span.start)
@@ -140,6 +145,8 @@ class Resolver:
         if self._country_of_word(whole) or self.registry.capital(whole):
             return  # a place name or a nationality: the place and nationality steps decide
         known = people.get(_surname_key(whole)) if end - start == 1 else None
+        if end - start == 1 and known is None and self._place_not_person(whole, people, on):
+            return  # "Bukavu" tagged PERSON: the place step decides
         if end - start == 1 and (known is not None or tokens[0].ent_type_ != "PERSON"):
             if known is not None and tokens[0].pos_ in {"PROPN", "NOUN"}:
                 result.add_actor(ActorMention(known, evidence(doc, article, start, end)), start)
@@ -206,7 +213,13 @@ class Resolver:
                 )
                 taken.update(range(start, end))
             return
-        if not (person or is_person_ent or (title_entry and len(name_tokens) >= 2)):
+        described = (
+            len(name_tokens) >= 2
+            and all(t.pos_ == "PROPN" for t in name_tokens)
+            and not any(t.ent_type_ == "ORG" for t in name_tokens)
+            and self._appositive_role(doc, doc[end - 1], on, set()) is not None
+        )  # "Sumbu Sita Mambu, a senior adviser to President Felix Tshisekedi"
+        if not (person or is_person_ent or described or (title_entry and len(name_tokens) >= 2)):
             return
         if any(t.ent_type_ in {"GPE", "LOC", "FAC", "EVENT", "NORP"} for t in name_tokens):
             return
@@ -550,6 +563,16 @@ class Resolver:
             out.append((start, end))
         return out
 
+    def _body_not_place(self, text: str) -> bool:
+        """A name tagged as a place that the hand-written registry lists as a body with a
+        sector, and that is no country, capital or place the gazetteer knows."""
+        org = self.registry.organization(text)
+        if org is None or org.sector is None or org.kind == "phoenix":
+            return False
+        if self.registry.country(text) or self.registry.capital(text):
+            return False
+        return self.gazetteer.resolve(text) is None
+
     def _place_not_person(self, text: str, people: dict[str, Actor], on: date | None) -> bool:
         """One word tagged PERSON that names a country, a capital, or a place the gazetteer
         knows and no person in the registry or the article has."""
@@ -557,9 +580,19 @@ class Resolver:
             return False
         if self.registry.country(text) or self.registry.capital(text):
             return True
-        if _surname_key(text) in people or self.registry.person(text, on=on) is not None:
+        if _surname_key(text) in people:
             return False
-        return self.gazetteer.resolve(text) is not None
+        place = self.gazetteer.resolve(text)
+        person = self.registry.person(text, on=on)
+        if person is not None:
+            # a bare surname from the old Phoenix lists gives way to a city of 100,000 or
+            # more ("Goma": the city, not a Congolese politician of the 1970s)
+            return (
+                person.origin == "phoenix"
+                and place is not None
+                and (place.population or 0) >= 100_000
+            )
+        return place is not None
 
     def _office_of_country(
         self, doc: Doc, article: Article, result: Resolution, taken: set[int]
@@ -577,9 +610,30 @@ class Resolver:
             left = doc[token.left_edge.i : token.i + 1]
             words = " ".join(t.text for t in left if t.pos_ != "DET")
             entry = self._title(words) or self._title(token.text)
-            span = doc[obj.left_edge.i : obj.i + 1]
+            span = next(
+                (e for e in doc.ents if e.start <= obj.i < e.end),
+                doc[obj.left_edge.i : obj.i + 1],
+            )  # the whole name: "the Democratic Republic of Congo"
             country = self.registry.country(span.text)
-            if entry is None or country is None:
+            if country is None:
+                continue
+            if entry is None:
+                # "the government of the Democratic Republic of Congo", "the army of Mali":
+                # a body of the state
+                sector = self.registry.agent(token.text) if token.tag_ == "NN" else None
+                if sector in {"GOV", "MIL", "LEG", "JUD", "COP", "SPY"} and not any(
+                    c.dep_ == "poss" for c in token.children
+                ):
+                    organ = Actor(
+                        code=f"{country.iso3}{sector}",
+                        name=self._country_name(country.iso3),
+                        kind="state",
+                        country=country.iso3,
+                        sector=sector,
+                    )
+                    start = left.start + (1 if doc[left.start].pos_ == "DET" else 0)
+                    mention = ActorMention(organ, evidence(doc, article, start, span.end))
+                    result.add_actor(mention, token.i)
                 continue
             role = f"{_title_case(entry.title)} of {self._country_name(country.iso3)}"
             actor = Actor(
@@ -687,6 +741,26 @@ class Resolver:
                             token.i,
                         )
                     continue
+            sector = _PAIR_NOUNS[lemma]
+            pair = self._last_named_pair(doc, token, result)
+            if pair is not None:
+                # the last two sides named together as one subject ("the government and
+                # the M23 rebels signed ..."): a state as its government, a group as itself
+                for side in pair:
+                    actor = side
+                    if side.kind == "state" and side.sector not in NON_STATE_SECTORS:
+                        actor = Actor(
+                            code=f"{side.country}{sector or ''}",
+                            name=self._country_name(side.country or ""),
+                            kind="state",
+                            country=side.country,
+                            sector=sector,
+                        )
+                    result.add_actor(
+                        ActorMention(actor, evidence(doc, article, start, token.i + 1, 0.8)),
+                        token.i,
+                    )
+                continue
             # states and their bodies only: not a ministry, an outlet or a person; the two
             # named most so far (the latest first on a tie)
             countries = [
@@ -702,7 +776,6 @@ class Resolver:
             ]
             if len(countries) < 2:
                 continue
-            sector = _PAIR_NOUNS[lemma]
             for code in countries:
                 actor = Actor(
                     code=f"{code}{sector or ''}",
@@ -714,6 +787,51 @@ class Resolver:
                 result.add_actor(
                     ActorMention(actor, evidence(doc, article, start, token.i + 1, 0.8)), token.i
                 )
+
+    def _definite_group(self, doc: Doc, article: Article, result: Resolution) -> None:
+        """ "the rebels", "the group", "the movement" with nothing else naming them: the
+        armed group or opposition named last before (a guess, confidence 0.8)."""
+        for token in doc:
+            if token.lemma_.lower() not in _GROUP_NOUNS or token.i in result.by_token:
+                continue
+            mods = [c for c in token.children if c.dep_ in {"det", "amod", "compound", "poss"}]
+            if [c.lower_ for c in mods] != ["the"]:
+                continue
+            before = [
+                m
+                for m in result.actors
+                if m.evidence.span.end <= token.idx
+                and m.actor.kind == "organization"
+                and m.actor.sector in NON_STATE_SECTORS
+            ]
+            if not before:
+                continue
+            group = before[-1].actor
+            result.add_actor(
+                ActorMention(group, evidence(doc, article, token.i - 1, token.i + 1, 0.8)),
+                token.i,
+            )
+
+    def _last_named_pair(self, doc: Doc, token: Token, result: Resolution) -> list[Actor] | None:
+        """The last two sides before `token` named together as the subject of a verb when
+        one of them is not a state ("the government of Congo and the M23 rebel group"),
+        in text order; None when there is no such pair (the counting rule decides)."""
+        found: list[Actor] | None = None
+        for subj in doc[: token.sent.start]:
+            if subj.dep_ not in {"nsubj", "nsubjpass"}:
+                continue
+            sides: dict[str, Actor] = {}
+            for t in subj.subtree:
+                for m in result.by_token.get(t.i, []):
+                    actor = m.actor
+                    if actor.sector in NON_STATE_SECTORS and actor.kind == "organization":
+                        sides.setdefault(f"{actor.code}:{actor.name}", actor)
+                    elif actor.kind == "state" and actor.country:
+                        sides.setdefault(actor.country, actor)
+            non_state = [a for a in sides.values() if a.sector in NON_STATE_SECTORS]
+            if len(sides) == 2 and non_state:
+                found = list(sides.values())
+        return found
 
     # -- places ---------------------------------------------------------------------------
 
@@ -769,6 +887,10 @@ _LEADERS = (
     "monarch",
     "crown prince",
 )
+
+
+# Nouns that point back to an armed group or an opposition named before.
+_GROUP_NOUNS = frozenset({"rebel", "group", "movement", "militant", "insurgent", "militia"})
 
 
 def _holds(role: str | None, noun: str) -> bool:

@@ -137,6 +137,10 @@ ISSUES: tuple[Issue, ...] = (
             r"(?:negotiations|talks|rounds?)",
             r"\bround of (?:negotiations|talks)",
             r"\bworking groups?\b",
+            r"\b(?:begin|start|open|launch|resume|hold)(?:s|ed|ing)? (?:\w+ ){0,2}"
+            r"(?:negotiations|talks)\b",
+            r"\bnegotiations (?:on|towards|toward|for) (?:a |the )?(?:\w+ ){0,2}"
+            r"(?:peace|final|comprehensive|lasting) (?:agreement|deal|settlement|treaty)",
         ),
     ),
     Issue(
@@ -186,7 +190,10 @@ ISSUES: tuple[Issue, ...] = (
         "withd",
         (),
         (
-            r"\bwithdraw(?:al|s|ing)? (?:of )?(?:all )?(?:\w+ ){0,3}(?:troops|forces|army|units)",
+            r"\bwithdraw(?:al|s|ing)? (?:of )?(?:all )?(?:\w+ ){0,3}(?:troops|forces|army|units|"
+            r"fighters|militants|rebels|combatants|soldiers)",
+            r"\b(?:any|a|full|complete|total) withdrawal\b(?! (?:from|of) (?:the )?(?:talks|"
+            r"negotiations|agreement|deal|treaty|accord|process))",
             r"\b(?:troops|forces) (?:would |will |to )?(?:withdraw|pull (?:out|back))",
             r"\bpull-?(?:out|back) of (?:\w+ ){0,2}(?:troops|forces)",
             r"\bwithdrawal (?:to|from|behind|beyond) (?!(?:the |a |an )?(?:\w+ )?(?:talks|"
@@ -496,6 +503,7 @@ DOCUMENT_NOUNS: frozenset[str] = frozenset(
     {
         "roadmap",
         "road-map",
+        "declaration",
         "framework",
         "blueprint",
         "memorandum",
