@@ -433,3 +433,21 @@ def test_a_signing_session_between_a_government_and_a_rebel_group(read) -> None:
     assert observe.targets == ()  # the Red Cross helps; the ceasefire is not done to it
     towns = {m.evidence.span.text: m.place.country for m in reading.places}
     assert towns.get("Goma") == "COD" and towns.get("Bukavu") == "COD"
+
+
+def test_leaders_initial_an_agreement_at_a_venue_and_ministers_meet_again(read) -> None:  # type: ignore[no-untyped-def]
+    reading = read(
+        "Armenian Prime Minister Nikol Pashinyan and Azerbaijani President Ilham Aliyev "
+        "initialed a peace agreement at the White House on Friday. The two leaders also "
+        "signed a joint declaration. Foreign ministers Ararat Mirzoyan and Jeyhun Bayramov "
+        "are expected to meet again in the autumn.",
+        date(2025, 8, 8),
+    )
+    signings = [e for e in reading.events if e.type == "SUPPORT"]
+    assert len(signings) == 2
+    for e in signings:
+        assert sorted(m.actor.country for m in e.sources) == ["ARM", "AZE"]
+    signing = next(r for r in reading.rounds if r.venue is not None)
+    assert signing.venue.place.name == "White House"
+    assert signing.host is not None and signing.host.code == "USA"
+    assert any(r.time is not None and r.time.value == "2025-FA" for r in reading.rounds)

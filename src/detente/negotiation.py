@@ -400,7 +400,15 @@ class _Reading:
                     formats.update(FORMATS[word])
                     cues.append(self.evidence(start, end))
             fmt = ", ".join(f for f in FORMAT_ORDER if f in formats) or None
-            if not words & ROUND_NOUNS and ordinal is None and not self._delegates(event):
+            again = any(
+                w in {"again", "resume", "resumed", "reconvene", "reconvened"} for w in words
+            ) or self._again(event)
+            if (
+                not words & ROUND_NOUNS
+                and ordinal is None
+                and not again
+                and not self._delegates(event)
+            ):
                 continue  # "met Zelenskyy in Kyiv": a visit, not a round of talks
             out.append(
                 Round(
@@ -468,6 +476,16 @@ class _Reading:
             hi = max([verb.i + 1] + [self.phrase(c)[1] for c in tail])
             out.append(self.evidence(lo, hi))
         return tuple(out)
+
+    def _again(self, event: Event) -> bool:
+        """ "are expected to meet again": a meeting that repeats one is another round."""
+        for ev in event.mentions or (event.evidence,):
+            span = self.doc.char_span(ev.span.start, ev.span.end, alignment_mode="expand")
+            if span is not None and any(
+                c.lower_ == "again" for t in span for c in t.children if c.dep_ == "advmod"
+            ):
+                return True
+        return False
 
     def _delegates(self, event: Event) -> bool:
         """Whether the sentence of a meeting speaks of delegations or negotiators."""

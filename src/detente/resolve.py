@@ -74,6 +74,8 @@ class Resolver:
             if any(i in taken for i in range(cand.start, cand.end)):
                 continue
             text = doc[cand.start : cand.end].text
+            if cand.label == "ORG" and cand.locative and self.gazetteer.venue(text) is not None:
+                cand = replace(cand, label="FAC")  # "at the White House": the building
             if cand.label == "PERSON" and self._place_not_person(text, people, on):
                 # the tagger's PERSON on "Kyiv" or "Bosphorus": a place (or a government)
                 cand = replace(cand, label="GPE")
@@ -723,6 +725,16 @@ class Resolver:
             start = min(c.i for c in token.subtree if c.i <= token.i)
             lemma = token.lemma_.lower()
             if lemma in _PAIR_PERSONS:
+                # "the two leaders" after "Pashinyan and Aliyev initialed ...": the last two
+                # persons of two countries named together as a subject
+                named = self._last_named_pair(doc, token, result, persons=True)
+                if named is not None:
+                    for actor in named:
+                        result.add_actor(
+                            ActorMention(actor, evidence(doc, article, start, token.i + 1, 0.8)),
+                            token.i,
+                        )
+                    continue
                 # "the two presidents": the two persons of that office most named so far
                 people = _most_named(
                     [
@@ -812,7 +824,9 @@ class Resolver:
                 token.i,
             )
 
-    def _last_named_pair(self, doc: Doc, token: Token, result: Resolution) -> list[Actor] | None:
+    def _last_named_pair(
+        self, doc: Doc, token: Token, result: Resolution, *, persons: bool = False
+    ) -> list[Actor] | None:
         """The last two sides before `token` named together as the subject of a verb when
         one of them is not a state ("the government of Congo and the M23 rebel group"),
         in text order; None when there is no such pair (the counting rule decides)."""
@@ -824,12 +838,15 @@ class Resolver:
             for t in subj.subtree:
                 for m in result.by_token.get(t.i, []):
                     actor = m.actor
-                    if actor.sector in NON_STATE_SECTORS and actor.kind == "organization":
+                    if persons:
+                        if actor.kind == "person" and actor.country:
+                            sides.setdefault(actor.country, actor)
+                    elif actor.sector in NON_STATE_SECTORS and actor.kind == "organization":
                         sides.setdefault(f"{actor.code}:{actor.name}", actor)
                     elif actor.kind == "state" and actor.country:
                         sides.setdefault(actor.country, actor)
             non_state = [a for a in sides.values() if a.sector in NON_STATE_SECTORS]
-            if len(sides) == 2 and non_state:
+            if len(sides) == 2 and (non_state or persons):
                 found = list(sides.values())
         return found
 
