@@ -451,3 +451,15 @@ def test_leaders_initial_an_agreement_at_a_venue_and_ministers_meet_again(read) 
     assert signing.venue.place.name == "White House"
     assert signing.host is not None and signing.host.code == "USA"
     assert any(r.time is not None and r.time.value == "2025-FA" for r in reading.rounds)
+
+
+def test_a_minister_who_carries_messages_between_the_delegations_mediates(read) -> None:  # type: ignore[no-untyped-def]
+    reading = read(
+        "Iranian and American negotiators will hold indirect talks in Muscat on Saturday. "
+        "Omani Foreign Minister Badr Albusaidi will carry messages between the two "
+        "delegations.",
+        date(2025, 4, 11),
+    )
+    (process,) = reading.processes
+    assert process.name == "Iran-United States talks"
+    assert [a.code for a in process.mediators] == ["OMN"]

@@ -969,7 +969,8 @@ def _same_meeting(cluster: list[_Mention], m: _Mention) -> bool:
     same_day = bool(m_day and m_day in days)
     if m.proposed and not (same_place or same_day):
         return False
-    return same_place or same_day or (m.anaphoric and not m.sources)
+    # "the talks" with no parties of its own points back to a meeting between parties
+    return same_place or same_day or (m.anaphoric and not m.sources and len(parties) >= 2)
 
 
 def _same_year(tv: TimeValue | None, others: Iterable[TimeValue | None]) -> bool:

@@ -118,6 +118,8 @@ SCOPE_WORDS = frozenset(
 QUANTIFIERS = frozenset({"all", "both", "every", "each", "some", "several", "many"})
 ENCOURAGE_VERBS = frozenset({"encourage", "urge", "press", "call", "push", "ask", "invite"})
 MEDIATE_VERBS = frozenset({"mediate", "broker", "facilitate", "sponsor"})
+# Verbs of a go-between when they run "between" the sides: "shuttle between the delegations".
+RELAY_VERBS = frozenset({"carry", "relay", "pass", "convey", "shuttle", "ferry", "deliver"})
 # A saying verb whose complement says what must happen states a demand.
 SAYING_VERBS = frozenset(
     {"say", "tell", "state", "declare", "stress", "insist", "reiterate", "repeat", "warn"}
@@ -1236,7 +1238,7 @@ class _Reading:
         out: list[Process] = []
         names = [(m, m.group(1)) for m in _CONFLICT_NAME.finditer(self.article.text)]
         for parties, rs in party_sets:
-            name = "-".join(p.name for p in parties) + " talks"
+            name = "-".join(p.name.removeprefix("the ") for p in parties) + " talks"
             evidence = None
             for match, conflict in names:
                 if all(any(w in conflict for w in (p.name, p.code)) for p in parties):
@@ -1321,6 +1323,19 @@ class _Reading:
                 named = list(self.ctx.actors_of(t))
                 if t.dep_ in {"appos", "attr"}:
                     named += self.ctx.actors_of(t.head)  # "Qatar, the mediator"
+            elif (
+                lemma in RELAY_VERBS
+                and t.pos_ == "VERB"
+                and any(
+                    c.dep_ == "prep" and c.lower_ == "between"
+                    for c in [
+                        *t.children,
+                        *(g for o in t.children if o.dep_ == "dobj" for g in o.children),
+                    ]
+                )
+            ):
+                role = "mediator"  # "will carry messages between the two delegations"
+                named = [m for c in t.children if c.dep_ == "nsubj" for m in self.ctx.actors_of(c)]
             elif lemma in MEDIATE_VERBS and t.pos_ == "VERB":
                 role = "mediator"
                 for c in t.children:
