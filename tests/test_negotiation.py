@@ -463,3 +463,24 @@ def test_a_minister_who_carries_messages_between_the_delegations_mediates(read) 
     (process,) = reading.processes
     assert process.name == "Iran-United States talks"
     assert [a.code for a in process.mediators] == ["OMN"]
+
+
+def test_a_memorandum_handed_over_and_what_the_document_calls_for(read) -> None:  # type: ignore[no-untyped-def]
+    reading = read(
+        "Russia's memorandum, handed to the Ukrainian delegation in Istanbul on Monday, sets "
+        "out two options for a ceasefire, according to a document seen by Reuters. "
+        "The document also calls for Ukraine's neutrality and the recognition of Crimea as "
+        "part of Russia.",
+        date(2025, 6, 3),
+    )
+    (memo,) = reading.proposals
+    assert memo.names == ("memorandum",)
+    assert memo.status == "sent"
+    assert memo.recipient is not None and memo.recipient.code == "UKR"
+    issues = [p.issue for p in memo.provisions]
+    assert "recognition_of_occupied_territory" in issues and "alliance_membership" in issues
+
+
+def test_calling_something_unacceptable_is_no_phone_call(read) -> None:  # type: ignore[no-untyped-def]
+    reading = read("Ukrainian Foreign Minister Andrii Sybiha called the demands unacceptable.")
+    assert not [e for e in reading.events if e.mode == "phone"]

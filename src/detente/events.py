@@ -361,6 +361,10 @@ class _Context:
             code = self.owner.lexicon.code("present", objects=["proposal"])
         if code is None or not code.plover:
             return None
+        if code.mode == "phone" and any(
+            c.dep_ in {"oprd", "xcomp", "ccomp"} for c in token.children
+        ):
+            return None  # "called the demands unacceptable", "called for": no phone call
         if _nonfinite(token):
             return None
         # Complements of a request: "encouraged X to collaborate" is a request, not a
@@ -589,8 +593,22 @@ class _Context:
                     out += [m for p in prep.children if p.dep_ == "pobj" for m in self.actors_of(p)]
         if not out:
             out = self.owner_of_object(verb)
-        sources = {m.actor.code for m in self.subjects(verb)}
-        return _unique([m for m in out if m.actor.code not in sources])
+        subjects = self.subjects(verb)
+        sources = {m.actor.code for m in subjects}
+        # not the source itself, nor the same state in the same role ("Kyiv would halt ...
+        # to Ukraine"): a state's own organs of another sector stay (GOV -> MIL)
+        same = {(m.actor.country, m.actor.sector) for m in subjects if m.actor.country}
+        return _unique(
+            [
+                m
+                for m in out
+                if m.actor.code not in sources
+                and not any(
+                    m.actor.country == country and (m.actor.sector in {None, sector} or not sector)
+                    for country, sector in same
+                )
+            ]
+        )
 
     def owner_of_object(self, verb: Token) -> list[ActorMention]:
         """The party an act is aimed at when the object phrase names it: "rejected an

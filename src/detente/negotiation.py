@@ -45,6 +45,7 @@ from detente.grammar import clause_tense, is_hypothetical, is_negated
 from detente.resolution import evidence
 from detente.taxonomy import (
     CONDITION_MARKS,
+    DOCUMENT_ANAPHORS,
     DOCUMENT_NOUNS,
     FIRST_STEP,
     FORMAT_ORDER,
@@ -694,6 +695,9 @@ class _Reading:
 
     def proposals(self) -> None:
         for t in self.doc:
+            if _refers_to_document(t) and self.drafts:
+                self._mention(t)  # "The document also calls for ...": the last proposal
+                continue
             if not _is_document(t):
                 continue
             if any(_is_document(a) for a in t.ancestors):
@@ -706,6 +710,16 @@ class _Reading:
             + [t.lemma_.lower() if t.tag_ != "NNS" else t.lower_]
         )
         verb = t.head if t.dep_ in {"dobj", "nsubjpass"} and t.head.pos_ == "VERB" else None
+        if verb is None:
+            # "Russia's memorandum, handed to the Ukrainian delegation on Monday"
+            verb = next(
+                (
+                    c
+                    for c in t.children
+                    if c.dep_ == "acl" and c.tag_ == "VBN" and c.lemma_.lower() in STATUS_VERBS
+                ),
+                None,
+            )
         status = STATUS_VERBS.get(verb.lemma_.lower()) if verb is not None else None
         author = self._author(t, verb, status)
         recipient = self._recipient(t, verb, status)
@@ -719,7 +733,7 @@ class _Reading:
             self.drafts.append(draft)
         draft.author = draft.author or author
         draft.recipient = draft.recipient or recipient
-        if name not in draft.names:
+        if name not in draft.names and not _refers_to_document(t):
             draft.names.append(name)
         lo = min([t.i] + [c.i for c in t.children if c.dep_ in {"compound", "amod", "det", "poss"}])
         draft.mentions.append(self.evidence(lo, t.i + 1))
@@ -1469,6 +1483,16 @@ def _same_day(a: TimeValue | None, b: TimeValue | None) -> bool:
 
 def _is_delegation(t: Token) -> bool:
     return t.lemma_.lower() in DELEGATION_NOUNS or t.lower_ in DELEGATION_NOUNS
+
+
+def _refers_to_document(t: Token) -> bool:
+    """ "the document", "the text": a definite plain word for the proposal named before
+    (never a new one: "a document seen by Reuters" is a source)."""
+    return (
+        t.lemma_.lower() in DOCUMENT_ANAPHORS
+        and t.pos_ == "NOUN"
+        and any(c.dep_ == "det" and c.lower_ in {"the", "this", "that"} for c in t.children)
+    )
 
 
 def _is_document(t: Token) -> bool:

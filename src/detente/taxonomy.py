@@ -160,6 +160,8 @@ ISSUES: tuple[Issue, ...] = (
             r"(?:sovereignty|annexation|control)",
             r"\b(?:sovereignty|annexation) (?:\w+ ){0,3}(?:over|of) (?:\w+ ){0,3}"
             r"(?:territor|region|crimea|donbas|land)",
+            r"\brecogni(?:[sz]e|[sz]ed|[sz]ing|tion) (?:of )?(?:the )?(?:crimea|donbas|"
+            r"(?:annexed|occupied|seized|four|five|disputed) (?:regions|territor|lands?))",
         ),
     ),
     Issue(
@@ -517,6 +519,8 @@ DOCUMENT_NOUNS: frozenset[str] = frozenset(
         "ultimatum",
     }
 )
+# Plain words that point back to a proposal named before ("the document also calls for").
+DOCUMENT_ANAPHORS: frozenset[str] = frozenset({"document", "text", "paper", "option"})
 # Verbs that change a proposal's status, by the status they give it.
 STATUS_VERBS: dict[str, str] = {
     **dict.fromkeys(["draft", "prepare", "write", "develop", "craft", "finalize"], "drafted"),
