@@ -205,3 +205,12 @@ def test_target_named_inside_the_object(
     [event] = read(extractor, text).events
     assert event.type == type_
     assert codes(event.targets) == [target]
+
+
+def test_sentences_end_at_paragraphs_not_after_an_abbreviation(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp(
+        "They began talks on the first phase of U.S. President Donald Trump's plan.\n\n"
+        "Mediators will shuttle between the delegations\n\nU.S. envoy Steve Witkoff will join."
+    )
+    starts = [s.text.split()[0] for s in doc.sents]
+    assert starts == ["They", "Mediators", "U.S."]

@@ -1,9 +1,14 @@
 """The one spaCy pass: load the English pipeline offline and parse articles in batches.
 
 Nothing else in detente tokenizes; every stage reads the Doc made here. One component of
-ours runs before the parser: a wire dateline ("SHARM EL-SHEIKH, Egypt, Oct 6 (Reuters) -")
-becomes a sentence of its own, its place names entities of type GPE, so the story's first
-sentence parses without it and the dateline is read as where the story was filed.
+ours runs before the parser and sets sentence boundaries the parser then keeps:
+
+- a wire dateline ("SHARM EL-SHEIKH, Egypt, Oct 6 (Reuters) -") is a sentence of its own,
+  its place names entities of type GPE, so the story's first sentence parses without it
+  and the dateline is read as where the story was filed;
+- a paragraph (a blank line) starts a sentence;
+- a title or name after "U.S.", "U.N.", "Gen." ... does not ("U.S. President Donald
+  Trump's plan" is one sentence, not two).
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ def load_nlp(name: str = MODEL) -> Language:
         ) from exc
     _register()
     if "parser" in nlp.pipe_names:
-        nlp.add_pipe("detente_dateline", before="parser")
+        nlp.add_pipe("detente_boundaries", before="parser")
     return nlp
 
 
@@ -48,8 +53,26 @@ def doc_dateline(doc: Doc) -> Dateline | None:
     return found if isinstance(found, Dateline) else None
 
 
+# Abbreviations a name or title often follows inside a sentence.
+ABBREVIATIONS = frozenset(
+    {"U.S.", "U.N.", "U.K.", "E.U.", "Gen.", "Lt.", "Col.", "Maj.", "Sen.", "Rep.", "Gov.",
+     "Dr.", "Mr.", "Mrs.", "Ms.", "St.", "Sgt.", "Adm.", "Capt.", "Prof."}
+)  # fmt: skip
+
+
+def mark_boundaries(doc: Doc) -> Doc:
+    """The pipeline component: sentence boundaries and the dateline (module docstring)."""
+    for token in doc[1:]:
+        before = doc[token.i - 1]
+        if before.is_space and "\n\n" in before.text and not token.is_space:
+            token.is_sent_start = True
+        elif before.text in ABBREVIATIONS and token.tag_ in {"NNP", "NNPS"}:
+            token.is_sent_start = False
+    return mark_dateline(doc)
+
+
 def mark_dateline(doc: Doc) -> Doc:
-    """The pipeline component: mark a leading dateline (see the module docstring)."""
+    """Mark a leading dateline (see the module docstring)."""
     found = dateline(doc.text)
     if found is None:
         return doc
@@ -70,8 +93,8 @@ def mark_dateline(doc: Doc) -> Doc:
 def _register() -> None:
     from spacy.language import Language
 
-    if not Language.has_factory("detente_dateline"):
-        Language.component("detente_dateline", func=mark_dateline)
+    if not Language.has_factory("detente_boundaries"):
+        Language.component("detente_boundaries", func=mark_boundaries)
 
 
 def parse(

@@ -46,7 +46,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from detente.errors import DetenteError
-from detente.taxonomy import BY_KEY, ISSUES, SUPPORT
+from detente.taxonomy import BY_KEY, ISSUES, NON_STATE_SECTORS, SUPPORT
 from detente.vocabulary import (
     Actor,
     Article,
@@ -270,7 +270,11 @@ class ProcessView:
 
 
 def actor_key(actor: Actor) -> str:
-    """What a party is matched by: its country, else its code (upper case)."""
+    """What a party is matched by: its country, else its code (upper case); an armed group
+    or an opposition by its own code ("PSEREB": Hamas is not Palestine, the M23 is not
+    Congo's government)."""
+    if actor.sector in NON_STATE_SECTORS and actor.kind != "state":
+        return actor.code.upper()
     return (actor.country or actor.code).upper()
 
 
