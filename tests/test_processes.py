@@ -454,3 +454,15 @@ def test_sentence_around_cuts_at_plain_punctuation() -> None:
     text = "One. Two words here? Three"
     assert text[slice(*sentence_around(text, 5, 8))] == "Two words here?"
     assert text[slice(*sentence_around(text, 21, 26))] == "Three"
+
+
+def test_an_armed_group_is_a_party_apart_from_its_country() -> None:
+    from detente.processes import actor_key
+    from detente.vocabulary import Actor
+
+    hamas = Actor(code="PSEREB", name="Hamas", kind="organization", country="PSE", sector="REB")
+    palestine = Actor(code="PSE", name="Palestine", kind="state", country="PSE")
+    congo = Actor(code="CODGOV", name="DR Congo", kind="state", country="COD", sector="GOV")
+    assert actor_key(hamas) == "PSEREB"
+    assert actor_key(palestine) == "PSE"
+    assert actor_key(congo) == "COD"
