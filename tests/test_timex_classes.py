@@ -279,3 +279,10 @@ def test_a_forecast_quarter_is_not_the_quarter_reported() -> None:
     got = tagger.tag(text, article_id="a", anchor=ANCHOR)
     assert (got[-1].evidence.span.text, got[-1].value) == ("the year-ago period", "2024-Q1")
     assert values(text)[-1] == ("the year-ago period", "DATE", "2024-Q1")  # present: a forecast
+
+
+def test_a_bare_hour_belongs_to_the_day_named_last_nearby() -> None:
+    text = "The father will travel to Washington on Thursday.\n\nHe will leave at 4 in the morning."
+    assert values(text, tense="future")[-1] == ("4 in the morning", "TIME", "2025-06-05T04:00")
+    far = "He flew in on Thursday.\n\nA.\n\nB.\n\nThe vote is at 4 in the morning."
+    assert values(far, tense="past")[-1] == ("4 in the morning", "TIME", "2025-06-04T04:00")

@@ -605,6 +605,7 @@ class _State:
 
     quarter: tuple[int, int] | None = None  # (year, quarter) last named
     day: date | None = None  # the calendar day last named ("Friday", "Oct. 23")
+    day_at: int = -1  # where that day was named
     quarter_at: int = -1  # where that quarter was named
     told: str | None = None  # the last calendar value told ("1995-05-22", "1988", "1998-10")
 
@@ -939,6 +940,7 @@ class TimeTagger:
                 return make.uncertain_day(hit), 1
             if not unanchored:
                 state.day = day
+                state.day_at = hit.end
             clocks, consumed = self._following_clocks(text, hits, i)
             if clocks:
                 end = clocks[-1].end
@@ -1002,12 +1004,20 @@ class TimeTagger:
                 article_id,
                 hit.start,
                 end,
-                day or anchor,
+                day or self._told_day(text, hit.start, state) or anchor,
                 clocks,
                 precision="minute" if day else "article",
             )
             return value, consumed
         return self._simple(make, hit, anchor, state), 1
+
+    @staticmethod
+    def _told_day(text: str, start: int, state: _State) -> date | None:
+        """The day a bare hour belongs to: the day named last, in its paragraph or the one
+        before ("will travel Thursday. ... He will leave at 4 in the morning")."""
+        if state.day is None or text[max(state.day_at, 0) : start].count("\n\n") > 1:
+            return None
+        return state.day
 
     def _day(
         self, hit: _Hit, anchor: date | None, told: date | None = None
