@@ -517,8 +517,9 @@ class _Context:
                 # "Israeli and Hamas negotiators": the modifier's coordinated names
                 for other in child.conjuncts:
                     out += self.res.by_token.get(other.i, [])
-        if not out and token.pos_ == "NOUN":
-            # "negotiators from Ukraine", "the delegations of both countries"
+        if not self.res.by_token.get(token.i) and token.pos_ == "NOUN":
+            # "negotiators from Ukraine", "the delegations of both countries",
+            # "representatives of Sudan's army and the RSF" (whatever its conjuncts name)
             for prep in token.children:
                 if prep.dep_ == "prep" and prep.lower_ in {"from", "of"}:
                     for obj in prep.children:

@@ -1249,6 +1249,14 @@ class _Reading:
                 ]
             if len(parties) >= 2:
                 party_sets = [(sorted(parties, key=lambda a: a.code), [])]
+        if not party_sets:
+            # no round and no proposal between two sides: sides that agreed or signed
+            # something together ("Both sides agreed to allow humanitarian aid")
+            for e in self.events:
+                sides = _states(self.owner, e.sources)
+                if e.type in {"AGREE", "SUPPORT"} and not e.targets and len(sides) >= 2:
+                    party_sets = [(sorted(sides, key=lambda a: a.code), [])]
+                    break
         out: list[Process] = []
         names = [(m, m.group(1)) for m in _CONFLICT_NAME.finditer(self.article.text)]
         for parties, rs in party_sets:

@@ -123,6 +123,7 @@ class Resolver:
         self._office_of_country(doc, article, result, taken)
         self._pairs(doc, article, result)
         self._definite_group(doc, article, result)
+        self._definite_organ(doc, article, result)
         self.places.finish(doc, result)  # context, "City, State", one sense per document
         result.actors.sort(key=lambda m: m.evidence.span.start)
         result.places.sort(key=lambda m: m.evidence.span.start)
@@ -800,6 +801,36 @@ class Resolver:
                     ActorMention(actor, evidence(doc, article, start, token.i + 1, 0.8)), token.i
                 )
 
+    def _definite_organ(self, doc: Doc, article: Article, result: Resolution) -> None:
+        """ "the army", "the government" with nothing else naming whose: the state whose
+        organ of that kind was named last before ("Sudan's army ... the army delegation")."""
+        for token in doc:
+            sector = _ORGAN_NOUNS.get(token.lemma_.lower())
+            if sector is None or token.i in result.by_token or token.tag_ != "NN":
+                continue
+            mods = [c for c in token.children if c.dep_ in {"det", "amod", "compound", "poss"}]
+            if [c.lower_ for c in mods] != ["the"] and not (
+                not mods
+                and token.dep_ == "compound"
+                and token.i > 0
+                and doc[token.i - 1].lower_ == "the"
+            ):
+                continue
+            before = [
+                m
+                for m in result.actors
+                if m.evidence.span.end <= token.idx
+                and m.actor.kind == "state"
+                and m.actor.sector == sector
+            ]
+            if not before:
+                continue
+            start = token.i - 1 if doc[token.i - 1].lower_ == "the" else token.i
+            result.add_actor(
+                ActorMention(before[-1].actor, evidence(doc, article, start, token.i + 1, 0.8)),
+                token.i,
+            )
+
     def _definite_group(self, doc: Doc, article: Article, result: Resolution) -> None:
         """ "the rebels", "the group", "the movement" with nothing else naming them: the
         armed group or opposition named last before (a guess, confidence 0.8)."""
@@ -906,6 +937,8 @@ _LEADERS = (
 )
 
 
+# Nouns of a state's organs that point back to the one named before ("the army").
+_ORGAN_NOUNS = {"army": "MIL", "military": "MIL", "junta": "MIL", "government": "GOV"}
 # Nouns that point back to an armed group or an opposition named before.
 _GROUP_NOUNS = frozenset({"rebel", "group", "movement", "militant", "insurgent", "militia"})
 

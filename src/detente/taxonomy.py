@@ -198,9 +198,9 @@ ISSUES: tuple[Issue, ...] = (
             r"negotiations|agreement|deal|treaty|accord|process))",
             r"\b(?:troops|forces) (?:would |will |to )?(?:withdraw|pull (?:out|back))",
             r"\bpull-?(?:out|back) of (?:\w+ ){0,2}(?:troops|forces)",
-            r"\bwithdrawal (?:to|from|behind|beyond) (?!(?:the |a |an )?(?:\w+ )?(?:talks|"
-            r"negotiations|agreement|deal|treaty|accord|process|pact|organi[sz]ation|"
-            r"alliance|race|election)\b)",
+            r"\bwithdraw(?:al|s|n|ing)? (?:to|from|behind|beyond) "
+            r"(?!(?:the |a |an )?(?:\w+ )?(?:talks|negotiations|agreement|deal|treaty|accord|"
+            r"process|pact|organi[sz]ation|alliance|race|election)\b)",
             r"\b(?:military|troop|army|full|complete|phased|gradual|partial) withdrawal\b",
         ),
     ),
