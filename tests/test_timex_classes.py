@@ -286,3 +286,10 @@ def test_a_bare_hour_belongs_to_the_day_named_last_nearby() -> None:
     assert values(text, tense="future")[-1] == ("4 in the morning", "TIME", "2025-06-05T04:00")
     far = "He flew in on Thursday.\n\nA.\n\nB.\n\nThe vote is at 4 in the morning."
     assert values(far, tense="past")[-1] == ("4 in the morning", "TIME", "2025-06-04T04:00")
+
+
+def test_daily_or_annually_after_an_amount_is_a_rate() -> None:
+    assert values("Sales should rise 8.5% annually through 2027.")[0][0] == "2027"
+    assert values("The plant would make about 10,000 units annually.") == []
+    assert values("Crowds gather daily outside the house.") == [("daily", "SET", "P1D")]
+    assert values("Rallies are held here annually.") == [("annually", "SET", "P1Y")]

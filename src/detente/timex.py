@@ -1428,6 +1428,11 @@ def _extent(kind: str, m: re.Match[str]) -> tuple[int, int] | None:
         between = m.string[m.end("num") : m.start("unit")]
         if "-" in between and not g.get("dir") and not g.get("bound"):
             start = m.start("num")  # "the 23-year occupation": the adjective only
+    if kind == "set" and re.fullmatch(
+        r"daily|weekly|monthly|annually|yearly|hourly", g["set"], re.I
+    ):
+        if _RATE_BEFORE.search(m.string, max(0, start - 40), start):
+            return None  # a rate, like "four flights a week": "rise 8.5% annually"
     if kind == "vague" and not (g.get("out") or g.get("rel")):
         return None
     if kind == "ago":
@@ -1436,6 +1441,14 @@ def _extent(kind: str, m: re.Match[str]) -> tuple[int, int] | None:
             end = m.end("unit")  # "three days later": the duration only
     return start, end
 
+
+# An amount right before "daily", "annually": the word makes a rate of it, like "four
+# flights a week" ("sales rise 8.5% annually", "10,000 units annually").
+_RATE_BEFORE = re.compile(
+    r"(?:\d%?|\b(?:percent|million|billion|thousand|units?|shares?|barrels|tons))"
+    r"(?:\s+[a-z]+)?\s+$",
+    re.I,
+)
 
 _GENERIC_TODAY = re.compile(
     r"'s\s+(?:world|youth|society|generations?|young|children|kids|teenagers|families"
