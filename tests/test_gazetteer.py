@@ -395,3 +395,20 @@ def test_every_county_of_a_name_is_known_and_placed_among_its_towns(
     assert abs(tennessee.lat - paris.lat) < 0.5 and abs(tennessee.lon - paris.lon) < 0.5
     georgia = gazetteer.resolve("DeKalb County", admin1=[("USA", "GA")])
     assert georgia is not None and gazetteer.admin1(georgia) == "GA"
+
+
+def test_a_state_context_takes_only_towns_of_the_name_and_spares_the_capital(
+    gazetteer: Gazetteer,
+) -> None:
+    # Washington, Georgia is a town of the name, but the capital of the article's own
+    # country keeps its sense; in Ohio no town bears the name (only as an alternate).
+    for state in ("GA", "OH"):
+        washington = gazetteer.resolve("Washington", country={"USA"}, admin1=[("USA", state)])
+        assert washington is not None and gazetteer.admin1(washington) == "DC"
+    # Another country's capital gives way to the town of the state ("Paris" in Tennessee).
+    paris = gazetteer.resolve("Paris", country={"USA"}, admin1=[("USA", "TN")])
+    assert paris is not None and (paris.country, gazetteer.admin1(paris)) == ("USA", "TN")
+    assert any(
+        normalize(p.name) != "washington" and gazetteer.admin1(p) == "OH"
+        for p in gazetteer.candidates("Washington")
+    )

@@ -29,10 +29,12 @@ def test_a_known_town_the_model_called_an_organisation(tmp_path: Path) -> None:
         ),
         row("Dozens of fighters were wounded in the Hasakah offensive.", "wounded", "Hasakah"),
         row("The minister resigned on Monday.", "resigned", None),
+        row("Quintero was captured by soldiers as he ate at a cafe in Cali.", "captured", "Cali"),
     ]
     path = tmp_path / "rows.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     predictions, metrics = evaluate([path])
-    assert [p["text"] for p in predictions] == ["Sinjar", "Hasakah", None]
+    # A captive's name is no ground, though a town of the name exists.
+    assert [p["text"] for p in predictions] == ["Sinjar", "Hasakah", None, "Cali"]
     assert all(p["right"] for p in predictions)
     assert metrics["files"]["rows.jsonl"]["accuracy"] == 1.0

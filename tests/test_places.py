@@ -150,3 +150,53 @@ def test_a_division_opening_an_organisation_name_places_the_story(
     result, _ = resolve(nlp, resolver, text)
     richmond = [m.place for m in result.places if m.evidence.span.text == "Richmond"]
     assert richmond and resolver.gazetteer.admin1(richmond[0]) == "IN"
+
+
+def test_a_country_name_inside_an_american_name_is_the_state(
+    nlp: Language, resolver: Resolver
+) -> None:
+    text = (
+        "Teachers in Athens, Ga., and Macon, Ga., rallied on Monday. A lawyer for the "
+        "Georgia School Boards Association spoke."
+    )
+    result, doc = resolve(nlp, resolver, text)
+    found = toponyms(result, gazetteer=resolver.gazetteer, doc=doc, registry=resolver.registry)
+    georgia = [m.place for m in found if m.evidence.span.text == "Georgia"]
+    assert georgia and all(p.kind == "admin1" and p.country == "USA" for p in georgia)
+
+
+def test_a_county_opening_an_organisation_in_its_state(nlp: Language, resolver: Resolver) -> None:
+    text = (
+        "A fire broke out in Cambridge, Ohio, and spread toward Byesville, Ohio. The "
+        "Guernsey County Sheriff's Office closed the road."
+    )
+    result, doc = resolve(nlp, resolver, text)
+    found = toponyms(result, gazetteer=resolver.gazetteer, doc=doc, registry=resolver.registry)
+    county = [m.place for m in found if m.evidence.span.text.startswith("Guernsey")]
+    assert county and county[0].kind == "admin2"
+    assert resolver.gazetteer.admin1(county[0]) == "OH"
+    assert all(m.place.kind != "country" for m in found if "Guernsey" in m.evidence.span.text)
+
+
+def test_a_state_named_like_a_country_is_context_for_its_towns(
+    nlp: Language, resolver: Resolver
+) -> None:
+    text = (
+        "Needy residents in Georgia could get help, officials in Atlanta said. Other "
+        "states such as Texas already pay for the service."
+    )
+    result, _ = resolve(nlp, resolver, text)
+    atlanta = [m.place for m in result.places if m.evidence.span.text == "Atlanta"]
+    assert atlanta and resolver.gazetteer.admin1(atlanta[0]) == "GA"
+
+
+def test_a_county_in_an_organisation_name_votes_for_the_state(
+    nlp: Language, resolver: Resolver
+) -> None:
+    text = (
+        "The Rapides Parish School Board met in Alexandria on Friday. Parents from "
+        "Pineville came too."
+    )
+    result, _ = resolve(nlp, resolver, text)
+    alexandria = [m.place for m in result.places if m.evidence.span.text == "Alexandria"]
+    assert alexandria and resolver.gazetteer.admin1(alexandria[0]) == "LA"

@@ -133,6 +133,7 @@ class Gazetteer:
         self._countries: dict[str, Place] = {}
         self._country_codes: dict[str, str] = {}
         self._country_names: dict[str, list[str]] = {}
+        self._capitals: set[str] = set()
         self._names_at, self._names_end, self._rows_at = _parse_header(index, self, source=source)
         self._places: dict[str, Place] = {}
         self._admin1: dict[str, str] = {}
@@ -242,16 +243,19 @@ class Gazetteer:
         context = {self._country_codes.get(code.upper(), code.upper()) for code in codes}
         regions = set(admin1)
         if regions and found[0].kind != "admin1":  # a state's name stays the state
-            inside = next(
-                (
-                    p
-                    for p in found
-                    if p.kind in {"city", "admin2"} and (p.country, self.admin1(p)) in regions
-                ),
-                None,
-            )
-            if inside is not None and inside is not found[0]:
-                best = found[0]
+            local = [
+                p
+                for p in found
+                if p.kind in {"city", "admin2"} and (p.country, self.admin1(p)) in regions
+            ]
+            # Only a town that bears the name itself: names held as alternates are often
+            # old or informal ("Washington" for Piqua, Ohio).
+            key = normalize(name)
+            inside = next((p for p in local if normalize(p.name) == key), None)
+            best = found[0]
+            if best.id in self._capitals and best.country in context:
+                inside = None  # the capital of the article's country keeps its sense
+            if inside is not None and inside is not best:
                 if best.kind == "country" or (best.population or 0) <= ADMIN1_ODDS * max(
                     inside.population or 0, 1
                 ):
@@ -452,7 +456,9 @@ def _parse_header(blob: bytes, gazetteer: Gazetteer, *, source: str) -> tuple[in
     for line in blob[:names].decode("utf-8").splitlines():
         if not line.startswith("C\t"):
             continue
-        _, iso3, iso2, numeric, name, lat, lon, tz, pop, _capital, keys = line.split("\t")
+        _, iso3, iso2, numeric, name, lat, lon, tz, pop, capital, keys = line.split("\t")
+        if capital:
+            gazetteer._capitals.add(capital)
         gazetteer._countries[iso3] = Place(
             id=f"country:{iso3}",
             name=name,

@@ -238,9 +238,12 @@ class PlaceResolver:
                 countries.setdefault(key, set()).add(mention.actor.country)
         for name, state in self._named_in_organisations(doc):
             regions.setdefault(name, set()).add(state)
+        self._states_named_as_countries(by_token, names, countries, regions)
         local_names = {
             normalize(names[t]): names[t] for t, m in by_token if m.place.kind in LOCAL_KINDS
         }
+        for name in self._counties_in_organisations(doc):
+            local_names.setdefault(normalize(name), name)
         named_regions = {r for rs in regions.values() for r in rs}
         voted = self._voted_region(
             local_names, {c for cs in countries.values() for c in cs}, named_regions
@@ -374,6 +377,56 @@ class PlaceResolver:
             return best
         return None
 
+    def _states_named_as_countries(
+        self,
+        by_token: list[tuple[int, PlaceMention]],
+        names: dict[int, str],
+        countries: dict[str, set[str]],
+        regions: dict[str, set[tuple[str, str]]],
+    ) -> None:
+        """A country's name that is also a state's ("Georgia") gives the state as context
+        when the article's other names lie in the state's country and none in the
+        country's: its sense must be settled before the towns are ("Atlanta" beside
+        "Georgia" and "Texas" is Atlanta, Georgia)."""
+        for token_i, mention in by_token:
+            if mention.place.kind != "country":
+                continue
+            key = normalize(names[token_i])
+            others = {c for k, cs in countries.items() if k != key for c in cs}
+            if mention.place.country in others:
+                continue
+            state = next(
+                (
+                    p
+                    for p in self.gazetteer.candidates(names[token_i])
+                    if p.kind == "admin1" and p.country in others
+                ),
+                None,
+            )
+            if state is not None and state.country:
+                countries[key] = {state.country}
+                regions.setdefault(key, set()).add(
+                    (state.country, self.gazetteer.admin1(state) or "")
+                )
+
+    def _counties_in_organisations(self, doc: Doc) -> list[str]:
+        """Names of US counties that open the names of organisations or facilities ("the
+        Rapides Parish Sheriff's Office", "Henderson County Jail"): voters for the
+        article's state, like its towns."""
+        out = []
+        for ent in doc.ents:
+            if ent.label_ not in {"ORG", "FAC"} or len(ent) < 3:
+                continue
+            start = ent.start + (1 if ent[0].pos_ == "DET" else 0)
+            for end in range(start + 2, min(ent.end, start + 4)):
+                if doc[end - 1].lower_ in COUNTY_WORDS:
+                    name = doc[start:end].text
+                    found = self.gazetteer.candidates(name)
+                    if found and found[0].kind == "admin2":
+                        out.append(name)
+                    break
+        return out
+
     def _named_in_organisations(self, doc: Doc) -> list[tuple[str, tuple[str, str]]]:
         """(key, (country, division)) of the first-level divisions that open the names of
         organisations or facilities ("the Indiana State Police", "Kentucky Utilities"):
@@ -493,6 +546,7 @@ def toponyms(
       words ("Turkish" is Turkey), kind "demonym", both placed at the country.
     """
     out = [ToponymMention(m.place, m.evidence, "place") for m in result.places]
+    countries, regions = article_context(result, gazetteer)
     # One sense per document: a name the article uses as a place keeps that sense where it
     # stands for a government ("London" of London, Ontario) or opens another name.
     place_senses = {
@@ -541,9 +595,29 @@ def toponyms(
             found_span = None
             for j in range(min(len(doc), i + 4), i, -1):
                 text = doc[i:j].text.removesuffix("'s")
+                if j - i > 1 and doc[j - 1].lower_ in COUNTY_WORDS:
+                    # "the Guernsey County Sheriff's Office": the county, not Guernsey, when
+                    # the article uses it as a place or its state is the article's.
+                    county = place_senses.get(normalize(text)) or gazetteer.resolve(
+                        text, country=countries, admin1=regions
+                    )
+                    if (
+                        county is not None
+                        and county.kind == "admin2"
+                        and (
+                            normalize(text) in place_senses
+                            or (county.country or "", gazetteer.admin1(county) or "") in regions
+                        )
+                    ):
+                        found_span = (j, county, "embedded")
+                        break
+                    if registry.country(doc[i].text) is not None:
+                        break  # not the country either
                 entry = registry.country(text)
                 if entry is not None and not entry.is_region:
-                    place = place_senses.get(normalize(text)) or gazetteer.country(entry.iso3)
+                    place = place_senses.get(normalize(text)) or _local_sense(
+                        text, entry.iso3, countries, regions, gazetteer
+                    )
                     if place is not None:
                         found_span = (j, place, "embedded")
                         break
@@ -578,6 +652,57 @@ def toponyms(
             i = j
     out.sort(key=lambda m: m.evidence.span.start)
     return out
+
+
+# Last words of the names of US counties and parishes.
+COUNTY_WORDS = frozenset({"county", "parish", "borough"})
+
+
+def article_context(
+    result: Resolution, gazetteer: Gazetteer
+) -> tuple[set[str], set[tuple[str, str]]]:
+    """The countries of the article's resolved places and its first-level divisions: those
+    it names as places, and the one that most of its towns of different names lie in
+    (at least two names, ahead of every other division), the local paper's own state."""
+    countries = {m.place.country for m in result.places if m.place.country}
+    regions: set[tuple[str, str]] = set()
+    towns: dict[tuple[str, str], set[str]] = {}
+    for mention in result.places:
+        place = mention.place
+        if not place.country:
+            continue
+        code = gazetteer.admin1(place) or ""
+        if place.kind == "admin1" and code:
+            regions.add((place.country, code))
+        elif place.kind in LOCAL_KINDS and code:
+            towns.setdefault((place.country, code), set()).add(normalize(place.name))
+    ranked = sorted(towns.items(), key=lambda kv: -len(kv[1]))
+    if (
+        ranked
+        and len(ranked[0][1]) >= 2
+        and (len(ranked) == 1 or len(ranked[0][1]) > len(ranked[1][1]))
+    ):
+        regions.add(ranked[0][0])
+    return countries, regions
+
+
+def _local_sense(
+    text: str,
+    iso3: str,
+    countries: set[str],
+    regions: set[tuple[str, str]],
+    gazetteer: Gazetteer,
+) -> Place | None:
+    """A country name inside another name, in the article's own context: a state of the
+    name ("the Georgia School Boards Association" in an American article) or a town of its
+    state ("Palestine" in a Texas paper) when the article's places all lie in one other
+    country; else the country."""
+    others = countries - {iso3}
+    if len(others) == 1 and (iso3 not in countries or regions):
+        local = gazetteer.resolve(text, country=others, admin1=regions)
+        if local is not None and local.kind != "country":
+            return local
+    return gazetteer.country(iso3)
 
 
 def _leading_place(

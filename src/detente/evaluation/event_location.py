@@ -121,8 +121,11 @@ def place_spans(
         span = doc.char_span(
             mention.evidence.span.start, mention.evidence.span.end, alignment_mode="expand"
         )
-        if span is not None and len(span):
-            out[span.root.i] = (span.start_char, span.end_char)
+        if span is None or not len(span):
+            continue
+        if all(t.ent_type_ == "PERSON" for t in span) and not is_locative(span.root):
+            continue  # "Khadr was captured": a name the model reads as a person's
+        out[span.root.i] = (span.start_char, span.end_char)
     for ent in doc.ents:
         if (
             ent.label_ == "NORP"
