@@ -200,3 +200,12 @@ def test_a_county_in_an_organisation_name_votes_for_the_state(
     result, _ = resolve(nlp, resolver, text)
     alexandria = [m.place for m in result.places if m.evidence.span.text == "Alexandria"]
     assert alexandria and resolver.gazetteer.admin1(alexandria[0]) == "LA"
+
+
+def test_a_name_whose_towns_lie_in_one_state_votes_twice(resolver: Resolver) -> None:
+    # Logansport lies in Louisiana and Indiana, Rensselaer in Indiana and New York, and
+    # Shreveport only in Louisiana: its double vote breaks the tie.
+    names = {"shreveport": "Shreveport", "logansport": "Logansport", "rensselaer": "Rensselaer"}
+    assert resolver.places._voted_region(names, {"USA"}, set()) == ("USA", "LA")
+    del names["shreveport"]
+    assert resolver.places._voted_region(names, {"USA"}, set()) == ("USA", "IN")

@@ -352,8 +352,9 @@ class PlaceResolver:
         for every division holding one of its entries, a division the article names
         votes too; the winner needs two votes and more than any other division has, and
         at least one voting name must be a small place's (no entry of REGION_LOCAL
-        people or more), so world cities alone ("Paris", "London") never pull an
-        article into Kentucky."""
+        people or more), so world cities alone ("Paris", "London") never pull an article
+        into Kentucky; a name whose towns of that name all lie in one division counts
+        twice ("Shreveport")."""
         votes: dict[tuple[str, str], int] = {region: 1 for region in named}
         local: dict[tuple[str, str], bool] = {}
         for name in names.values():
@@ -365,8 +366,13 @@ class PlaceResolver:
             is_local = all(
                 (p.population or 0) < REGION_LOCAL for p in self.gazetteer.candidates(name)
             )
-            for region in {(p.country or "", self.gazetteer.admin1(p) or "") for p in found}:
-                votes[region] = votes.get(region, 0) + 1
+            held = {(p.country or "", self.gazetteer.admin1(p) or "") for p in found}
+            # A name whose towns of that very name all lie in one division ("Shreveport")
+            # is the surest voter: it counts twice.
+            key = normalize(name)
+            unique = len(held) == 1 and any(normalize(p.name) == key for p in found)
+            for region in held:
+                votes[region] = votes.get(region, 0) + (2 if unique else 1)
                 local[region] = local.get(region, False) or is_local
         if not votes:
             return None
