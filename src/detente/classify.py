@@ -24,6 +24,15 @@ contextual vectors of the word pieces *between* source and target, and the mean 
 the whole sentence. Each is L2-normalized and rounded to float16 so training is
 reproducible. The encoder is loaded on first use, runs on one thread, and each sentence
 is encoded once (a small cache), in one pass for both blocks.
+
+The dyad head has a second reader, the tuned encoder (`train_tuned`, `TunedHead`): the
+same encoder with LoRA adapters (rank 8) on the six linear maps of each of its layers
+and a linear head over [mean of the last layer; the source's opening mark; the target's],
+trained on the dyads marked in the text ('@ source @', '# target #', `mark_dyad`). Only
+the adapters and the head ship (data/models/plover-dyads-tuned.npz, float16); at load
+they are merged into a copy of the encoder's weights, so a dyad costs one plain forward
+pass. Its log-probabilities travel as the feature block `TUNED_BLOCK`, which
+`LinearModel.scores` mixes with the linear head's (a geometric mean).
 """
 
 from __future__ import annotations
@@ -182,6 +191,13 @@ class SentenceEncoder:
         model.eval()
         return torch, tokenizer, model
 
+    def parts(self) -> tuple[Any, Any, Any]:
+        """(torch, tokenizer, model), loading them on first use."""
+        with self._lock:
+            if self._parts is None:
+                self._parts = self._load()
+            return self._parts
+
     def states(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(character offsets per word piece, vectors per word piece) of one text; the
         special tokens have offsets (0, 0)."""
@@ -258,9 +274,13 @@ def dyad_features(
     *,
     lexicon: VerbLexicon,
     dense: bool = True,
+    tuned: bool = True,
 ) -> tuple[list[Feature], VerbCode | None, Token | None]:
     """Features of the event from `source` to `target`, the lexicon's code and trigger.
-    `dense`: add the encoder blocks (`dyad_vectors`), as the shipped head expects."""
+    `dense`: add the encoder blocks (`dyad_vectors`), as the shipped head expects;
+    `tuned` (with `dense`): add the shipped tuned encoder's log-probabilities
+    (`TUNED_BLOCK`, `dyad_tuner`), which `LinearModel.scores` mixes with its own, when
+    the shipped head's record says it was trained with one."""
     code, trigger = (None, None)
     if source is not None or target is not None:
         code, trigger = code_dyad(doc, source, target, lexicon=lexicon)
@@ -314,7 +334,363 @@ def dyad_features(
         if blocks is not None:
             feats.append((DENSE, blocks[0] * DENSE_SCALE))
             feats.append((DENSE_SENTENCE, blocks[1] * SENTENCE_SCALE))
+        if tuned and (source is not None or target is not None) and _ships_tuned():
+            feats.append((TUNED_BLOCK, tuned_log_probs(source, target)))
     return feats, code, trigger
+
+
+def dyad_window(
+    source: SpacySpan | None, target: SpacySpan | None
+) -> tuple[str, tuple[int, int] | None, tuple[int, int] | None]:
+    """The sentence(s) holding a dyad and the character spans of source and target in it
+    (what the tuned encoder reads)."""
+    spans = [sp for sp in (source, target) if sp is not None]
+    doc = spans[0].doc
+    window = doc[min(sp.sent.start for sp in spans) : max(sp.sent.end for sp in spans)]
+    base = window.start_char
+
+    def offsets(span: SpacySpan | None) -> tuple[int, int] | None:
+        return None if span is None else (span.start_char - base, span.end_char - base)
+
+    return window.text, offsets(source), offsets(target)
+
+
+def _ships_tuned() -> bool:
+    """Was the shipped dyad head trained beside a tuned encoder (its record says so)?"""
+    return bool(dyad_model().record.get("tuned"))
+
+
+def tuned_log_probs(source: SpacySpan | None, target: SpacySpan | None) -> np.ndarray:
+    """The shipped tuned encoder's log-probabilities for a dyad, read on its sentence(s)."""
+    return dyad_tuner().log_probs(*dyad_window(source, target))
+
+
+# -- The tuned encoder: LoRA adapters on all-MiniLM-L6-v2, trained on the marked dyads --
+
+TUNED = "plover-dyads-tuned"  # data/models/<TUNED>.npz: adapters and head (float16)
+TUNED_BLOCK = "tuned"  # the feature carrying the tuned encoder's log-probabilities
+TUNED_WEIGHT = 0.5  # its share in the geometric mean with the linear head (fixed a priori)
+LORA_RANK = 8
+LORA_ALPHA = 16.0
+# The six linear maps of each layer that get an adapter.
+LORA_TARGETS = ("query", "key", "value", "attention_out", "ffn_in", "ffn_out")
+SOURCE_MARKS = ("@", "@")
+TARGET_MARKS = ("#", "#")
+TUNED_MAX_PIECES = 160
+
+
+def mark_dyad(
+    text: str, source: tuple[int, int] | None, target: tuple[int, int] | None
+) -> tuple[str, int | None, int | None]:
+    """`text` with the source between '@ .. @' and the target between '# .. #'; the
+    character offsets of the two opening marks in the marked text (None when absent)."""
+    inserts: list[tuple[int, int, str, str]] = []  # (position, closing first, mark, which)
+    for which, span, (open_mark, close_mark) in (
+        ("s", source, SOURCE_MARKS),
+        ("t", target, TARGET_MARKS),
+    ):
+        if span is not None:
+            inserts.append((span[0], 1, open_mark + " ", which))
+            inserts.append((span[1], 0, " " + close_mark, ""))
+    out: list[str] = []
+    opened: dict[str, int] = {}
+    pos = length = 0
+    for at, _, mark, which in sorted(inserts, key=lambda x: (x[0], x[1])):
+        piece = text[pos:at]
+        out.append(piece)
+        length += len(piece)
+        if which:
+            opened[which] = length
+        out.append(mark)
+        length += len(mark)
+        pos = at
+    out.append(text[pos:])
+    return "".join(out), opened.get("s"), opened.get("t")
+
+
+@cache
+def _torch_modules() -> Any:
+    """The adapter, layer and network classes (torch imported on first use)."""
+    import math
+
+    import torch
+    from torch import nn
+
+    class Adapted(nn.Module):
+        """A frozen linear map plus a trainable low-rank update B A (scaled alpha / r)."""
+
+        def __init__(self, base: Any, rank: int, alpha: float) -> None:
+            super().__init__()
+            self.register_buffer("w", base.weight.detach().clone())
+            self.register_buffer("bias", base.bias.detach().clone())
+            self.a = nn.Parameter(torch.empty(rank, base.in_features))
+            self.b = nn.Parameter(torch.zeros(base.out_features, rank))
+            nn.init.kaiming_uniform_(self.a, a=math.sqrt(5))
+            self.scale = alpha / rank
+
+        def forward(self, x: Any) -> Any:
+            return x @ self.w.T + self.bias + (x @ self.a.T @ self.b.T) * self.scale
+
+    class Layer(nn.Module):
+        """One BERT layer (post-norm) with adapters on its six linear maps."""
+
+        def __init__(self, layer: Any, rank: int, alpha: float, heads: int) -> None:
+            super().__init__()
+            att = layer.attention
+            self.maps = nn.ModuleDict(
+                {
+                    "query": Adapted(att.self.query, rank, alpha),
+                    "key": Adapted(att.self.key, rank, alpha),
+                    "value": Adapted(att.self.value, rank, alpha),
+                    "attention_out": Adapted(att.output.dense, rank, alpha),
+                    "ffn_in": Adapted(layer.intermediate.dense, rank, alpha),
+                    "ffn_out": Adapted(layer.output.dense, rank, alpha),
+                }
+            )
+            self.ln1 = copy_frozen(att.output.LayerNorm)
+            self.ln2 = copy_frozen(layer.output.LayerNorm)
+            self.heads = heads
+            self.drop = nn.Dropout(0.1)
+
+        def forward(self, h: Any, addmask: Any) -> Any:
+            b, n, size = h.shape
+            d = size // self.heads
+            m = self.maps
+
+            def split(t: Any) -> Any:
+                return t.view(b, n, self.heads, d).transpose(1, 2)
+
+            q, k, v = split(m["query"](h)), split(m["key"](h)), split(m["value"](h))
+            att = self.drop(torch.softmax(q @ k.transpose(2, 3) / math.sqrt(d) + addmask, -1))
+            ctx = (att @ v).transpose(1, 2).reshape(b, n, size)
+            h = self.ln1(self.drop(m["attention_out"](ctx)) + h)
+            f = m["ffn_out"](nn.functional.gelu(m["ffn_in"](h)))
+            return self.ln2(self.drop(f) + h)
+
+    def copy_frozen(module: Any) -> Any:
+        import copy
+
+        out = copy.deepcopy(module)
+        for p in out.parameters():
+            p.requires_grad = False
+        return out
+
+    class TunedNet(nn.Module):
+        """Embeddings (frozen) -> adapted layers -> [mean; source mark; target mark] ->
+        linear head over the labels."""
+
+        def __init__(self, base: Any, labels: int, rank: int, alpha: float) -> None:
+            super().__init__()
+            self.embeddings = base.embeddings
+            heads = base.config.num_attention_heads
+            self.layers = nn.ModuleList(
+                [Layer(layer, rank, alpha, heads) for layer in base.encoder.layer]
+            )
+            size = base.config.hidden_size
+            self.drop = nn.Dropout(0.1)
+            self.head = nn.Linear(3 * size, labels)
+
+        def forward(self, ids: Any, mask: Any, s_pos: Any, t_pos: Any) -> Any:
+            with torch.no_grad():
+                self.embeddings.eval()
+                h = self.embeddings(input_ids=ids)
+            addmask = (1.0 - mask[:, None, None, :].float()) * -1e9
+            for layer in self.layers:
+                h = layer(h, addmask)
+            m = mask.unsqueeze(-1).float()
+            mean = (h * m).sum(1) / m.sum(1)
+            rows = torch.arange(h.shape[0])
+            pooled = torch.cat([mean, h[rows, s_pos], h[rows, t_pos]], dim=-1)
+            return self.head(self.drop(pooled))
+
+    return torch, TunedNet
+
+
+def tuned_inputs(
+    tokenizer: Any, text: str, source: tuple[int, int] | None, target: tuple[int, int] | None
+) -> tuple[list[int], int, int]:
+    """Word-piece ids of the marked dyad and the positions of its two opening marks (0,
+    the [CLS] piece, for an absent or truncated actor)."""
+    marked, s_char, t_char = mark_dyad(text, source, target)
+    enc = tokenizer(
+        marked, truncation=True, max_length=TUNED_MAX_PIECES, return_offsets_mapping=True
+    )
+    s_pos = t_pos = 0
+    for k, (a, b) in enumerate(enc["offset_mapping"]):
+        if b > a and a == s_char and not s_pos:
+            s_pos = k
+        if b > a and a == t_char and not t_pos:
+            t_pos = k
+    return list(enc["input_ids"]), s_pos, t_pos
+
+
+def _batch(torch: Any, inputs: Sequence[tuple[list[int], int, int]]) -> tuple[Any, ...]:
+    width = max(len(ids) for ids, _, _ in inputs)
+    ids = torch.zeros(len(inputs), width, dtype=torch.long)
+    mask = torch.zeros(len(inputs), width, dtype=torch.long)
+    for row, (piece_ids, _, _) in enumerate(inputs):
+        ids[row, : len(piece_ids)] = torch.tensor(piece_ids)
+        mask[row, : len(piece_ids)] = 1
+    s_pos = torch.tensor([s for _, s, _ in inputs])
+    t_pos = torch.tensor([t for _, _, t in inputs])
+    return ids, mask, s_pos, t_pos
+
+
+TUNED_PARAMS: dict[str, Any] = {
+    "rank": LORA_RANK,
+    "alpha": LORA_ALPHA,
+    "targets": list(LORA_TARGETS),
+    "epochs": 6,
+    "batch": 16,
+    "lr": 1e-3,
+    "weight_decay": 0.01,
+    "warmup": 0.06,
+    "dropout": 0.1,
+    "class_weight": "balanced",
+    "seed": 0,
+    "threads": 1,
+}
+
+
+def train_tuned(
+    inputs: Sequence[tuple[list[int], int, int]],
+    labels: Sequence[int],
+    n_labels: int,
+    *,
+    params: dict[str, Any] | None = None,
+) -> dict[str, np.ndarray]:
+    """Train adapters and head on (ids, source mark, target mark) -> label index; return
+    them as float16 arrays (see `TunedHead.arrays`). Seeded, one thread, deterministic
+    algorithms, so a rerun on the same machine and libraries gives the same arrays."""
+    import math
+
+    p = {**TUNED_PARAMS, **(params or {})}
+    torch, tuned_net = _torch_modules()
+    _, _, base = sentence_encoder().parts()
+    threads = torch.get_num_threads()
+    torch.set_num_threads(int(p["threads"]))
+    deterministic = torch.are_deterministic_algorithms_enabled()
+    torch.use_deterministic_algorithms(True)
+    try:
+        torch.manual_seed(int(p["seed"]))
+        rng = np.random.RandomState(int(p["seed"]))
+        net = tuned_net(base, n_labels, int(p["rank"]), float(p["alpha"]))
+        trainable = [
+            q
+            for name, q in net.named_parameters()
+            if q.requires_grad and not name.startswith("embeddings.")
+        ]
+        opt = torch.optim.AdamW(trainable, lr=p["lr"], weight_decay=p["weight_decay"])
+        n = len(inputs)
+        steps = int(p["epochs"]) * math.ceil(n / int(p["batch"]))
+        warm = max(int(p["warmup"] * steps), 1)
+        sched = torch.optim.lr_scheduler.LambdaLR(
+            opt, lambda k: min((k + 1) / warm, max(0.0, (steps - k) / (steps - warm)))
+        )
+        y = np.asarray(labels)
+        counts = np.bincount(y, minlength=n_labels).astype(np.float64)
+        class_w = n / (n_labels * np.maximum(counts, 1.0))
+        loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(class_w, dtype=torch.float32))
+        size = int(p["batch"])
+        net.train()
+        for _ in range(int(p["epochs"])):
+            order = rng.permutation(n)
+            batches: list[list[int]] = []
+            for g in range(0, n, size * 8):  # similar lengths together, less padding
+                group = sorted(order[g : g + size * 8].tolist(), key=lambda i: len(inputs[i][0]))
+                batches += [group[b : b + size] for b in range(0, len(group), size)]
+            for bi in rng.permutation(len(batches)):
+                idx = batches[bi]
+                loss = loss_fn(net(*_batch(torch, [inputs[i] for i in idx])), torch.tensor(y[idx]))
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+                sched.step()
+        net.eval()
+        arrays: dict[str, np.ndarray] = {}
+        for li, layer in enumerate(net.layers):
+            for target, adapted in layer.maps.items():
+                arrays[f"{li}.{target}.a"] = adapted.a.detach().numpy().astype(np.float16)
+                arrays[f"{li}.{target}.b"] = adapted.b.detach().numpy().astype(np.float16)
+        arrays["head.weight"] = net.head.weight.detach().numpy().astype(np.float16)
+        arrays["head.bias"] = net.head.bias.detach().numpy().astype(np.float16)
+        return arrays
+    finally:
+        torch.set_num_threads(threads)
+        torch.use_deterministic_algorithms(deterministic)
+
+
+class TunedHead:
+    """The tuned encoder at run time: the adapters merged into a copy of the encoder's
+    weights (W + alpha/r B A), so it costs one plain forward pass per dyad."""
+
+    def __init__(self, arrays: dict[str, np.ndarray], *, rank: int, alpha: float) -> None:
+        torch, tuned_net = _torch_modules()
+        _, self.tokenizer, base = sentence_encoder().parts()
+        self.torch = torch
+        self._lock = Lock()
+        self._cache: OrderedDict[tuple[Any, ...], np.ndarray] = OrderedDict()
+        try:
+            head = np.asarray(arrays["head.weight"], dtype=np.float32)
+            with torch.no_grad():
+                net = tuned_net(base, head.shape[0], rank, alpha)
+                for li, layer in enumerate(net.layers):
+                    for target, adapted in layer.maps.items():
+                        a = torch.tensor(np.asarray(arrays[f"{li}.{target}.a"], np.float32))
+                        b = torch.tensor(np.asarray(arrays[f"{li}.{target}.b"], np.float32))
+                        adapted.w += (b @ a) * adapted.scale  # merged: the update is free
+                        adapted.a.zero_()
+                net.head.weight.copy_(torch.tensor(head))
+                net.head.bias.copy_(torch.tensor(np.asarray(arrays["head.bias"], np.float32)))
+        except (KeyError, ValueError, RuntimeError) as exc:
+            raise ResourceError(
+                f"tuned dyad encoder data/{MODELS_DIR}/{TUNED}.npz is damaged ({exc}): "
+                "rebuild it with `detente train events`"
+            ) from exc
+        net.eval()
+        self.net = net
+
+    def log_probs(
+        self, text: str, source: tuple[int, int] | None, target: tuple[int, int] | None
+    ) -> np.ndarray:
+        """Log-probabilities over the labels for one dyad (character spans in `text`)."""
+        key = (text, source, target)
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                return cached
+            inputs = tuned_inputs(self.tokenizer, text, source, target)
+            with self.torch.inference_mode():
+                z = self.net(*_batch(self.torch, [inputs]))[0]
+                out = self.torch.log_softmax(z, -1).numpy().astype(np.float64)
+            self._cache[key] = out
+            if len(self._cache) > 256:
+                self._cache.popitem(last=False)
+            return out
+
+    def batch_log_probs(self, inputs: Sequence[tuple[list[int], int, int]]) -> np.ndarray:
+        """Log-probabilities of many prepared inputs (`tuned_inputs`), 32 at a time."""
+        out = []
+        with self._lock, self.torch.inference_mode():
+            for b in range(0, len(inputs), 32):
+                z = self.net(*_batch(self.torch, inputs[b : b + 32]))
+                out.append(self.torch.log_softmax(z, -1).numpy().astype(np.float64))
+        return np.concatenate(out) if out else np.zeros((0, 0))
+
+
+@cache
+def dyad_tuner() -> TunedHead:
+    """The shipped tuned encoder (data/models/plover-dyads-tuned.npz, read once)."""
+    base = resources.files("detente").joinpath("data", MODELS_DIR)
+    try:
+        with base.joinpath(f"{TUNED}.npz").open("rb") as fh:
+            arrays = dict(np.load(fh, allow_pickle=False))
+    except (FileNotFoundError, OSError, ValueError) as exc:
+        raise ResourceError(
+            f"bundled model data/{MODELS_DIR}/{TUNED}.npz is missing or unreadable ({exc}): "
+            "run `detente train events`"
+        ) from exc
+    return TunedHead(arrays, rank=LORA_RANK, alpha=LORA_ALPHA)
 
 
 WORD = re.compile(r"[a-z][a-z'-]*|\d+")
@@ -347,12 +723,20 @@ class LinearModel:
 
     def scores(self, features: Iterable[Feature]) -> np.ndarray:
         """Probabilities over `labels` for one item (binary features L2-normalized, dense
-        blocks as they are)."""
+        blocks as they are). A `TUNED_BLOCK` feature (the tuned encoder's log-probabilities
+        over the same labels) is not a column: the result is then the normalized geometric
+        mean of the two heads' probabilities, the tuned one weighing `TUNED_WEIGHT`."""
+        features = list(features)
         cols, vals = _vector(features, self.index, hashed=True)
         z = self.biases.copy()
         if cols:
             z = z + self.weights[:, cols] @ vals
         z = z - z.max()
+        tuned = [f[1] for f in features if not isinstance(f, str) and f[0] == TUNED_BLOCK]
+        if tuned and len(tuned[0]) == len(z):
+            log_p = z - np.log(np.exp(z).sum())
+            z = (1.0 - TUNED_WEIGHT) * log_p + TUNED_WEIGHT * np.asarray(tuned[0])
+            z = z - z.max()
         p = np.exp(z)
         return p / p.sum()
 
@@ -424,6 +808,8 @@ def _vector(
                 counts[col] = counts.get(col, 0.0) + 1.0
             continue
         name, values = f
+        if name == TUNED_BLOCK:
+            continue  # mixed in by LinearModel.scores, never a column
         keys = (_dense_keys if hashed else _dense_names)(name, len(values))
         for key, value in zip(keys, values.tolist(), strict=True):
             col = index.get(key)
@@ -476,7 +862,10 @@ def fit(
     for feats in samples:
         names: set[str] = set()
         for f in feats:
-            names.update((f,) if isinstance(f, str) else _dense_names(f[0], len(f[1])))
+            if isinstance(f, str):
+                names.add(f)
+            elif f[0] != TUNED_BLOCK:
+                names.update(_dense_names(f[0], len(f[1])))
         for f in names:
             counts[f] = counts.get(f, 0) + 1
     features = sorted(f for f, n in counts.items() if n >= min_count)
@@ -613,20 +1002,28 @@ def sentence_events(
 
 
 __all__ = [
+    "TUNED_BLOCK",
     "Feature",
     "LinearModel",
     "SentenceEncoder",
     "SentenceEvent",
+    "TunedHead",
     "clause_dyads",
     "code_features",
     "dyad_features",
     "dyad_model",
+    "dyad_tuner",
     "dyad_vectors",
+    "dyad_window",
     "feature_key",
     "fit",
+    "mark_dyad",
     "save",
     "sentence_encoder",
     "sentence_events",
     "text_features",
+    "train_tuned",
     "trigger_features",
+    "tuned_inputs",
+    "tuned_log_probs",
 ]

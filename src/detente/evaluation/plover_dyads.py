@@ -215,8 +215,8 @@ def evaluate(
     `cross_validate` None: cross-validate a file the shipped head was trained on and use
     the shipped head elsewhere; True/False forces one or the other.
     """
-    from detente.classify import LinearModel, dyad_features
-    from detente.training import C_DYADS, FOLDS, trained_on
+    from detente.classify import LinearModel, dyad_features, dyad_window
+    from detente.training import C_DYADS, FOLDS, trained_on, tuned_out_of_fold, with_tuned
     from detente.training import cross_validate as run_cv
 
     files = {str(Path(p)): read_dyads(Path(p)) for p in paths}
@@ -233,40 +233,61 @@ def evaluate(
     for name, items in files.items():
         docs = list(nlp.pipe((item.text for item in items), batch_size=64))
         lexical = predict(items, nlp=nlp, lexicon=lexicon, docs=docs)
-        samples = [
-            dyad_features(d, doc_span(d, i.source), doc_span(d, i.target), lexicon=lexicon)[0]
-            for i, d in zip(items, docs, strict=True)
-        ]
         cv = trained_on(model, Path(name)) if cross_validate is None else cross_validate
         method[name] = f"{FOLDS}-fold cross-validation" if cv else "shipped head"
-        if cv:
-            coded = run_cv(samples, [i.gold for i in items], c=C_DYADS)
+        samples = []
+        windows = []
+        for i, d in zip(items, docs, strict=True):
+            source, target = doc_span(d, i.source), doc_span(d, i.target)
+            samples.append(dyad_features(d, source, target, lexicon=lexicon, tuned=not cv)[0])
+            found = source is not None or target is not None
+            windows.append(dyad_window(source, target) if found else (i.text, None, None))
+        if cv:  # the tuned encoder too is trained fold by fold, never on the scored fold
+            golds = [i.gold for i in items]
+            samples = with_tuned(samples, tuned_out_of_fold(windows, golds))
+            coded = run_cv(samples, golds, c=C_DYADS)
         else:
             coded = [(*model.predict(s), -1) for s in samples]
         for lex, (label, confidence, fold) in zip(lexical, coded, strict=True):
-            predictions.append({
-                **lex,
-                "predicted": label,
-                "confidence": round(confidence, 4),
-                "fold": fold if fold >= 0 else None,
-                "lexicon": lex["predicted"],
-            })
+            predictions.append(
+                {
+                    **lex,
+                    "predicted": label,
+                    "confidence": round(confidence, 4),
+                    "fold": fold if fold >= 0 else None,
+                    "lexicon": lex["predicted"],
+                }
+            )
     metrics: dict[str, Any] = {"task": "plover-dyads", "method": method}
     metrics.update(score(predictions))  # fallback_rate: how often the lexicon coded nothing
     baseline = score([{**p, "predicted": p["lexicon"]} for p in predictions])
-    metrics["baseline_lexicon"] = {k: baseline[k] for k in
-                                   ("accuracy", "macro_f1", "fallback_rate", "fallback_label")}
-    metrics["anchor"] = {"coder": "zero-shot NLI, roberta-large-mnli (held-out half)",
-                         "accuracy": 0.835, "macro_f1": 0.821}
+    metrics["baseline_lexicon"] = {
+        k: baseline[k] for k in ("accuracy", "macro_f1", "fallback_rate", "fallback_label")
+    }
+    metrics["anchor"] = {
+        "coder": "zero-shot NLI, roberta-large-mnli (held-out half)",
+        "accuracy": 0.835,
+        "macro_f1": 0.821,
+    }
     metrics["per_file"] = {
-        name: {k: v for k, v in score([p for p in predictions if p["file"] == name]).items()
-               if k in {"n", "accuracy", "macro_f1"}}
+        name: {
+            k: v
+            for k, v in score([p for p in predictions if p["file"] == name]).items()
+            if k in {"n", "accuracy", "macro_f1"}
+        }
         for name in files
     }
     return predictions, metrics
 
 
 __all__ = [
-    "LABELS", "DyadItem", "doc_span", "evaluate", "predict", "read_dyads", "score", "to_label",
+    "LABELS",
+    "DyadItem",
+    "doc_span",
+    "evaluate",
+    "predict",
+    "read_dyads",
+    "score",
+    "to_label",
     "unmark",
 ]
