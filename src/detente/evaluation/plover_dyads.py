@@ -242,9 +242,10 @@ def evaluate(
             samples.append(dyad_features(d, source, target, lexicon=lexicon, tuned=not cv)[0])
             found = source is not None or target is not None
             windows.append(dyad_window(source, target) if found else (i.text, None, None))
-        if cv:  # the tuned encoder too is trained fold by fold, never on the scored fold
+        if cv:
             golds = [i.gold for i in items]
-            samples = with_tuned(samples, tuned_out_of_fold(windows, golds))
+            if model.record.get("tuned"):  # trained fold by fold too, never on the scored fold
+                samples = with_tuned(samples, tuned_out_of_fold(windows, golds))
             coded = run_cv(samples, golds, c=C_DYADS)
         else:
             coded = [(*model.predict(s), -1) for s in samples]
