@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+import detente.agreements as agreements
 from detente.agreements import (
+    ENCODER_DIM,
     FLAG_NAMES,
     UCDP_FLAGS,
     ProvisionModel,
@@ -14,6 +16,7 @@ from detente.agreements import (
     provisions_of,
     rule_flags,
     sentences,
+    text_vectors,
     train,
 )
 from detente.errors import ResourceError
@@ -150,3 +153,69 @@ def test_train_and_round_trip() -> None:
 def test_broken_model_file_is_a_resource_error() -> None:
     with pytest.raises(ResourceError, match="train provisions"):
         ProvisionModel.from_json('{"flags": 3}', source="x.json")
+
+
+# Wordings of a provision that the first rules missed (hand-written).
+MORE_CUES: dict[str, str] = {
+    "withd": "Both armies would withdraw their units behind the river.",
+    "pko": "The truce would be watched by UNOMIX, the new observer body.",
+    "intgov": "The movement was offered a place in the government.",
+    "natalks": "A national constitutional conference would follow.",
+    "cease": "The two sides agreed to end hostilities at once.",
+    "interim": "An interim regional council would run the province.",
+    "amn": "Its leaders would receive temporary immunity.",
+}
+
+
+@pytest.mark.parametrize("flag", sorted(MORE_CUES))
+def test_more_cue_wordings(flag: str) -> None:
+    assert rule_flags(MORE_CUES[flag])[flag], MORE_CUES[flag]
+
+
+def test_a_rebel_acronym_is_not_a_mission() -> None:
+    on = rule_flags("UNITA and the government met in the capital.")
+    assert not on["pko"]
+
+
+def test_text_vectors_match_a_sentence_to_its_flag() -> None:
+    for flag in ("cease", "amn", "pris", "return", "gender"):
+        vectors = text_vectors(STATED[flag])
+        assert set(vectors.similarity) == set(FLAG_NAMES)
+        assert max(vectors.similarity, key=vectors.similarity.__getitem__) == flag
+        assert vectors.vector.shape == (ENCODER_DIM,)
+        assert abs(float((vectors.vector**2).sum()) - 1.0) < 1e-2
+
+
+def test_shipped_model_reads_the_encoder_and_records_it() -> None:
+    model = default_model()
+    assert model is not None and model.reads_vectors
+    assert "all-MiniLM-L6-v2" in model.record["parameters"]["encoder"]
+    assert 0.0 < model.record["cross_validated"]["micro_f1"] < 1.0
+    assert set(model.record["cross_validated"]["per_flag_f1"]) == set(FLAG_NAMES)
+
+
+def test_a_text_without_cues_is_not_encoded(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(text: str) -> None:
+        raise AssertionError(f"encoded {text!r}")
+
+    monkeypatch.setattr(agreements, "_text_vectors", refuse)
+    assert provisions_of("The delegations met again on Tuesday.") == []
+    with pytest.raises(AssertionError, match="encoded"):
+        provisions_of(STATED["cease"])
+
+
+def test_train_without_vectors_reads_cues_only() -> None:
+    texts = [STATED[f] for f in FLAG_NAMES] * 2
+    labels = [{g: int(g == f) for g in FLAG_NAMES} for f in FLAG_NAMES] * 2
+    model = train(texts, labels, vectors=False)
+    assert not model.reads_vectors
+    assert "pris" in provisions_of(STATED["pris"], model=model)
+
+
+def test_model_file_with_vector_weights_of_the_wrong_size() -> None:
+    data = (
+        '{"flags": {"cease": {"bias": 0, "threshold": 0.5, "weights": {}, '
+        '"vector_weights": [0.1, 0.2]}}}'
+    )
+    with pytest.raises(ResourceError, match="vector weights"):
+        ProvisionModel.from_json(data, source="x.json")
