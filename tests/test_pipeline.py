@@ -214,3 +214,24 @@ def test_sentences_end_at_paragraphs_not_after_an_abbreviation(nlp) -> None:  # 
     )
     starts = [s.text.split()[0] for s in doc.sents]
     assert starts == ["They", "Mediators", "U.S."]
+
+
+def test_who_hosts_talks_is_their_host_not_a_party(extractor: Extractor) -> None:
+    reading = read(
+        extractor,
+        "Oman hosted indirect talks between Iran and the United States on Saturday.",
+        date(2025, 4, 14),
+    )
+    (talks,) = [e for e in reading.events if e.type == "CONSULT"]
+    assert sorted(m.actor.country for m in talks.sources) == ["IRN", "USA"]
+    assert talks.host is not None and talks.host.actor.country == "OMN"
+    assert talks.mode == "third-party"
+    reading = read(
+        extractor,
+        "Russian and Ukrainian delegations held talks in Istanbul on Monday. "
+        "Turkish Foreign Minister Hakan Fidan hosted the talks.",
+        date(2025, 6, 2),
+    )
+    (talks,) = [e for e in reading.events if e.type == "CONSULT"]
+    assert sorted(m.actor.country for m in talks.sources) == ["RUS", "UKR"]
+    assert talks.evidence.span.text == "held talks"

@@ -187,6 +187,7 @@ class _Mention:
     refers_to: list[int] = field(default_factory=list)  # token indexes of event nouns
     extra_mentions: list[Evidence] = field(default_factory=list)
     complement: Token | None = None  # the infinitive a request asks for
+    hosts: list[ActorMention] = field(default_factory=list)  # "X hosted the talks"
 
 
 class EventExtractor:
@@ -373,10 +374,22 @@ class _Context:
             return None
         sources = self.subjects(token)
         targets = self.targets(token, code)
+        hosts: list[ActorMention] = []
+        if code.plover == "CONSULT" and lemma == "host" and nouns:
+            # "Turkish Foreign Minister Hakan Fidan hosted the talks": the host, not a
+            # party; the parties are the talks' own ("talks between X and Y") or those of
+            # the meeting it points back to
+            hosts, sources, targets = sources, self.participants(nouns[0]), []
+            if not sources:
+                anaphoric_host = True
+            else:
+                anaphoric_host = False
+        else:
+            anaphoric_host = False
         if code.plover == "CONSULT":
             sources = _unique(sources + targets)
             targets = []
-        anaphoric = not sources and self.has_anaphoric_subject(token)
+        anaphoric = anaphoric_host or (not sources and self.has_anaphoric_subject(token))
         if not sources and not targets and not anaphoric:
             return None
         refers = self.event_nouns_under(token)
@@ -404,6 +417,7 @@ class _Context:
             anaphoric=anaphoric,
             refers_to=refers,
             complement=complement,
+            hosts=hosts,
         )
 
     def under_request(self, token: Token) -> bool:
@@ -433,19 +447,7 @@ class _Context:
         code = self.owner.consult_code(token.lemma_.lower())
         if code is None:
             return None
-        participants: list[ActorMention] = []
-        for prep in token.children:
-            if prep.dep_ == "prep" and prep.lower_ in {"between", "with", "among"}:
-                for obj in prep.children:
-                    if obj.dep_ == "pobj":
-                        participants += self.actors_of(obj)
-            if prep.dep_ == "acl" and prep.lemma_.lower() == "involve":
-                for obj in prep.children:
-                    if obj.dep_ == "dobj":
-                        participants += self.actors_of(obj)
-        for child in token.children:
-            if child.dep_ in {"poss", "amod", "compound"}:
-                participants += self.res.by_token.get(child.i, [])
+        participants = self.participants(token)
         place, venue = self.place_of(token, [token])
         governor = token.head
         while governor.pos_ not in {"VERB", "AUX"} and governor.head.i != governor.i:
@@ -478,6 +480,24 @@ class _Context:
             nominal=True,
             proposed=proposed,
         )
+
+    def participants(self, token: Token) -> list[ActorMention]:
+        """Who takes part in the meeting an event noun names: "talks between X and Y",
+        "a meeting with X", "talks involving X", "X's talks", "Russian-Ukrainian talks"."""
+        participants: list[ActorMention] = []
+        for prep in token.children:
+            if prep.dep_ == "prep" and prep.lower_ in {"between", "with", "among"}:
+                for obj in prep.children:
+                    if obj.dep_ == "pobj":
+                        participants += self.actors_of(obj)
+            if prep.dep_ == "acl" and prep.lemma_.lower() == "involve":
+                for obj in prep.children:
+                    if obj.dep_ == "dobj":
+                        participants += self.actors_of(obj)
+        for child in token.children:
+            if child.dep_ in {"poss", "amod", "compound"}:
+                participants += self.res.by_token.get(child.i, [])
+        return participants
 
     def event_noun(self, noun: Token) -> Token | None:
         """The event noun a phrase names: "a new round of negotiations" -> negotiations's
@@ -881,7 +901,9 @@ class _Context:
         return events
 
     def build(self, cluster: list[_Mention], *, refers_to: str | None = None) -> Event:
-        first = next((m for m in cluster if not m.nominal), cluster[0])
+        # the first verb that reports the event itself (a host's "hosted the talks" only
+        # points back to it), else the first report
+        first = next((m for m in cluster if not m.nominal and not m.hosts), cluster[0])
         code = first.code
         sources = _unique([a for m in cluster for a in m.sources])
         targets = _unique([a for m in cluster for a in m.targets])
@@ -913,6 +935,11 @@ class _Context:
                 )
             elif len(countries) >= 3:
                 mode = "multilateral"
+        named_host = next((h for m in cluster for h in m.hosts), None)
+        if code.plover == "CONSULT" and host is None and named_host is not None:
+            host = named_host  # "Oman hosted the talks"
+            if named_host.actor.country not in countries and len(sides) == 2:
+                mode = mode or "third-party"
         if code.plover == "REQUEST" and mode is None:
             if refers_to is not None:
                 mode = "meet"

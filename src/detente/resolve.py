@@ -23,7 +23,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from detente.gazetteer import Gazetteer
-from detente.mentions import Candidate, find_mentions
+from detente.mentions import Candidate, find_mentions, is_locative
 from detente.places import PlaceResolver, country_name
 from detente.registry import Office, Registry, surname
 from detente.resolution import Resolution, evidence, heads
@@ -148,7 +148,7 @@ class Resolver:
         if self._country_of_word(whole) or self.registry.capital(whole):
             return  # a place name or a nationality: the place and nationality steps decide
         known = people.get(_surname_key(whole)) if end - start == 1 else None
-        if end - start == 1 and known is None and self._place_not_person(whole, people, on):
+        if end - start == 1 and known is None and self._city_not_person(doc[start], people, on):
             return  # "Bukavu" tagged PERSON: the place step decides
         if end - start == 1 and (known is not None or tokens[0].ent_type_ != "PERSON"):
             if known is not None and tokens[0].pos_ in {"PROPN", "NOUN"}:
@@ -575,6 +575,19 @@ class Resolver:
         if self.registry.country(text) or self.registry.capital(text):
             return False
         return self.gazetteer.resolve(text) is None
+
+    def _city_not_person(self, token: Token, people: dict[str, Actor], on: date | None) -> bool:
+        """One word tagged PERSON, before any person step takes it: a place when the syntax
+        puts it as one, or a city of 100,000 or more that is nobody's subject ("including
+        Goma and Bukavu", not "Clinton said" or a "Kent" of a small town)."""
+        if not self._place_not_person(token.text, people, on):
+            return False
+        if is_locative(token):
+            return True
+        if token.dep_ in {"nsubj", "nsubjpass", "poss", "agent"}:
+            return False
+        place = self.gazetteer.resolve(token.text)
+        return place is not None and (place.population or 0) >= 100_000
 
     def _place_not_person(self, text: str, people: dict[str, Actor], on: date | None) -> bool:
         """One word tagged PERSON that names a country, a capital, or a place the gazetteer
