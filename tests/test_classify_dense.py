@@ -104,10 +104,20 @@ def test_the_real_encoder_gives_two_blocks_per_dyad_and_reuses_a_sentence(nlp) -
     for text in ("One.", "Two.", "Three."):
         encoder.states(text)
     assert len(encoder._cache) == 2  # the oldest sentences are dropped
-    feats, _, _ = dyad_features(doc, doc[0:1], doc[2:3], lexicon=VerbLexicon.default())
+    feats, _, _ = dyad_features(doc, doc[0:1], doc[2:3], lexicon=VerbLexicon.default(), tuned=False)
     dense = [f for f in feats if not isinstance(f, str)]
     assert [name for name, _ in dense] == [DENSE, DENSE_SENTENCE]
     assert all(values.shape == (384,) for _, values in dense)
+    from detente.classify import TUNED_BLOCK, _ships_tuned, dyad_model
+
+    feats, _, _ = dyad_features(doc, doc[0:1], doc[2:3], lexicon=VerbLexicon.default())
+    blocks = [f for f in feats if not isinstance(f, str)]
+    if _ships_tuned():  # the shipped tuned encoder's log-probabilities ride along
+        assert [name for name, _ in blocks] == [DENSE, DENSE_SENTENCE, TUNED_BLOCK]
+        assert np.isclose(np.exp(blocks[2][1]).sum(), 1.0)
+        assert len(blocks[2][1]) == len(dyad_model().labels)
+    else:
+        assert [name for name, _ in blocks] == [DENSE, DENSE_SENTENCE]
     sparse_only, _, _ = dyad_features(
         doc, doc[0:1], doc[2:3], lexicon=VerbLexicon.default(), dense=False
     )
