@@ -259,8 +259,8 @@ class EventExtractor:
         if src is None or tgt is None or src.sent.start != tgt.sent.start:
             return code  # an actor named in another sentence (a resolved pronoun)
         features, _, trigger = dyad_features(doc, src, tgt, lexicon=self.lexicon)
-        if trigger is not None and is_negated(trigger):
-            return code  # negation is the event's status; the head would call it REJECT
+        if trigger is not None and (is_negated(trigger) or _denied_by(trigger) is not None):
+            return code  # negation/denial is the event's status; the head would say REJECT
         label, confidence = self.model.predict(features)
         merged = {"CONCEDE": "YIELD", "RETREAT": "YIELD"}
         if (
