@@ -484,3 +484,10 @@ def test_a_memorandum_handed_over_and_what_the_document_calls_for(read) -> None:
 def test_calling_something_unacceptable_is_no_phone_call(read) -> None:  # type: ignore[no-untyped-def]
     reading = read("Ukrainian Foreign Minister Andrii Sybiha called the demands unacceptable.")
     assert not [e for e in reading.events if e.mode == "phone"]
+
+
+def test_a_hyphenated_count_stays_in_the_proposal_name(read) -> None:  # type: ignore[no-untyped-def]
+    reading = read("U.S. President Donald Trump presented a 20-point plan to end the war.")
+    (plan,) = reading.proposals
+    assert plan.names == ("20-point plan",)
+    assert plan.status == "presented"

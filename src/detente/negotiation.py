@@ -706,7 +706,14 @@ class _Reading:
 
     def _mention(self, t: Token) -> None:
         name = " ".join(
-            [c.lower_ for c in t.children if c.dep_ == "compound" and c.pos_ == "NOUN"]
+            [
+                # a hyphenated count stays with its noun: "20-point plan"
+                self.doc[c.left_edge.i : c.i + 1].text.lower()
+                if c.left_edge.i < c.i and self.doc[c.i - 1].text == "-"
+                else c.lower_
+                for c in t.children
+                if c.dep_ == "compound" and c.pos_ == "NOUN"
+            ]
             + [t.lemma_.lower() if t.tag_ != "NNS" else t.lower_]
         )
         verb = t.head if t.dep_ in {"dobj", "nsubjpass"} and t.head.pos_ == "VERB" else None
