@@ -85,9 +85,10 @@ def main() -> None:
 
     type(encoder).states = counted_states  # type: ignore[method-assign]
 
-    from detente.classify import TunedHead, dyad_tuner
+    from detente.classify import TunedHead, _ships_tuned, dyad_tuner
 
-    tuner = dyad_tuner()  # the tuned encoder: adapters merged at load, untimed
+    # The tuned encoder, when the shipped head uses one: adapters merged at load, untimed.
+    tuner = dyad_tuner() if _ships_tuned() else None
     tuned = [0]
     tuning = [0.0]
     original_log_probs = TunedHead.log_probs
@@ -109,7 +110,8 @@ def main() -> None:
 
     def timed_extract(self, *a, **k):  # type: ignore[no-untyped-def]
         encoder._cache.clear()  # each article pays for its own sentences (copies repeat)
-        tuner._cache.clear()
+        if tuner is not None:
+            tuner._cache.clear()
         start = time.perf_counter()
         try:
             return original(self, *a, **k)
