@@ -491,3 +491,27 @@ def test_a_hyphenated_count_stays_in_the_proposal_name(read) -> None:  # type: i
     (plan,) = reading.proposals
     assert plan.names == ("20-point plan",)
     assert plan.status == "presented"
+
+
+def test_two_groups_of_one_country_are_two_parties(read) -> None:  # type: ignore[no-untyped-def]
+    from detente.negotiation import NegotiationReader
+    from detente.registry import Registry
+    from detente.vocabulary import Actor
+
+    reading = read(
+        "Colombian government negotiators and the National Liberation Army held talks in "
+        "Havana on Monday.",
+        date(2023, 5, 8),
+    )
+    (process,) = reading.processes
+    assert sorted(a.code for a in process.parties) == ["COL", "COLREB-ELN"]
+    owner = NegotiationReader(registry=Registry.default())
+
+    def group(name: str) -> str | None:
+        party = owner.state(
+            Actor(code="COLREB", name=name, kind="organization", country="COL", sector="REB")
+        )
+        return party.code if party else None
+
+    assert group("Revolutionary Armed Forces of Colombia") == "COLREB-FARC"
+    assert group("National Liberation Army") == "COLREB-ELN"

@@ -197,20 +197,28 @@ class NegotiationReader:
         return Actor(code=code, name=country_name(self.registry, code), kind="state", country=code)
 
     def _group(self, actor: Actor) -> Actor | None:
+        """The group as a party, with a code of its own: the PLOVER code and the group's
+        short name ("CODREB-M23", "PSEREB-HAMAS"), so that two groups of one country and
+        sector (the FARC and the ELN are both COLREB) are two parties."""
+        body = None
         if actor.kind == "organization":
-            return replace(actor, role=None)
-        if actor.kind == "person":
+            body = self.registry.organization(actor.name)
+            if body is None:
+                return replace(actor, role=None)
+        elif actor.kind == "person":
             entry = self.registry.person(actor.name)
             body = self.registry.body_of(entry) if entry is not None else None
-            if body is not None:
-                return Actor(
-                    code=body.code,
-                    name=body.name,
-                    kind="organization",
-                    country=body.country,
-                    sector=body.sector,
-                )
-        return None
+        if body is None:
+            return None
+        short = [a for a in (body.name, *body.aliases) if re.fullmatch(r"[A-Z0-9]{2,6}", a)]
+        tag = min(short, key=len) if short else re.sub(r"[^A-Z0-9]+", "-", body.name.upper())
+        return Actor(
+            code=f"{body.code}-{tag.strip('-')}",
+            name=body.name,
+            kind="organization",
+            country=body.country,
+            sector=body.sector,
+        )
 
 
 class _Reading:
