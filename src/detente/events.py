@@ -380,16 +380,11 @@ class _Context:
             # party; the parties are the talks' own ("talks between X and Y") or those of
             # the meeting it points back to
             hosts, sources, targets = sources, self.participants(nouns[0]), []
-            if not sources:
-                anaphoric_host = True
-            else:
-                anaphoric_host = False
-        else:
-            anaphoric_host = False
         if code.plover == "CONSULT":
             sources = _unique(sources + targets)
             targets = []
-        anaphoric = anaphoric_host or (not sources and self.has_anaphoric_subject(token))
+        # a host's verb with no parties of its own points back to the meeting
+        anaphoric = not sources and (bool(hosts) or self.has_anaphoric_subject(token))
         if not sources and not targets and not anaphoric:
             return None
         refers = self.event_nouns_under(token)
