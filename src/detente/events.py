@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 from detente import taxonomy
 from detente.gazetteer import Gazetteer
 from detente.grammar import SCHEDULING, clause_tense, is_hypothetical, is_negated
-from detente.resolution import Resolution, evidence
+from detente.resolution import Resolution, evidence, side_of
 from detente.verbs import VerbCode, VerbLexicon
 from detente.vocabulary import (
     Actor,
@@ -620,7 +620,7 @@ class _Context:
                 for m in out
                 if m.actor.code not in sources
                 and not any(
-                    m.actor.country == country and (m.actor.sector in {None, sector} or not sector)
+                    m.actor.country == country and (not sector or m.actor.sector in {None, sector})
                     for country, sector in same
                 )
             ]
@@ -1093,17 +1093,8 @@ def _mutual(cluster: list[_Mention]) -> bool:
 
 
 def _sides(mentions: Iterable[ActorMention]) -> set[str]:
-    """The sides the actors stand for: a state (all its organs and officials are one),
-    or an armed group or opposition of its own ("the government and the M23 rebels": two
-    sides of one country)."""
-    out: set[str] = set()
-    for a in mentions:
-        actor = a.actor
-        if actor.sector in taxonomy.NON_STATE_SECTORS:
-            out.add(f"{actor.country or ''}:{actor.code}:{actor.name}")
-        elif actor.country:
-            out.add(actor.country)
-    return out
+    """The sides the actors stand for (resolution.side_of)."""
+    return {side for a in mentions if (side := side_of(a.actor))}
 
 
 def _doc_span(doc: Doc, mention: ActorMention) -> SpacySpan | None:

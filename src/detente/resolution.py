@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from detente.vocabulary import ActorMention, Article, Evidence, PlaceMention, Span
+from detente.taxonomy import NON_STATE_SECTORS
+from detente.vocabulary import Actor, ActorMention, Article, Evidence, PlaceMention, Span
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -65,3 +66,12 @@ def heads(token: Token) -> tuple[int, ...]:
         current = current.head
         heads.append(current.i)
     return tuple(heads)
+
+
+def side_of(actor: Actor) -> str | None:
+    """The side an actor stands for: its state (all its organs and officials are one), or
+    an armed group or opposition of its own ("the government and the M23 rebels": two
+    sides of one country); None for an actor of no country that is neither."""
+    if actor.sector in NON_STATE_SECTORS:
+        return f"{actor.country or ''}:{actor.code}:{actor.name}"
+    return actor.country

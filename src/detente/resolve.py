@@ -26,7 +26,7 @@ from detente.gazetteer import Gazetteer
 from detente.mentions import Candidate, find_mentions, is_locative
 from detente.places import PlaceResolver, country_name
 from detente.registry import Office, Registry, surname
-from detente.resolution import Resolution, evidence, heads
+from detente.resolution import Resolution, evidence, heads, side_of
 from detente.taxonomy import NON_STATE_SECTORS
 from detente.vocabulary import Actor, ActorMention, Article
 
@@ -122,8 +122,7 @@ class Resolver:
         self._pronouns(doc, article, result, taken)
         self._office_of_country(doc, article, result, taken)
         self._pairs(doc, article, result)
-        self._definite_group(doc, article, result)
-        self._definite_organ(doc, article, result)
+        self._definite_references(doc, article, result)
         self.places.finish(doc, result)  # context, "City, State", one sense per document
         result.actors.sort(key=lambda m: m.evidence.span.start)
         result.places.sort(key=lambda m: m.evidence.span.start)
@@ -814,59 +813,48 @@ class Resolver:
                     ActorMention(actor, evidence(doc, article, start, token.i + 1, 0.8)), token.i
                 )
 
-    def _definite_organ(self, doc: Doc, article: Article, result: Resolution) -> None:
-        """ "the army", "the government" with nothing else naming whose: the state whose
-        organ of that kind was named last before ("Sudan's army ... the army delegation")."""
+    def _definite_references(self, doc: Doc, article: Article, result: Resolution) -> None:
+        """ "the army", "the government", "the rebels", "the group" with nothing else
+        naming whose: the last actor of that kind named before (a guess, confidence 0.8):
+        a state's organ ("Sudan's army ... the army delegation") or an armed group or
+        opposition ("the M23 ... the rebels")."""
         for token in doc:
-            sector = _ORGAN_NOUNS.get(token.lemma_.lower())
-            if sector is None or token.i in result.by_token or token.tag_ != "NN":
+            lemma = token.lemma_.lower()
+            organ = _ORGAN_NOUNS.get(lemma)
+            if (organ is None and lemma not in _GROUP_NOUNS) or token.i in result.by_token:
                 continue
             mods = [c for c in token.children if c.dep_ in {"det", "amod", "compound", "poss"}]
-            if [c.lower_ for c in mods] != ["the"] and not (
-                not mods
-                and token.dep_ == "compound"
-                and token.i > 0
-                and doc[token.i - 1].lower_ == "the"
-            ):
+            bare = [c.lower_ for c in mods] == ["the"]
+            if organ is not None:
+                # one organ, its own "the" or the one of the noun it qualifies ("the army
+                # delegation")
+                bare = token.tag_ == "NN" and (
+                    bare
+                    or (
+                        not mods
+                        and token.dep_ == "compound"
+                        and token.i > 0
+                        and doc[token.i - 1].lower_ == "the"
+                    )
+                )
+            if not bare:
                 continue
             before = [
-                m
+                m.actor
                 for m in result.actors
                 if m.evidence.span.end <= token.idx
-                and m.actor.kind == "state"
-                and m.actor.sector == sector
+                and (
+                    (m.actor.kind == "state" and m.actor.sector == organ)
+                    if organ is not None
+                    else (m.actor.kind == "organization" and m.actor.sector in NON_STATE_SECTORS)
+                )
             ]
-            if not before:
-                continue
-            start = token.i - 1 if doc[token.i - 1].lower_ == "the" else token.i
-            result.add_actor(
-                ActorMention(before[-1].actor, evidence(doc, article, start, token.i + 1, 0.8)),
-                token.i,
-            )
-
-    def _definite_group(self, doc: Doc, article: Article, result: Resolution) -> None:
-        """ "the rebels", "the group", "the movement" with nothing else naming them: the
-        armed group or opposition named last before (a guess, confidence 0.8)."""
-        for token in doc:
-            if token.lemma_.lower() not in _GROUP_NOUNS or token.i in result.by_token:
-                continue
-            mods = [c for c in token.children if c.dep_ in {"det", "amod", "compound", "poss"}]
-            if [c.lower_ for c in mods] != ["the"]:
-                continue
-            before = [
-                m
-                for m in result.actors
-                if m.evidence.span.end <= token.idx
-                and m.actor.kind == "organization"
-                and m.actor.sector in NON_STATE_SECTORS
-            ]
-            if not before:
-                continue
-            group = before[-1].actor
-            result.add_actor(
-                ActorMention(group, evidence(doc, article, token.i - 1, token.i + 1, 0.8)),
-                token.i,
-            )
+            if before:
+                start = mods[0].i if mods else token.i - 1
+                result.add_actor(
+                    ActorMention(before[-1], evidence(doc, article, start, token.i + 1, 0.8)),
+                    token.i,
+                )
 
     def _last_named_pair(
         self, doc: Doc, token: Token, result: Resolution, *, persons: bool = False
@@ -882,13 +870,14 @@ class Resolver:
             for t in subj.subtree:
                 for m in result.by_token.get(t.i, []):
                     actor = m.actor
-                    if persons:
-                        if actor.kind == "person" and actor.country:
-                            sides.setdefault(actor.country, actor)
-                    elif actor.sector in NON_STATE_SECTORS and actor.kind == "organization":
-                        sides.setdefault(f"{actor.code}:{actor.name}", actor)
-                    elif actor.kind == "state" and actor.country:
-                        sides.setdefault(actor.country, actor)
+                    wanted = (
+                        actor.kind == "person"
+                        if persons
+                        else actor.kind == "state"
+                        or (actor.kind == "organization" and actor.sector in NON_STATE_SECTORS)
+                    )
+                    if wanted and (side := side_of(actor)):
+                        sides.setdefault(side, actor)
             non_state = [a for a in sides.values() if a.sector in NON_STATE_SECTORS]
             if len(sides) == 2 and (non_state or persons):
                 found = list(sides.values())
