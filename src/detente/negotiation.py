@@ -191,9 +191,12 @@ class NegotiationReader:
             return None
         if actor.kind == "state" and actor.code == actor.country:
             return actor
+        return self.country(actor.country)
+
+    def country(self, code: str) -> Actor:
+        """The state of an ISO3 code, as a party: "UKR" -> Ukraine."""
         from detente.places import country_name
 
-        code = actor.country
         return Actor(code=code, name=country_name(self.registry, code), kind="state", country=code)
 
     def _group(self, actor: Actor) -> Actor | None:
@@ -455,10 +458,7 @@ class _Reading:
         country = event.place.place.country if event.place is not None else None
         if not country or any(p.country == country for p in parties):
             return None
-        from detente.places import country_name
-
-        name = country_name(self.owner.registry, country)
-        return Actor(code=country, name=name, kind="state", country=country)
+        return self.owner.country(country)
 
     def _outcomes(self, rnd: Round) -> tuple[Evidence, ...]:
         """What the parties of a round agreed on its day: the clauses of AGREE events
