@@ -293,3 +293,16 @@ def test_daily_or_annually_after_an_amount_is_a_rate() -> None:
     assert values("The plant would make about 10,000 units annually.") == []
     assert values("Crowds gather daily outside the house.") == [("daily", "SET", "P1D")]
     assert values("Rallies are held here annually.") == [("annually", "SET", "P1Y")]
+
+
+def test_a_far_date_without_a_future_cue_is_the_one_gone_by() -> None:
+    # News reports the past: half a year either way, the earlier reading wins unless the
+    # clause speaks of the future; a near date ahead stays ahead.
+    assert values("The index is near the record set on Dec. 1.") == [
+        ("Dec. 1", "DATE", "2024-12-01")
+    ]
+    assert values("Its shares peaked in November.") == [("November", "DATE", "2024-11")]
+    assert values("The ship will arrive Dec. 1.", tense="future") == [
+        ("Dec. 1", "DATE", "2025-12-01")
+    ]
+    assert values("The dividend is payable Aug. 1.") == [("Aug. 1", "DATE", "2025-08-01")]

@@ -76,7 +76,7 @@ def test_weekdays_follow_tense_both_ways(text: str, tense: str, value: str) -> N
         ("the winter of 1994", "the winter of 1994", "1994-WI"),
         ("the 1990s", "the 1990s", "199"),
         ("the late '80s", "the late '80s", "198"),
-        ("mid-November", "mid-November", "2025-11"),
+        ("until mid-November", "mid-November", "2025-11"),
         ("in nineteen ninety-six", "nineteen ninety-six", "1996"),
         ("last April", "last April", "2025-04"),
         ("the 20th century", "the 20th century", "19"),

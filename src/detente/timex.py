@@ -671,23 +671,34 @@ def _day_number(text: str) -> int | None:
 
 
 TENSE_PENALTY = 120  # days: how much tense leans against a reading in the wrong direction
+# days: news reports the past, so without a future cue (tense, a deadline word) a date ahead
+# of the article counts this much further than one gone by ("the record set on Aug. 6" in a
+# February story is last August's; "payable Dec. 15" in October is still ahead).
+NEWS_LEAN = 100
 
 
-def _nearest_year(candidates: dict[int, int], tense: str) -> int:
+def _nearest_year(candidates: dict[int, int], tense: str, *, lean: bool = False) -> int:
     """The year whose date lies nearest the anchor (`candidates`: year -> signed gap in
     days); a date on the side the tense speaks against counts TENSE_PENALTY days further.
     Clause tense is a weak cue for a bare date ("payable Dec. 15"), so it only tips
-    readings that are close."""
+    readings that are close. With `lean` (no deadline word before the date), a date ahead
+    counts NEWS_LEAN days further unless the tense is future."""
 
     def cost(item: tuple[int, int]) -> float:
         gap = item[1]
         penalty = (tense == "past" and gap > 0) or (tense == "future" and gap < 0)
-        return abs(gap) + (TENSE_PENALTY if penalty else 0)
+        if penalty:
+            return abs(gap) + TENSE_PENALTY
+        if lean and tense != "future" and gap > 0:
+            return gap + NEWS_LEAN
+        return abs(gap)
 
     return min(candidates.items(), key=cost)[0]
 
 
-def _year_for(month: int, day: int, anchor: date, tense: str, *, strict: bool = False) -> int:
+def _year_for(
+    month: int, day: int, anchor: date, tense: str, *, strict: bool = False, lean: bool = False
+) -> int:
     """The year of a day-month without a year: the nearest one, nudged by tense ("last
     Oct. 23", `strict`: the one on the side the tense says)."""
     candidates: dict[int, int] = {}
@@ -698,7 +709,7 @@ def _year_for(month: int, day: int, anchor: date, tense: str, *, strict: bool = 
             continue
         if not strict or (gap <= 0 if tense == "past" else gap >= 0):
             candidates[year] = gap
-    return _nearest_year(candidates, tense) if candidates else anchor.year
+    return _nearest_year(candidates, tense, lean=lean) if candidates else anchor.year
 
 
 _SECOND_DAY = re.compile(
@@ -715,7 +726,9 @@ _SINCE = re.compile(r"\b(?:since|ended)\s+(?:(?:early|late|mid)[\s-]+)?$", re.I)
 _UNTIL = re.compile(r"\b(?:through|until|till|by|before)\s+(?:(?:early|late|mid)[\s-]+)?$", re.I)
 
 
-def _month_year(month: int, anchor: date, tense: str, rel: str | None) -> int:
+def _month_year(
+    month: int, anchor: date, tense: str, rel: str | None, *, lean: bool = False
+) -> int:
     """The year of a bare month name: "last April" is the April before the anchor's month,
     "next April" the one after; otherwise the nearest, nudged by tense."""
     if rel in {"last", "this past"}:
@@ -734,7 +747,7 @@ def _month_year(month: int, anchor: date, tense: str, rel: str | None) -> int:
         return anchor.year if month < anchor.month else anchor.year - 1
     if tense == "future":  # "a mission in December": the next December
         return anchor.year if month > anchor.month else anchor.year + 1
-    return _nearest_year(candidates, tense)
+    return _nearest_year(candidates, tense, lean=lean)
 
 
 def _weekday(anchor: date, weekday: int, rel: str | None, tense: str) -> date:
@@ -1048,7 +1061,10 @@ class TimeTagger:
                     tense = "past"
                 elif rel in {"next", "this coming"}:
                     tense = "future"
-                year = _year_for(month, day_n, anchor, tense, strict=bool(rel))
+                deadline = _UNTIL.search(m.string, max(0, hit.start - 14), hit.start)
+                year = _year_for(
+                    month, day_n, anchor, tense, strict=bool(rel), lean=not deadline
+                )
             else:
                 year = None
             return _safe_date(year, month, day_n), False
@@ -1201,9 +1217,10 @@ class TimeTagger:
             else:
                 if rel is None and _SINCE.search(m.string, max(0, hit.start - 12), hit.start):
                     rel = "last"  # "since February": already past
-                elif tense == "past" and _UNTIL.search(m.string, max(0, hit.start - 14), hit.start):
+                deadline = _UNTIL.search(m.string, max(0, hit.start - 14), hit.start)
+                if tense == "past" and deadline:
                     tense = "present"
-                year = _month_year(month, anchor, tense, rel)
+                year = _month_year(month, anchor, tense, rel, lean=not deadline)
             return make.value("DATE", f"{year:04d}-{month:02d}", "month")
         if kind == "season":
             return _season(make, m, anchor, tense)
