@@ -1062,9 +1062,7 @@ class TimeTagger:
                 elif rel in {"next", "this coming"}:
                     tense = "future"
                 deadline = _UNTIL.search(m.string, max(0, hit.start - 14), hit.start)
-                year = _year_for(
-                    month, day_n, anchor, tense, strict=bool(rel), lean=not deadline
-                )
+                year = _year_for(month, day_n, anchor, tense, strict=bool(rel), lean=not deadline)
             else:
                 year = None
             return _safe_date(year, month, day_n), False
