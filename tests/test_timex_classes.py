@@ -306,3 +306,20 @@ def test_a_far_date_without_a_future_cue_is_the_one_gone_by() -> None:
         ("Dec. 1", "DATE", "2025-12-01")
     ]
     assert values("The dividend is payable Aug. 1.") == [("Aug. 1", "DATE", "2025-08-01")]
+
+
+def test_a_quarter_told_by_its_last_day_is_the_one_just_named() -> None:
+    text = (
+        "Globex earned $5 million in the fiscal first quarter. Sales for the quarter ended"
+        " Sept. 30 rose 10%. Margins widened in the quarter."
+    )
+    got = [(span, value) for span, _, value in values(text, anchor=Q4_ANCHOR)]
+    assert got == [
+        ("the fiscal first quarter", "2025-Q1"),
+        ("the quarter", "2025-Q1"),
+        ("Sept. 30", "2025-09-30"),
+        ("the quarter", "2025-Q1"),
+    ]
+    # With no quarter named before, the last day places it in the calendar.
+    alone = values("Sales for the quarter ended Sept. 30 rose 10%.", anchor=Q4_ANCHOR)
+    assert alone[0] == ("the quarter", "DATE", "2025-Q3")

@@ -1812,9 +1812,18 @@ def _quarter(make: _Maker, m: re.Match[str], anchor: date, tense: str, state: _S
         if number > current[1] and tense == "past":
             year -= 1
     elif (ended := _ended(make.text, make.hit.end, anchor)) is not None:
-        # "the quarter ended Sept. 30": the three months before that day
-        middle = ended - timedelta(days=45)
-        year, number = middle.year, (middle.month - 1) // 3 + 1
+        if (
+            state.quarter is not None
+            and make.text.count("\n\n", state.quarter_at, make.hit.start) <= 1
+        ):
+            # "earned $5 million in the fiscal first quarter. ... sales for the quarter ended
+            # Sept. 29": the quarter just named, told by its last day (a fiscal quarter
+            # need not be the calendar one)
+            year, number = state.quarter
+        else:
+            # "the quarter ended Sept. 30": the three months before that day
+            middle = ended - timedelta(days=45)
+            year, number = middle.year, (middle.month - 1) // 3 + 1
     elif "current" in words or words.strip() == "this":
         year, number = current
     elif state.quarter is not None and not re.search(r"latest|most recent|just", words):
