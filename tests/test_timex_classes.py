@@ -323,3 +323,14 @@ def test_a_quarter_told_by_its_last_day_is_the_one_just_named() -> None:
     # With no quarter named before, the last day places it in the calendar.
     alone = values("Sales for the quarter ended Sept. 30 rose 10%.", anchor=Q4_ANCHOR)
     assert alone[0] == ("the quarter", "DATE", "2025-Q3")
+
+
+def test_the_latest_period_right_after_a_named_quarter_is_that_quarter() -> None:
+    text = (
+        "Initech earned $3 million in its fiscal second quarter. Sales in the latest period fell."
+    )
+    got = [(span, value) for span, _, value in values(text, tense="past", anchor=Q4_ANCHOR)]
+    assert got == [("fiscal second quarter", "2025-Q2"), ("the latest period", "2025-Q2")]
+    # Named by nothing before: the quarter reported last, the one before the article's.
+    alone = values("Sales in the latest quarter rose.", tense="past", anchor=Q4_ANCHOR)
+    assert alone == [("the latest quarter", "DATE", "2025-Q3")]

@@ -1826,7 +1826,11 @@ def _quarter(make: _Maker, m: re.Match[str], anchor: date, tense: str, state: _S
             year, number = middle.year, (middle.month - 1) // 3 + 1
     elif "current" in words or words.strip() == "this":
         year, number = current
-    elif state.quarter is not None and not re.search(r"latest|most recent|just", words):
+    elif state.quarter is not None and (
+        not re.search(r"latest|most recent|just", words)
+        or make.text.count("\n\n", state.quarter_at, make.hit.start) <= 1
+    ):
+        # "the quarter"; "the latest period" right after a quarter is named is that one
         year, number = state.quarter
     else:  # the latest quarter, the one just reported: the one before the article's
         index = current[0] * 4 + current[1] - 2
