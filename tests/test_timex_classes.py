@@ -334,3 +334,16 @@ def test_the_latest_period_right_after_a_named_quarter_is_that_quarter() -> None
     # Named by nothing before: the quarter reported last, the one before the article's.
     alone = values("Sales in the latest quarter rose.", tense="past", anchor=Q4_ANCHOR)
     assert alone == [("the latest quarter", "DATE", "2025-Q3")]
+
+
+def test_a_numbered_quarter_is_of_the_year_its_last_day_falls_in() -> None:
+    text = (
+        "In the second quarter ended Nov. 30, the chain lost money. Results for that quarter"
+        " included a charge."
+    )
+    got = [(span, value) for span, _, value in values(text, tense="past", anchor=Q4_ANCHOR)]
+    assert got == [
+        ("the second quarter", "2024-Q2"),
+        ("Nov. 30", "2024-11-30"),
+        ("that quarter", "2024-Q2"),
+    ]

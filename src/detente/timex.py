@@ -1780,7 +1780,10 @@ def _ended(text: str, end: int, anchor: date) -> date | None:
     month, day_n = _month_of(m.group("month")), int(m.group("day"))
     if month is None:
         return None
-    year = int(m.group("year")) if m.group("year") else _year_for(month, day_n, anchor, "past")
+    if m.group("year"):
+        year = int(m.group("year"))
+    else:  # over by the time it is told, like "the year ended March 31"
+        year = _year_for(month, day_n, anchor, "past", strict=True)
     return _safe_date(year, month, day_n)
 
 
@@ -1809,7 +1812,9 @@ def _quarter(make: _Maker, m: re.Match[str], anchor: date, tense: str, state: _S
         year = anchor.year + 1
     elif number is not None:
         year = anchor.year
-        if number > current[1] and tense == "past":
+        if (ended_on := _ended(make.text, make.hit.end, anchor)) is not None:
+            year = ended_on.year  # "the second quarter ended Oct. 31, 1988": of that year
+        elif number > current[1] and tense == "past":
             year -= 1
     elif (ended := _ended(make.text, make.hit.end, anchor)) is not None:
         if (
