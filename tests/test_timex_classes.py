@@ -347,3 +347,11 @@ def test_a_numbered_quarter_is_of_the_year_its_last_day_falls_in() -> None:
         ("Nov. 30", "2024-11-30"),
         ("that quarter", "2024-Q2"),
     ]
+
+
+def test_the_month_just_ahead_in_a_past_clause_is_the_coming_one() -> None:
+    assert values("The council said it would vote in July.", tense="past") == [
+        ("July", "DATE", "2025-07")
+    ]
+    assert values("The plant closed in May.", tense="past") == [("May", "DATE", "2025-05")]
+    assert values("The plant closed in August.", tense="past") == [("August", "DATE", "2024-08")]

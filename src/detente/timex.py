@@ -744,6 +744,10 @@ def _month_year(
     if month == anchor.month:
         return anchor.year
     if tense == "past":  # "bought RJR in February": the last February
+        if month == anchor.month % 12 + 1:
+            # the month just ahead is a plan told in the past ("said it would cut supplies
+            # in September", in August), not eleven months gone
+            return anchor.year if month > anchor.month else anchor.year + 1
         return anchor.year if month < anchor.month else anchor.year - 1
     if tense == "future":  # "a mission in December": the next December
         return anchor.year if month > anchor.month else anchor.year + 1
