@@ -355,3 +355,10 @@ def test_the_month_just_ahead_in_a_past_clause_is_the_coming_one() -> None:
     ]
     assert values("The plant closed in May.", tense="past") == [("May", "DATE", "2025-05")]
     assert values("The plant closed in August.", tense="past") == [("August", "DATE", "2024-08")]
+
+
+def test_then_current_is_a_present_gone_by() -> None:
+    assert values("Holders could buy stock at half the then current market price.") == [
+        ("then current", "DATE", "PAST_REF")
+    ]
+    assert values("The current market price is low.") == [("current", "DATE", "PRESENT_REF")]

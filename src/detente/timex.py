@@ -450,7 +450,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(?P<ref>right now|just now|now|currently|at present|at the moment|these days"
             r"|nowadays"
-            r"|(?:more\s+)?recently|lately|soon|as soon as possible|shortly|current"
+            r"|(?:more\s+)?recently|lately|soon|as soon as possible|shortly"
+            r"|then[\s-]current|current"
             r"|in the coming days|in recent days|(?:in\s+)?the past"
             r"|the\s+(?:near\s+|distant\s+)?future"
             r"|the (?:near|short|long) term|a later date|later date)\b",
@@ -545,6 +546,8 @@ REF_VALUES = {
     "just now": "PRESENT_REF",
     "currently": "PRESENT_REF",
     "current": "PRESENT_REF",
+    "then current": "PAST_REF",  # "the then current price": current at a time gone by
+    "then-current": "PAST_REF",
     "at present": "PRESENT_REF",
     "at the moment": "PRESENT_REF",
     "these days": "PRESENT_REF",
