@@ -362,3 +362,10 @@ def test_then_current_is_a_present_gone_by() -> None:
         ("then current", "DATE", "PAST_REF")
     ]
     assert values("The current market price is low.") == [("current", "DATE", "PRESENT_REF")]
+
+
+def test_names_and_idioms_of_always_are_not_times() -> None:
+    assert values("He told USA Today the vote was fair.") == []
+    assert values("Today the vote was fair.") == [("Today", "DATE", "2025-06-04")]
+    assert values("Guards watch the gate 24 hours a day.") == []
+    assert values("Guards watched the gate for 24 hours.") == [("24 hours", "DURATION", "PT24H")]

@@ -1502,6 +1502,10 @@ def _is_title_or_generic(kind: str, m: re.Match[str], start: int, end: int) -> b
             r"\s*[,.;:)\"']", text[end:]
         ):
             return True  # "the people of tomorrow"
+        if span == "Today" and re.search(r"\b[A-Z]{2,}\s$", text[max(0, start - 12) : start]):
+            return True  # a name: "USA Today", "VOA Today"
+    if kind == "duration" and re.match(r"\s+(?:a|per)\s+(?:day|week|month|year)\b", text[end:]):
+        return True  # "24 hours a day", "seven days a week": always, not a stretch of time
     return False
 
 
