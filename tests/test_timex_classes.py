@@ -306,6 +306,12 @@ def test_a_far_date_without_a_future_cue_is_the_one_gone_by() -> None:
         ("Dec. 1", "DATE", "2025-12-01")
     ]
     assert values("The dividend is payable Aug. 1.") == [("Aug. 1", "DATE", "2025-08-01")]
+    # The start of a schedule is no report of the past: the nearest reading.
+    assert values("A third flight leaves each Friday from Nov. 20.")[-1] == (
+        "Nov. 20",
+        "DATE",
+        "2025-11-20",
+    )
 
 
 def test_a_quarter_told_by_its_last_day_is_the_one_just_named() -> None:

@@ -727,6 +727,8 @@ _SINCE = re.compile(r"\b(?:since|ended)\s+(?:(?:early|late|mid)[\s-]+)?$", re.I)
 # A deadline or the end of a stretch ("through January", "until March") is not dated by the
 # past tense of its clause ("has extended loans through January"): the nearest reading.
 _UNTIL = re.compile(r"\b(?:through|until|till|by|before)\s+(?:(?:early|late|mid)[\s-]+)?$", re.I)
+# The start of a schedule ("flights from Aug. 6", "effective Feb. 1") is no report of the past.
+_STARTING = re.compile(r"\b(?:from|starting|beginning|effective)\s+$", re.I)
 
 
 def _month_year(
@@ -1069,7 +1071,10 @@ class TimeTagger:
                 elif rel in {"next", "this coming"}:
                     tense = "future"
                 deadline = _UNTIL.search(m.string, max(0, hit.start - 14), hit.start)
-                year = _year_for(month, day_n, anchor, tense, strict=bool(rel), lean=not deadline)
+                starts = _STARTING.search(m.string, max(0, hit.start - 14), hit.start)
+                year = _year_for(
+                    month, day_n, anchor, tense, strict=bool(rel), lean=not (deadline or starts)
+                )
             else:
                 year = None
             return _safe_date(year, month, day_n), False
