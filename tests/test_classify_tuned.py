@@ -138,3 +138,26 @@ def test_the_tuned_encoder_reads_the_dyads_stretch_and_its_trigger() -> None:
         True,
     ]
     assert one_sided(tokenizer, text, source, None, trigger) == []
+
+
+@pytest.mark.slow
+def test_clauses_with_guessed_actors_are_typed_without_the_tuned_encoder(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import detente.classify as classify
+    from detente.parse import load_nlp
+    from detente.verbs import VerbLexicon
+
+    def refuse(*_: object) -> np.ndarray:
+        raise AssertionError("the tuned encoder read a clause with guessed actors")
+
+    monkeypatch.setattr(classify, "_ships_tuned", lambda: True)
+    monkeypatch.setattr(classify, "tuned_log_probs", refuse)
+    doc = load_nlp()("The rebels attacked the convoy and later denied the attack.")
+    events = classify.sentence_events(
+        next(iter(doc.sents)), lexicon=VerbLexicon.default(), model=classify.dyad_model()
+    )
+    assert events and all(e.plover for e in events)
+    # The same dyad with its actors marked does read it.
+    with pytest.raises(AssertionError, match="tuned encoder"):
+        classify.dyad_features(doc, doc[0:2], doc[3:5], lexicon=VerbLexicon.default())

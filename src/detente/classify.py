@@ -1043,7 +1043,12 @@ def sentence_events(
     sent: SpacySpan, *, lexicon: VerbLexicon, model: LinearModel
 ) -> list[SentenceEvent]:
     """Events of one sentence with no actors marked: each clause the lexicon codes, typed
-    by the dyad head. A clause the lexicon does not code is left out."""
+    by the dyad head. A clause the lexicon does not code is left out.
+
+    The linear head types these alone, without the tuned encoder: the tuned encoder
+    learnt from dyads whose two actors a person marked, and on these guessed subjects and
+    objects (often one of the two) it gives the clauses of a sentence one type (petr2
+    root-code accuracy 0.68 with it, 0.76 without; docs/events.md)."""
     from detente.dyad import code_verb
 
     out: list[SentenceEvent] = []
@@ -1051,7 +1056,7 @@ def sentence_events(
     for verb, source, target in clause_dyads(sent):
         if code_verb(verb, lexicon) is None:
             continue
-        feats, code, trigger = dyad_features(sent, source, target, lexicon=lexicon)
+        feats, code, trigger = dyad_features(sent, source, target, lexicon=lexicon, tuned=False)
         if trigger is None or trigger.i in seen:
             continue
         seen.add(trigger.i)
