@@ -375,3 +375,26 @@ def test_names_and_idioms_of_always_are_not_times() -> None:
     assert values("Today the vote was fair.") == [("Today", "DATE", "2025-06-04")]
     assert values("Guards watch the gate 24 hours a day.") == []
     assert values("Guards watched the gate for 24 hours.") == [("24 hours", "DURATION", "PT24H")]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value"),
+    [
+        ("The summit opens Oct. 15 in Geneva.", "Oct. 15", "2025-10-15"),
+        ("The new tariff takes effect Nov. 30.", "Nov. 30", "2025-11-30"),
+        ("The referendum is set for Nov. 30.", "Nov. 30", "2025-11-30"),
+        ("The launch is slated for Dec. 2.", "Dec. 2", "2025-12-02"),
+        ("Local elections are due in November.", "November", "2025-11"),
+        ("The congress is planned for October.", "October", "2025-10"),
+    ],
+)
+def test_the_news_lean_spares_a_scheduled_event(text: str, span: str, value: str) -> None:
+    # A present-tense clause that schedules an event speaks of the coming date, even far
+    # ahead; the lean toward the past still holds for a record "set on" a date.
+    assert values(text) == [(span, "DATE", value)]
+
+
+def test_the_news_lean_still_holds_without_a_schedule() -> None:
+    assert values("Shares trade near the record set on Dec. 1.") == [
+        ("Dec. 1", "DATE", "2024-12-01")
+    ]

@@ -729,6 +729,15 @@ _SINCE = re.compile(r"\b(?:since|ended)\s+(?:(?:early|late|mid)[\s-]+)?$", re.I)
 _UNTIL = re.compile(r"\b(?:through|until|till|by|before)\s+(?:(?:early|late|mid)[\s-]+)?$", re.I)
 # The start of a schedule ("flights from Aug. 6", "effective Feb. 1") is no report of the past.
 _STARTING = re.compile(r"\b(?:from|starting|beginning|effective)\s+$", re.I)
+# Nor is an event the clause schedules: "the summit opens Oct. 15", "the vote is set for
+# Nov. 30", "elections are due in November" (the present of a scheduled event is its future;
+# "the record set on Aug. 6" is a past one).
+_SCHEDULED = re.compile(
+    r"\b(?:(?:scheduled|slated|planned|timed|expected)\s+(?:for|on|in)|set\s+for|due(?:\s+(?:on|in|by))?"
+    r"|(?:open|begin|start|end|expire|close|resume|convene|take\s+effect)s?(?:\s+(?:on|in))?"
+    r"|takes\s+effect(?:\s+(?:on|in))?)\s+(?:(?:early|late|mid)[\s-]+)?$",
+    re.I,
+)
 
 
 def _month_year(
@@ -1071,7 +1080,9 @@ class TimeTagger:
                 elif rel in {"next", "this coming"}:
                     tense = "future"
                 deadline = _UNTIL.search(m.string, max(0, hit.start - 14), hit.start)
-                starts = _STARTING.search(m.string, max(0, hit.start - 14), hit.start)
+                starts = _STARTING.search(
+                    m.string, max(0, hit.start - 14), hit.start
+                ) or _SCHEDULED.search(m.string, max(0, hit.start - 24), hit.start)
                 year = _year_for(
                     month, day_n, anchor, tense, strict=bool(rel), lean=not (deadline or starts)
                 )
@@ -1230,7 +1241,8 @@ class TimeTagger:
                 deadline = _UNTIL.search(m.string, max(0, hit.start - 14), hit.start)
                 if tense == "past" and deadline:
                     tense = "present"
-                year = _month_year(month, anchor, tense, rel, lean=not deadline)
+                scheduled = _SCHEDULED.search(m.string, max(0, hit.start - 24), hit.start)
+                year = _month_year(month, anchor, tense, rel, lean=not (deadline or scheduled))
             return make.value("DATE", f"{year:04d}-{month:02d}", "month")
         if kind == "season":
             return _season(make, m, anchor, tense)
