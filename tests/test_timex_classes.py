@@ -398,3 +398,26 @@ def test_the_news_lean_still_holds_without_a_schedule() -> None:
     assert values("Shares trade near the record set on Dec. 1.") == [
         ("Dec. 1", "DATE", "2024-12-01")
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fishing rights are vital to the future of the island.",
+        "Sales fell, and the future looks bleak for the mill.",
+    ],
+)
+def test_the_future_of_something_is_its_fate_not_a_time(text: str) -> None:
+    assert values(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Whether the plan works in the future is unclear.",
+        "Farmers are anxious about the future.",
+        "Rates may rise in the future.",
+    ],
+)
+def test_the_future_after_a_preposition_is_a_time(text: str) -> None:
+    assert values(text) == [("the future", "DATE", "FUTURE_REF")]

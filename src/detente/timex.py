@@ -1523,6 +1523,15 @@ def _is_title_or_generic(kind: str, m: re.Match[str], start: int, end: int) -> b
             return True  # a name: "USA Today", "VOA Today"
     if kind == "duration" and re.match(r"\s+(?:a|per)\s+(?:day|week|month|year)\b", text[end:]):
         return True  # "24 hours a day", "seven days a week": always, not a stretch of time
+    if kind == "ref" and re.fullmatch(r"the\s+future", span, re.I):
+        # the fate of something, not the time to come: "the future of the treaty", "the
+        # future looks bleak" ("in the future", "worried about the future" are times)
+        if re.match(r"\s+of\b", text[end:], re.I):
+            return True
+        if re.match(
+            r"\s+(?:looks|seems|appears|remains|is|was|holds)\b", text[end:], re.I
+        ) and not re.search(r"\b(?:in|into|for|about)\s+$", text[max(0, start - 6) : start]):
+            return True
     return False
 
 
