@@ -421,3 +421,31 @@ def test_the_future_of_something_is_its_fate_not_a_time(text: str) -> None:
 )
 def test_the_future_after_a_preposition_is_a_time(text: str) -> None:
     assert values(text) == [("the future", "DATE", "FUTURE_REF")]
+
+
+def test_the_same_period_last_year_is_one_expression() -> None:
+    text = (
+        "Profit rose to $9 million in the third quarter from $7 million in the same"
+        " period last year."
+    )
+    got = values(text, tense="past", anchor=Q4_ANCHOR)
+    assert got == [
+        ("the third quarter", "DATE", "2025-Q3"),
+        ("the same period last year", "DATE", "2024-Q3"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("The bridge will stay closed for a while.", "a while"),
+        ("Inspectors may remain for a rather long period.", "a rather long period"),
+        ("She lived abroad for a short period of time.", "a short period of time"),
+    ],
+)
+def test_a_while_is_a_stretch_of_no_stated_unit(text: str, span: str) -> None:
+    assert values(text) == [(span, "DURATION", "PXX")]
+
+
+def test_a_period_of_something_is_no_while() -> None:
+    assert values("The region enjoyed a long period of calm.") == []

@@ -316,7 +316,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"(?:(?P<mods2>(?:{_QUARTER_MODS}[\s-]+)*))"
             r"(?:(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+(?:fiscal[\s-]+)?)?"
             r"(?P<q>quarter|period)s?\b(?!-)"
-            rf"(?:\s+(?:of\s+)?(?P<qyear2>(?:19|20)\d\d)\b|(?P<ago>\s+a\s+year\s+(?:ago|earlier)))?",
+            rf"(?:\s+(?:of\s+)?(?P<qyear2>(?:19|20)\d\d)\b|(?P<ago>\s+(?:a\s+year\s+(?:ago|earlier)|last\s+year\b(?!'))))?",
             re.I,
         ),
     ),
@@ -445,6 +445,16 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("clock", re.compile(rf"\b(?:at\s+)?{_CLOCK}{_ZONE}", re.I)),
+    # "for a while", "for a fairly lengthy period": a stretch of no stated unit (PXX)
+    (
+        "while",
+        re.compile(
+            r"(?<=\bfor\s)(?P<while>a\s+(?:little\s+|long\s+|short\s+)?while"
+            r"|a\s+(?:(?:fairly|rather|very|relatively)\s+)?(?:long|lengthy|short|brief)"
+            r"\s+(?:period|spell|stretch)(?:\s+of\s+time)?)\b(?!\s+of\s+(?!time))",
+            re.I,
+        ),
+    ),
     (
         "ref",
         re.compile(
@@ -521,6 +531,7 @@ GATES: dict[str, tuple[str, ...] | None] = {
     "duration": _UNIT_WORDS,
     "vague": _UNIT_WORDS,
     "long": ("-long",),
+    "while": ("while", "period", "spell", "stretch"),
     "clock": ("m", "noon", "midday", "midnight", ":", "gmt", "utc", "local", "night"),
     "ref": (
         "now",
@@ -1185,6 +1196,8 @@ class TimeTagger:
             plural = unit.endswith("s") or unit == "centuries"
             amount = "X" if plural else _fmt_num(factor)
             return make.value("DURATION", ("PT" if is_time else "P") + amount + code, "duration")
+        if kind == "while":
+            return make.value("DURATION", "PXX", "vague")
         if kind == "ref":
             word = re.sub(
                 r"^(?:in\s+)?(?:the\s+)?(?:(?:near|distant|short|long)\s+)?", "", g["ref"].lower()
