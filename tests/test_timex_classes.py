@@ -449,3 +449,35 @@ def test_a_while_is_a_stretch_of_no_stated_unit(text: str, span: str) -> None:
 
 def test_a_period_of_something_is_no_while() -> None:
     assert values("The region enjoyed a long period of calm.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value"),
+    [
+        ("The guild kept its craft for two thousand years.", "two thousand years", "P2000Y"),
+        ("The abbey stood for a hundred and fifty years.", "a hundred and fifty years", "P150Y"),
+        ("The feud lasted half a century.", "half a century", "P50Y"),
+        ("The talks broke off for half an hour.", "half an hour", "PT30M"),
+        ("The mine was shut for half a year.", "half a year", "P6M"),
+    ],
+)
+def test_big_and_half_amounts_of_time(text: str, span: str, value: str) -> None:
+    assert values(text) == [(span, "DURATION", value)]
+
+
+def test_the_year_two_thousand_is_still_a_year() -> None:
+    assert values("The plan runs to the year two thousand and then ends.") == [
+        ("the year two thousand", "DATE", "2000")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value"),
+    [
+        ("The council is elected every two years.", "every two years", "P2Y"),
+        ("The club meets every other week.", "every other week", "P2W"),
+        ("Geese fly north each spring.", "each spring", "XXXX-SP"),
+    ],
+)
+def test_every_n_units_and_each_season_are_sets(text: str, span: str, value: str) -> None:
+    assert values(text) == [(span, "SET", value)]

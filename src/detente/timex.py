@@ -200,7 +200,10 @@ def _alt(words: object) -> str:
 
 _SPELLED = rf"(?:(?:{_alt(TENS)})(?:[\s-](?:{_alt(ONES)}))?|{_alt(TEENS)}|{_alt(ONES)})"
 _NUM_WORDS = _alt(k for k in NUMBER_WORDS if not k.isalpha() or k not in ONES)
-_NUM = rf"(?:\d+(?:[.,]\d+)?|{_SPELLED}|{_NUM_WORDS})"
+_NUM = (
+    rf"(?:\d+(?:[.,]\d+)?|(?:{_SPELLED}|a)\s+(?:hundred|thousand)(?:\s+and\s+{_SPELLED})?"
+    rf"|{_SPELLED}|{_NUM_WORDS})"
+)
 _UNIT = r"(?:second|minute|hour|day|night|week|month|quarter|year|decade|centur(?:y|ie))s?"
 _MONTH = (
     r"(?:(?:january|february|march|april|may|june|july|august|september|october|november"
@@ -211,9 +214,12 @@ _CMONTH = (  # capitalised full month names and abbreviations: "May" but not "ma
     r"|December)\b|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?"
 )
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+# "two thousand years" is a stretch, not the year 2000
+_UNIT_PLURALS = r"(?:second|minute|hour|day|week|month|year|decade)s|centuries"
 _YEAR = (
     r"(?:(?<![\d$.,])(?:1[0-9]|20)\d\d(?![\d%]|[.,]\d|-\d)"
-    rf"|nineteen[\s-](?:{_SPELLED}|hundred)|two thousand(?:\s+and\s+{_SPELLED})?)"
+    rf"|nineteen[\s-](?:{_SPELLED}|hundred)"
+    rf"|two thousand(?:\s+and\s+{_SPELLED}|(?![\s-]+(?:{_UNIT_PLURALS})\b)))"
 )
 _DAYNUM = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{_alt(ORDINALS)})"
 _MOD = (
@@ -419,7 +425,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"{_OUT}(?P<t>\b{_BOUND}(?:(?:each\s+of\s+)?(?:the|its|their)\s+)?"
             r"(?:(?P<dir>past|last|next|first|coming|following|latest|previous|final|remaining|initial|"
             r"year-earlier|year-ago|preceding|ensuing|subsequent|latest|additional|further)\s+)?"
-            rf"(?P<num>{_NUM})(?P<half>\s+1/2|\s+and\s+a\s+half)?(?:\s+(?:or\s+so|to\s+{_NUM}))?[\s-]+(?:more\s+|additional\s+|full\s+|trading\s+|business\s+|straight\s+|consecutive\s+)?"
+            rf"(?P<halfa>half\s+(?=an?\s))?(?P<num>{_NUM})(?P<half>\s+1/2|\s+and\s+a\s+half)?(?:\s+(?:or\s+so|to\s+{_NUM}))?[\s-]+(?:more\s+|additional\s+|full\s+|trading\s+|business\s+|straight\s+|consecutive\s+)?"
             rf"(?P<unit>{_UNIT})(?P<half2>\s+and\s+a\s+half)?(?:[\s-](?:long|old))?\b"
             r"(?:\s+or\s+so)?)",
             re.I,
@@ -474,7 +480,11 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?P<set>daily|weekly|monthly|annually|yearly|hourly|nightly"
             r"|(?:once|twice|thrice|(?:\d+|two|three|four|five|six|several|many)\s+times)"
             r"\s+(?:a|an|per|each|every)\s+(?:day|week|month|year|quarter|hour|night)"
-            r"|(?:every|each|per)\s+(?:single\s+)?(?:day|week|month|year|quarter|hour|night))\b",
+            r"|(?:every|each|per)\s+(?:single\s+)?(?:day|week|month|year|quarter|hour|night)"
+            # every two years: P2Y; every other week: P2W; each spring: XXXX-SP
+            rf"|every\s+(?P<every>other|{_SPELLED}|\d+)\s+(?P<eunit>days|weeks|months|years"
+            r"|hours|minutes|decades|day|week|month|year)"
+            r"|(?:every|each)\s+(?P<eseason>spring|summer|fall|autumn|winter))\b",
             re.I,
         ),
     ),
@@ -665,6 +675,13 @@ def _number(word: str) -> float | None:
     word = re.sub(r"\s+", " ", word.lower())
     if word in NUMBER_WORDS:
         return NUMBER_WORDS[word]
+    big = re.fullmatch(r"(.+?)\s+(hundred|thousand)(?:\s+and\s+(.+))?", word)
+    if big:  # "two thousand", "a hundred and fifty"
+        head = 1 if big.group(1) == "a" else spelled_number(big.group(1))
+        tail = spelled_number(big.group(3)) if big.group(3) else 0
+        if head is None or tail is None:
+            return None
+        return float(head * (100 if big.group(2) == "hundred" else 1000) + tail)
     try:
         return float(word.replace(",", ""))
     except ValueError:
@@ -1208,6 +1225,17 @@ class TimeTagger:
                 return None  # "he was soon released": soon after another event, not the article
             return make.value("DATE", ref, "vague") if ref else None
         if kind == "set":
+            if g.get("eseason"):
+                season = SEASONS[g["eseason"].lower()]
+                return make.value("SET", f"XXXX-{season}", "set")
+            if g.get("every"):
+                n = 2 if g["every"].lower() == "other" else _number(g["every"])
+                eunit = g["eunit"].lower().removesuffix("s")
+                if not n or eunit not in UNITS:
+                    return None
+                code, is_time, factor = UNITS[eunit]
+                value = ("PT" if is_time else "P") + _fmt_num(n * factor) + code
+                return make.value("SET", value, "set")
             word = g["set"].lower().split()[-1]
             return make.value("SET", SET_VALUES[word], "set")
         if kind == "decade":
@@ -1744,6 +1772,17 @@ def _duration(make: _Maker, m: re.Match[str]) -> TimeValue | None:
     code, is_time, factor = UNITS[unit]
     if unit == "quarter" and (g["num"].lower() in {"a", "an", "one"} or "-" in m.group(0)):
         return None  # "a quarter" is a share more often than three months
+    if g.get("halfa"):  # "half a century": P50Y; "half an hour": PT30M; "half a year": P6M
+        whole = n * factor
+        if whole % 2 == 0:
+            amount = _fmt_num(whole / 2)
+        else:
+            finer = {"Y": "6M", "M": "30S" if is_time else "15D", "W": "3DT12H", "D": "T12H"}
+            finer["H"] = "30M"
+            return make.value(
+                "DURATION", ("PT" if is_time else "P") + finer.get(code, "X" + code), "duration"
+            )
+        return make.value("DURATION", ("PT" if is_time else "P") + amount + code, "duration")
     half = bool(g.get("half") or g.get("half2")) and n > 0
     amount = "X" if n == 0 else _fmt_num(n * factor)
     value = ("PT" if is_time else "P") + amount + code
