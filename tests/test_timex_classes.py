@@ -386,6 +386,7 @@ def test_names_and_idioms_of_always_are_not_times() -> None:
         ("The launch is slated for Dec. 2.", "Dec. 2", "2025-12-02"),
         ("Local elections are due in November.", "November", "2025-11"),
         ("The congress is planned for October.", "October", "2025-10"),
+        ("The filing deadline is Nov. 20.", "Nov. 20", "2025-11-20"),
     ],
 )
 def test_the_news_lean_spares_a_scheduled_event(text: str, span: str, value: str) -> None:

@@ -763,7 +763,7 @@ _STARTING = re.compile(r"\b(?:from|starting|beginning|effective)\s+$", re.I)
 _SCHEDULED = re.compile(
     r"\b(?:(?:scheduled|slated|planned|timed|expected)\s+(?:for|on|in)|set\s+for|due(?:\s+(?:on|in|by))?"
     r"|(?:open|begin|start|end|expire|close|resume|convene|take\s+effect)s?(?:\s+(?:on|in))?"
-    r"|takes\s+effect(?:\s+(?:on|in))?)\s+(?:(?:early|late|mid)[\s-]+)?$",
+    r"|takes\s+effect(?:\s+(?:on|in))?|deadline(?:\s+(?:is|of))?)\s+(?:(?:early|late|mid)[\s-]+)?$",
     re.I,
 )
 
