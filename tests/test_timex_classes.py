@@ -482,3 +482,21 @@ def test_the_year_two_thousand_is_still_a_year() -> None:
 )
 def test_every_n_units_and_each_season_are_sets(text: str, span: str, value: str) -> None:
     assert values(text) == [(span, "SET", value)]
+
+
+def test_last_with_the_month_just_gone_is_a_year_back() -> None:
+    # "last month" names the month just gone; "last February" in early March is the one
+    # a year before, while "since February" and "this past February" stay near
+    march = date(2025, 3, 4)
+    assert values("The dam burst last February.", tense="past", anchor=march) == [
+        ("last February", "DATE", "2024-02")
+    ]
+    assert values("The dam burst last December.", tense="past", anchor=march) == [
+        ("last December", "DATE", "2024-12")
+    ]
+    assert values("Prices have risen since February.", anchor=march) == [
+        ("February", "DATE", "2025-02")
+    ]
+    assert values("The dam burst this past February.", tense="past", anchor=march) == [
+        ("this past February", "DATE", "2025-02")
+    ]

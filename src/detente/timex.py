@@ -773,7 +773,11 @@ def _month_year(
 ) -> int:
     """The year of a bare month name: "last April" is the April before the anchor's month,
     "next April" the one after; otherwise the nearest, nudged by tense."""
-    if rel in {"last", "this past"}:
+    if rel == "last" and month == (anchor.month - 2) % 12 + 1:
+        # the month just gone is "last month"; "last February" in early March is the one a
+        # year before
+        return anchor.year - 1 if month < anchor.month else anchor.year - 2
+    if rel in {"last", "this past", "since"}:
         return anchor.year if month < anchor.month else anchor.year - 1
     if rel == "next":
         return anchor.year if month > anchor.month else anchor.year + 1
@@ -1278,7 +1282,7 @@ class TimeTagger:
                 year = anchor.year + {"last": -1, "this": 0, "next": 1}[yrel]
             else:
                 if rel is None and _SINCE.search(m.string, max(0, hit.start - 12), hit.start):
-                    rel = "last"  # "since February": already past
+                    rel = "since"  # "since February": already past
                 deadline = _UNTIL.search(m.string, max(0, hit.start - 14), hit.start)
                 if tense == "past" and deadline:
                     tense = "present"
