@@ -500,3 +500,10 @@ def test_last_with_the_month_just_gone_is_a_year_back() -> None:
     assert values("The dam burst this past February.", tense="past", anchor=march) == [
         ("this past February", "DATE", "2025-02")
     ]
+
+
+def test_the_past_n_seasons_are_each_of_them() -> None:
+    assert values("Floods have hit the valley in the last two springs.", tense="past") == [
+        ("the last two springs", "SET", "XXXX-SP")
+    ]
+    assert values("Winters Ltd. and the Summers family sued.") == []

@@ -451,6 +451,15 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("clock", re.compile(rf"\b(?:at\s+)?{_CLOCK}{_ZONE}", re.I)),
+    # "the past three summers", "winters": each of them, a SET of the season
+    (
+        "seasons",
+        re.compile(
+            rf"\b(?:the\s+)?(?:past|last|next|coming|previous)\s+(?:{_NUM})\s+"
+            r"(?P<seasons>spring|summer|autumn|winter)s\b(?!')",
+            re.I,
+        ),
+    ),
     # "for a while", "for a fairly lengthy period": a stretch of no stated unit (PXX)
     (
         "while",
@@ -542,6 +551,7 @@ GATES: dict[str, tuple[str, ...] | None] = {
     "vague": _UNIT_WORDS,
     "long": ("-long",),
     "while": ("while", "period", "spell", "stretch"),
+    "seasons": ("springs", "summers", "autumns", "winters"),
     "clock": ("m", "noon", "midday", "midnight", ":", "gmt", "utc", "local", "night"),
     "ref": (
         "now",
@@ -1217,6 +1227,8 @@ class TimeTagger:
             plural = unit.endswith("s") or unit == "centuries"
             amount = "X" if plural else _fmt_num(factor)
             return make.value("DURATION", ("PT" if is_time else "P") + amount + code, "duration")
+        if kind == "seasons":
+            return make.value("SET", f"XXXX-{SEASONS[g['seasons'].lower()]}", "set")
         if kind == "while":
             return make.value("DURATION", "PXX", "vague")
         if kind == "ref":
