@@ -507,3 +507,15 @@ def test_the_past_n_seasons_are_each_of_them() -> None:
         ("the last two springs", "SET", "XXXX-SP")
     ]
     assert values("Winters Ltd. and the Summers family sued.") == []
+
+
+def test_it_is_the_nth_day_of_something_is_the_article_day() -> None:
+    assert values("It's the fourth day of the dock strike.") == [
+        ("the fourth day", "DATE", "2025-06-04")
+    ]
+    assert values("Today is the 12th straight day of rain.") == [
+        ("Today", "DATE", "2025-06-04"),
+        ("the 12th straight day", "DATE", "2025-06-04"),
+    ]
+    # told in the past, the day is one the text does not date
+    assert values("It was the fourth day of the dock strike.", tense="past") == []

@@ -451,6 +451,16 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("clock", re.compile(rf"\b(?:at\s+)?{_CLOCK}{_ZONE}", re.I)),
+    # "It's the second day of the strike", "today is the eighth day": the article's day
+    (
+        "nthday",
+        re.compile(
+            r"\b(?:it's|it\s+is|today\s+is|this\s+is)\s+(?P<t>the\s+(?:second|third|fourth"
+            r"|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\s+(?:straight\s+"
+            r"|consecutive\s+|full\s+)?day)\b",
+            re.I,
+        ),
+    ),
     # "the past three summers", "winters": each of them, a SET of the season
     (
         "seasons",
@@ -552,6 +562,7 @@ GATES: dict[str, tuple[str, ...] | None] = {
     "long": ("-long",),
     "while": ("while", "period", "spell", "stretch"),
     "seasons": ("springs", "summers", "autumns", "winters"),
+    "nthday": ("day",),
     "clock": ("m", "noon", "midday", "midnight", ":", "gmt", "utc", "local", "night"),
     "ref": (
         "now",
@@ -1227,6 +1238,10 @@ class TimeTagger:
             plural = unit.endswith("s") or unit == "centuries"
             amount = "X" if plural else _fmt_num(factor)
             return make.value("DURATION", ("PT" if is_time else "P") + amount + code, "duration")
+        if kind == "nthday":
+            if anchor is None or self.tense_of(hit.start) != "present":
+                return None  # "it was the second day of ...": a day the text does not date
+            return make.value("DATE", anchor.isoformat(), "day")
         if kind == "seasons":
             return make.value("SET", f"XXXX-{SEASONS[g['seasons'].lower()]}", "set")
         if kind == "while":
