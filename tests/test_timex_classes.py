@@ -519,3 +519,24 @@ def test_it_is_the_nth_day_of_something_is_the_article_day() -> None:
     ]
     # told in the past, the day is one the text does not date
     assert values("It was the fourth day of the dock strike.", tense="past") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("The two envoys meet separately Monday with the mediator.", "2025-06-09"),
+        ("Talks resume on Tuesday in Oslo.", "2025-06-10"),
+        ("The tender offer expires Friday.", "2025-06-06"),
+    ],
+)
+def test_a_weekday_of_a_scheduled_event_in_the_present_is_the_coming_one(
+    text: str, value: str
+) -> None:
+    got = values(text)
+    assert len(got) == 1 and got[0][1:] == ("DATE", value)
+
+
+def test_a_weekday_of_a_present_report_is_still_the_last_one() -> None:
+    assert values("The minister says Monday that the talks failed.") == [
+        ("Monday", "DATE", "2025-06-02")
+    ]

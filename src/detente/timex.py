@@ -789,6 +789,15 @@ _SCHEDULED = re.compile(
 )
 
 
+# A weekday after the present of a scheduled event is the coming one: "the leaders meet
+# Monday", "talks resume on Tuesday", "the offer expires Friday".
+_SCHEDULED_DAY = re.compile(
+    r"\b(?:meet|open|begin|start|resume|convene|vote|expire|close|end|take\s+effect)s?"
+    r"(?:\s+[a-z]+ly)?(?:\s+on)?\s+$",
+    re.I,
+)
+
+
 def _month_year(
     month: int, anchor: date, tense: str, rel: str | None, *, lean: bool = False
 ) -> int:
@@ -1144,6 +1153,12 @@ class TimeTagger:
             return _safe_date(year, month, day_n), False
         if hit.kind == "weekday":
             rel = (m.group("rel") or "").lower() or None
+            if (
+                tense == "present"
+                and rel in {None, "on"}
+                and _SCHEDULED_DAY.search(m.string, max(0, hit.start - 32), hit.start)
+            ):
+                tense = "future"  # "the two leaders meet separately Monday": a plan
             base = told if told is not None and rel in {"the previous", "the following"} else anchor
             return _weekday(base, WEEKDAYS[m.group("weekday").lower()], rel, tense), False
         word = m.group("deictic").lower()
