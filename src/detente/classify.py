@@ -27,12 +27,14 @@ is encoded once (a small cache), in one pass for both blocks.
 
 The dyad head has a second reader, the tuned encoder (`train_tuned`, `TunedHead`): the
 same encoder with LoRA adapters (rank 8) on the six linear maps of each of its layers
-and a linear head over [mean of the last layer; the source's opening mark; the target's],
-trained on the dyads marked in the text ('@ source @', '# target #', `mark_dyad`). Only
+and a linear head over [mean of the last layer over the dyad's stretch; the source's
+opening mark; the target's; the trigger], trained on the dyads marked in the text
+('@ source @', '# target #', `mark_dyad`), and on one-sided readings of them. Only
 the adapters and the head ship (data/models/plover-dyads-tuned.npz, float16); at load
 they are merged into a copy of the encoder's weights, so a dyad costs one plain forward
 pass. Its log-probabilities travel as the feature block `TUNED_BLOCK`, which
-`LinearModel.scores` mixes with the linear head's (a geometric mean).
+`LinearModel.scores` mixes with the linear head's (a geometric mean). It reads only
+dyads whose actors are known, not the guessed clause dyads of `sentence_events`.
 """
 
 from __future__ import annotations
