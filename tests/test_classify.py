@@ -16,8 +16,14 @@ from detente.evaluation.petr2 import read_petr2, to_plover
 from detente.training import cross_validate, folds
 from detente.verbs import VerbLexicon
 
-SAMPLES = [["w=bomb", "w=village"], ["w=bomb", "w=town"], ["w=march", "w=square"],
-           ["w=march", "w=street"], ["w=talk", "w=geneva"], ["w=talk", "w=vienna"]] * 3
+SAMPLES = [
+    ["w=bomb", "w=village"],
+    ["w=bomb", "w=town"],
+    ["w=march", "w=square"],
+    ["w=march", "w=street"],
+    ["w=talk", "w=geneva"],
+    ["w=talk", "w=vienna"],
+] * 3
 LABELS = ["ASSAULT", "ASSAULT", "PROTEST", "PROTEST", "CONSULT", "CONSULT"] * 3
 
 

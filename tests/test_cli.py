@@ -542,7 +542,6 @@ def test_process_on_a_missing_database(tmp_path: Path, runner: CliRunner) -> Non
     assert not (tmp_path / "none.db").exists()
 
 
-
 def test_process_coding_sheet_as_csv(tmp_path: Path) -> None:
     from detente.vocabulary import Position
 

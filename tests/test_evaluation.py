@@ -50,8 +50,7 @@ def test_per_class_macro_and_confusion() -> None:
     gold = ["A", "A", "B", "C"]
     pred = ["A", "B", "B", "X"]
     table = per_class(gold, pred, labels=["A", "B", "C"])
-    assert table["A"] == {"precision": 1.0, "recall": 0.5, "f1": pytest.approx(2 / 3),
-                          "support": 2}
+    assert table["A"] == {"precision": 1.0, "recall": 0.5, "f1": pytest.approx(2 / 3), "support": 2}
     assert table["B"]["precision"] == 0.5 and table["B"]["recall"] == 1.0
     assert table["C"]["f1"] == 0.0
     assert macro_f1(gold, pred, labels=["A", "B", "C"]) == pytest.approx((2 / 3 + 2 / 3) / 3)
@@ -71,12 +70,21 @@ def test_helpers() -> None:
 
 DYAD_HEADER = "uid\tsentence_id\tsentence\tmarked_sentence\tsource\ttarget\tgold_root\tgold_penta\n"
 DYAD_ROWS = [
-    ("1", "Norway condemned Finland over the fishing dispute.",
-     "<s>Norway</s> condemned <t>Finland</t> over the fishing dispute.", "ACCUSE", "3"),
-    ("2", "Rebels attacked a police station near the border.",
-     "<s>Rebels</s> attacked <t>a police station</t> near the border.", "ASSAULT", "4"),
-    ("3", "The minister agreed to resign.",
-     "<s>The minister</s> agreed to resign.", "YIELD", "2"),
+    (
+        "1",
+        "Norway condemned Finland over the fishing dispute.",
+        "<s>Norway</s> condemned <t>Finland</t> over the fishing dispute.",
+        "ACCUSE",
+        "3",
+    ),
+    (
+        "2",
+        "Rebels attacked a police station near the border.",
+        "<s>Rebels</s> attacked <t>a police station</t> near the border.",
+        "ASSAULT",
+        "4",
+    ),
+    ("3", "The minister agreed to resign.", "<s>The minister</s> agreed to resign.", "YIELD", "2"),
 ]
 
 
@@ -119,8 +127,9 @@ def test_read_dyads_errors(tmp_path: Path) -> None:
     )
     with pytest.raises(EvalError, match=r"label\.tsv: row 2.*'HUG'"):
         read_dyads(bad_label)
-    unmarked = write_dyads(tmp_path / "unmarked.tsv", [("1", "A met B.", "A met B.", "CONSULT",
-                                                         "1")])
+    unmarked = write_dyads(
+        tmp_path / "unmarked.tsv", [("1", "A met B.", "A met B.", "CONSULT", "1")]
+    )
     with pytest.raises(EvalError, match="marks neither"):
         read_dyads(unmarked)
     empty = tmp_path / "empty.tsv"
@@ -159,33 +168,54 @@ MINI_GOLD: dict[str, Any] = {
     "published": "2030-03-01",
     "about": "hand-made for tests",
     "actors": [
-        {"name": "Norway", "kind": "state", "country": "NOR",
-         "mentions": ["Norwegian", "Oslo"], "lines": [1, 2]},
+        {
+            "name": "Norway",
+            "kind": "state",
+            "country": "NOR",
+            "mentions": ["Norwegian", "Oslo"],
+            "lines": [1, 2],
+        },
         {"name": "Finland", "kind": "state", "country": "FIN", "lines": [1, 2]},
-        {"name": "Swiss Foreign Ministry", "kind": "organization", "country": "CHE",
-         "sector": "GOV", "lines": [1]},
+        {
+            "name": "Swiss Foreign Ministry",
+            "kind": "organization",
+            "country": "CHE",
+            "sector": "GOV",
+            "lines": [1],
+        },
     ],
     "not_places": [{"text": "Oslo", "line": 2, "why": "the Norwegian government"}],
-    "places": [{"name": "Geneva", "country": "CHE", "lat": 46.2044, "lon": 6.1432,
-                "lines": [1]}],
+    "places": [{"name": "Geneva", "country": "CHE", "lat": 46.2044, "lon": 6.1432, "lines": [1]}],
     "times": [{"text": "on Tuesday", "line": 1, "value": "2030-03-05"}],
     "events": [
-        {"id": "meet", "type": "CONSULT", "accept_types": ["CONSULT"], "status": "future",
-         "actors": ["NOR", "FIN"], "place": "Geneva", "start": "2030-03-05",
-         "attributed_to": "the Swiss Foreign Ministry", "lines": [1]},
-        {"id": "accuse", "type": "ACCUSE", "status": "past", "source": "NOR",
-         "target": "FIN", "lines": [2]},
+        {
+            "id": "meet",
+            "type": "CONSULT",
+            "accept_types": ["CONSULT"],
+            "status": "future",
+            "actors": ["NOR", "FIN"],
+            "place": "Geneva",
+            "start": "2030-03-05",
+            "attributed_to": "the Swiss Foreign Ministry",
+            "lines": [1],
+        },
+        {
+            "id": "accuse",
+            "type": "ACCUSE",
+            "status": "past",
+            "source": "NOR",
+            "target": "FIN",
+            "lines": [2],
+        },
     ],
     "negotiation": {
-        "positions": [{"party": "NOR", "issue": "fishing_rights", "stance": "demands",
-                       "line": 2}],
+        "positions": [{"party": "NOR", "issue": "fishing_rights", "stance": "demands", "line": 2}],
     },
 }
 
 NOR = Actor("NOR", "Norway", "state", country="NOR")
 FIN = Actor("FIN", "Finland", "state", country="FIN")
-CHE_MFA = Actor("CHEGOV", "Swiss Foreign Ministry", "organization", country="CHE",
-                sector="GOV")
+CHE_MFA = Actor("CHEGOV", "Swiss Foreign Ministry", "organization", country="CHE", sector="GOV")
 GENEVA = Place("geonames:2660646", "Geneva", "city", country="CHE", lat=46.20, lon=6.15)
 
 
@@ -197,11 +227,18 @@ def _ev(article: Article, phrase: str, nth: int = 0) -> Evidence:
     return Evidence(span=span, extractor="test", version="0")
 
 
-def perfect_reading(article: Article, *, drop_event: bool = False,
-                    far_geneva: bool = False) -> Reading:
+def perfect_reading(
+    article: Article, *, drop_event: bool = False, far_geneva: bool = False
+) -> Reading:
     """A Reading that says exactly what MINI_GOLD says."""
-    geneva = Place(GENEVA.id, "Geneva", "city", country="CHE",
-                   lat=47.0 if far_geneva else GENEVA.lat, lon=GENEVA.lon)
+    geneva = Place(
+        GENEVA.id,
+        "Geneva",
+        "city",
+        country="CHE",
+        lat=47.0 if far_geneva else GENEVA.lat,
+        lon=GENEVA.lon,
+    )
     nor1 = ActorMention(NOR, _ev(article, "Norwegian"))
     fin1 = ActorMention(FIN, _ev(article, "Finnish"))
     oslo = ActorMention(NOR, _ev(article, "Oslo"), metonym=True)
@@ -210,13 +247,25 @@ def perfect_reading(article: Article, *, drop_event: bool = False,
     place = PlaceMention(geneva, _ev(article, "Geneva"))
     tuesday = TimeValue("DATE", "2030-03-05", _ev(article, "on Tuesday"))
     meet = Event(
-        id="e1", article_id=article.id, type="CONSULT", status="future",
-        evidence=_ev(article, "meet"), sources=(nor1, fin1), symmetric=True, place=place,
-        time=tuesday, attribution=Attribution("the Swiss Foreign Ministry"),
+        id="e1",
+        article_id=article.id,
+        type="CONSULT",
+        status="future",
+        evidence=_ev(article, "meet"),
+        sources=(nor1, fin1),
+        symmetric=True,
+        place=place,
+        time=tuesday,
+        attribution=Attribution("the Swiss Foreign Ministry"),
     )
     accuse = Event(
-        id="e2", article_id=article.id, type="ACCUSE", status="past",
-        evidence=_ev(article, "accused"), sources=(oslo,), targets=(fin2,),
+        id="e2",
+        article_id=article.id,
+        type="ACCUSE",
+        status="past",
+        evidence=_ev(article, "accused"),
+        sources=(oslo,),
+        targets=(fin2,),
         attribution=Attribution("author"),
     )
     position = Position(NOR, "fishing_rights", "demands", _ev(article, "fishing talks"))
@@ -247,7 +296,8 @@ def write_mini(root: Path) -> Path:
     (root / "corpus").mkdir()
     (root / "corpus" / "mini-talks.txt").write_text(MINI_TEXT, encoding="utf-8")
     (root / "corpus" / "mini-talks.meta.json").write_text(
-        json.dumps({"id": "mini-talks", "title": "Envoys to meet"}), encoding="utf-8")
+        json.dumps({"id": "mini-talks", "title": "Envoys to meet"}), encoding="utf-8"
+    )
     gold = root / "gold" / "mini-talks.gold.json"
     gold.write_text(json.dumps(MINI_GOLD), encoding="utf-8")
     return gold
@@ -266,8 +316,9 @@ def test_seed_perfect_reading(tmp_path: Path) -> None:
     assert metrics["negotiation"]["positions"]["f1"] == 1.0
     assert metrics["negotiation"]["f1"] == 1.0
     assert metrics["overall"] == 1.0
-    preds = [json.loads(x) for x in (tmp_path / "out" / "predictions.jsonl").read_text()
-             .splitlines()]
+    preds = [
+        json.loads(x) for x in (tmp_path / "out" / "predictions.jsonl").read_text().splitlines()
+    ]
     kinds = {p["kind"] for p in preds}
     assert {"actor", "place", "time", "event", "position"} <= kinds
     events = {p["matched"] for p in preds if p["kind"] == "event"}
@@ -291,14 +342,30 @@ def test_seed_companion_event_is_not_a_false_positive(tmp_path: Path) -> None:
         def extract(self, article: Article) -> Reading:
             reading = perfect_reading(article)
             meet = reading.events[0]
-            agree = Event(id="e3", article_id=article.id, type="AGREE", status="past",
-                          evidence=_ev(article, "will meet"), sources=meet.sources,
-                          refers_to="e1")
-            stray = Event(id="e4", article_id=article.id, type="ASSAULT", status="past",
-                          evidence=_ev(article, "blocking"))
-            return Reading(article=article, actors=reading.actors, places=reading.places,
-                           times=reading.times, events=(*reading.events, agree, stray),
-                           positions=reading.positions)
+            agree = Event(
+                id="e3",
+                article_id=article.id,
+                type="AGREE",
+                status="past",
+                evidence=_ev(article, "will meet"),
+                sources=meet.sources,
+                refers_to="e1",
+            )
+            stray = Event(
+                id="e4",
+                article_id=article.id,
+                type="ASSAULT",
+                status="past",
+                evidence=_ev(article, "blocking"),
+            )
+            return Reading(
+                article=article,
+                actors=reading.actors,
+                places=reading.places,
+                times=reading.times,
+                events=(*reading.events, agree, stray),
+                positions=reading.positions,
+            )
 
     metrics = run_task("seed", [gold], tmp_path / "out", extractor=WithCompanion())
     assert metrics["events"]["tp"] == 2 and metrics["events"]["fp"] == 1
@@ -325,14 +392,21 @@ def test_seed_article_lookup(tmp_path: Path) -> None:
     other.mkdir(parents=True)
     (other / "mini-talks.gold.json").write_text(gold.read_text(), encoding="utf-8")
     with pytest.raises(EvalError, match=r"mini-talks\.txt not found"):
-        run_task("seed", [other / "mini-talks.gold.json"], tmp_path / "o1",
-                 extractor=FakeExtractor())
-    metrics = run_task("seed", [other / "mini-talks.gold.json"], tmp_path / "o2",
-                       extractor=FakeExtractor(), corpus_dir=tmp_path / "corpus")
+        run_task(
+            "seed", [other / "mini-talks.gold.json"], tmp_path / "o1", extractor=FakeExtractor()
+        )
+    metrics = run_task(
+        "seed",
+        [other / "mini-talks.gold.json"],
+        tmp_path / "o2",
+        extractor=FakeExtractor(),
+        corpus_dir=tmp_path / "corpus",
+    )
     assert metrics["overall"] == 1.0
     (other / "mini-talks.txt").write_text(MINI_TEXT, encoding="utf-8")
-    metrics = run_task("seed", [other / "mini-talks.gold.json"], tmp_path / "o3",
-                       extractor=FakeExtractor())
+    metrics = run_task(
+        "seed", [other / "mini-talks.gold.json"], tmp_path / "o3", extractor=FakeExtractor()
+    )
     assert metrics["events"]["f1"] == 1.0
 
 
@@ -352,10 +426,14 @@ def test_seed_several_files(tmp_path: Path) -> None:
         ("[1, 2]", "top level must be an object"),
         ('{"events": []}', "'article'"),
         ('{"article": "x", "events": {}}', "'events' must be a list"),
-        ('{"article": "x", "events": [{"id": "e", "type": "HUG", "lines": [1]}]}',
-         "unknown PLOVER type"),
-        ('{"article": "x", "events": [{"id": "e", "type": "AGREE", "lines": "1"}]}',
-         "'lines' must be a list"),
+        (
+            '{"article": "x", "events": [{"id": "e", "type": "HUG", "lines": [1]}]}',
+            "unknown PLOVER type",
+        ),
+        (
+            '{"article": "x", "events": [{"id": "e", "type": "AGREE", "lines": "1"}]}',
+            "'lines' must be a list",
+        ),
         ('{"article": "x", "times": [{"text": "today", "line": 1}]}', "needs 'line' and 'value'"),
         ('{"article": "x", "published": "June"}', "not an ISO date"),
     ],

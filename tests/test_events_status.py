@@ -32,15 +32,13 @@ def countries(mentions) -> list[str | None]:
 
 
 def test_subject_and_object_are_source_and_target(extractor: Extractor) -> None:
-    event = only(read(extractor, "Chile accused Peru of violating the maritime border."),
-                 "ACCUSE")
+    event = only(read(extractor, "Chile accused Peru of violating the maritime border."), "ACCUSE")
     assert countries(event.sources) == ["CHL"] and countries(event.targets) == ["PER"]
     assert event.cameo is not None
 
 
 def test_coordinated_parties_meet_as_a_symmetric_dyad(extractor: Extractor) -> None:
-    event = only(read(extractor, "Kenya and Ethiopia held talks in Nairobi on Monday."),
-                 "CONSULT")
+    event = only(read(extractor, "Kenya and Ethiopia held talks in Nairobi on Monday."), "CONSULT")
     assert sorted(countries(event.sources)) == ["ETH", "KEN"]
     assert event.symmetric and not event.targets
 

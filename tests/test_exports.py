@@ -8,10 +8,30 @@ import sys
 import detente
 
 EXPECTED = {
-    "Actor", "ActorMention", "Article", "Attribution", "Delegation", "DetenteError",
-    "EvalError", "Event", "Evidence", "Extractor", "InputError", "Place", "PlaceMention",
-    "Position", "Proposal", "Provision", "Reading", "ResourceError", "Round", "Span",
-    "StoreError", "TimeValue", "__version__", "to_dict",
+    "Actor",
+    "ActorMention",
+    "Article",
+    "Attribution",
+    "Delegation",
+    "DetenteError",
+    "EvalError",
+    "Event",
+    "Evidence",
+    "Extractor",
+    "InputError",
+    "Place",
+    "PlaceMention",
+    "Position",
+    "Proposal",
+    "Provision",
+    "Reading",
+    "ResourceError",
+    "Round",
+    "Span",
+    "StoreError",
+    "TimeValue",
+    "__version__",
+    "to_dict",
 }
 
 

@@ -174,22 +174,62 @@ def _dyad(nlp: Language, text: str, source: str, target: str | None):
 @pytest.mark.parametrize(
     ("text", "source", "target", "plover", "trigger"),
     [
-        ("Norway has condemned the shelling of Ruritania's ports.", "Norway",
-         "Ruritania", "ACCUSE", "condemned"),
-        ("The Freedonian foreign minister called on Sylvania to free the sailors.",
-         "The Freedonian foreign minister", "Sylvania", "REQUEST", "called"),
-        ("Rebels attacked an army convoy near the river on Sunday.", "Rebels",
-         "an army convoy", "ASSAULT", "attacked"),
-        ("Envoys from Freedonia held talks with Sylvanian officials in Geneva.",
-         "Envoys from Freedonia", "Sylvanian officials", "CONSULT", "held"),
-        ("The government rejected the union's demands for higher pay.", "The government",
-         "the union", "REJECT", "rejected"),
-        ("Sylvania said it would withdraw its troops from the border zone.", "Sylvania",
-         "the border zone", "AGREE", "withdraw"),
-        ("The ministry said the rebels released twelve hostages on Monday.", "the rebels",
-         "twelve hostages", "RETREAT", "released"),
-        ("Norway accepted two hundred refugees from Ruritania last year.", "Norway",
-         "two hundred refugees", "AID", "accepted"),
+        (
+            "Norway has condemned the shelling of Ruritania's ports.",
+            "Norway",
+            "Ruritania",
+            "ACCUSE",
+            "condemned",
+        ),
+        (
+            "The Freedonian foreign minister called on Sylvania to free the sailors.",
+            "The Freedonian foreign minister",
+            "Sylvania",
+            "REQUEST",
+            "called",
+        ),
+        (
+            "Rebels attacked an army convoy near the river on Sunday.",
+            "Rebels",
+            "an army convoy",
+            "ASSAULT",
+            "attacked",
+        ),
+        (
+            "Envoys from Freedonia held talks with Sylvanian officials in Geneva.",
+            "Envoys from Freedonia",
+            "Sylvanian officials",
+            "CONSULT",
+            "held",
+        ),
+        (
+            "The government rejected the union's demands for higher pay.",
+            "The government",
+            "the union",
+            "REJECT",
+            "rejected",
+        ),
+        (
+            "Sylvania said it would withdraw its troops from the border zone.",
+            "Sylvania",
+            "the border zone",
+            "AGREE",
+            "withdraw",
+        ),
+        (
+            "The ministry said the rebels released twelve hostages on Monday.",
+            "the rebels",
+            "twelve hostages",
+            "RETREAT",
+            "released",
+        ),
+        (
+            "Norway accepted two hundred refugees from Ruritania last year.",
+            "Norway",
+            "two hundred refugees",
+            "AID",
+            "accepted",
+        ),
     ],
 )
 def test_code_dyad(
@@ -202,7 +242,8 @@ def test_code_dyad(
 
 @pytest.mark.slow
 def test_code_dyad_without_target(nlp: Language) -> None:
-    code, token = _dyad(nlp, "The Sylvanian prime minister agreed to resign.",
-                        "The Sylvanian prime minister", None)
+    code, token = _dyad(
+        nlp, "The Sylvanian prime minister agreed to resign.", "The Sylvanian prime minister", None
+    )
     assert code is not None and code.plover in {"AGREE", "RETREAT", "CONCEDE"}
     assert token is not None

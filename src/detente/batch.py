@@ -976,5 +976,3 @@ def ingest_inputs(
         events=sum(r.events for r in reports),
         errors=tuple(e for r in [first, *rest] for e in r.errors),
     )
-
-

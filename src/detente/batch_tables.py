@@ -306,8 +306,7 @@ def part_tables(readings: Iterable[Reading], *, part: str) -> dict[str, pa.Table
         for name, more in reading_rows(reading, part=part, position=position).items():
             rows[name].extend(more)
     return {
-        name: pa.Table.from_pylist(rows[name], schema=schema)
-        for name, schema in schemas().items()
+        name: pa.Table.from_pylist(rows[name], schema=schema) for name, schema in schemas().items()
     }
 
 

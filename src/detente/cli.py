@@ -681,10 +681,17 @@ def eval_command(task: str, paths: tuple[Path, ...], out_dir: Path) -> None:
 
 @main.command(name="train")
 @click.argument("what", type=click.Choice(["events", "provisions"]))
-@click.option("--shared", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder holding eval/ (default ../shared beside the repo or DETENTE_SHARED).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Where to write the heads (default: the package's data/models).")
+@click.option(
+    "--shared",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder holding eval/ (default ../shared beside the repo or DETENTE_SHARED).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the heads (default: the package's data/models).",
+)
 def train_command(what: str, shared: Path | None, out_dir: Path | None) -> None:
     """Retrain the shipped event heads (plover-dyads, acled) or the provisions model."""
     from detente.training import default_shared, package_models_dir, train_events
@@ -695,15 +702,19 @@ def train_command(what: str, shared: Path | None, out_dir: Path | None) -> None:
         with reported():
             record = train_provisions(shared or default_shared(), out_dir or package_models_dir())
         cv = record["cross_validated"]
-        click.echo(f"provisions: {record['items']} agreements, 5-fold micro-F1 "
-                   f"{cv['micro_f1']:.3f}, macro-F1 {cv['macro_f1']:.3f}")
+        click.echo(
+            f"provisions: {record['items']} agreements, 5-fold micro-F1 "
+            f"{cv['micro_f1']:.3f}, macro-F1 {cv['macro_f1']:.3f}"
+        )
         return
     with reported():
         records = train_events(shared or default_shared(), out_dir or package_models_dir())
     for name, record in records.items():
         cv = record["cross_validated"]
-        click.echo(f"{name}: {record['items']} items, 5-fold accuracy {cv['accuracy']:.3f}, "
-                   f"macro-F1 {cv['macro_f1']:.3f}; weights sha256 {record['weights_sha256'][:16]}")
+        click.echo(
+            f"{name}: {record['items']} items, 5-fold accuracy {cv['accuracy']:.3f}, "
+            f"macro-F1 {cv['macro_f1']:.3f}; weights sha256 {record['weights_sha256'][:16]}"
+        )
 
 
 SCORE_KEYS = frozenset({"precision", "recall", "f1", "accuracy", "macro_f1"})

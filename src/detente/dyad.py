@@ -105,8 +105,23 @@ def _path_down(top: Token, bottom: Token) -> list[Token]:
 
 # Verbs whose object names the event ("stepped up attacks", "launched cyber warfare",
 # "intensified its bombardment"): the object noun's code comes first.
-ASPECTUAL = {"launch", "step", "intensify", "escalate", "continue", "resume", "begin",
-             "start", "mount", "stage", "conduct", "carry", "wage", "unleash", "renew"}
+ASPECTUAL = {
+    "launch",
+    "step",
+    "intensify",
+    "escalate",
+    "continue",
+    "resume",
+    "begin",
+    "start",
+    "mount",
+    "stage",
+    "conduct",
+    "carry",
+    "wage",
+    "unleash",
+    "renew",
+}
 
 
 def code_verb(verb: Token, lexicon: VerbLexicon) -> VerbCode | None:
@@ -160,8 +175,24 @@ def _code_token(token: Token, lexicon: VerbLexicon) -> VerbCode | None:
 # cooperative trigger ("did not agree", "refused to meet" is coded by its verb) into
 # REJECT.
 FUTURE_AUX = {"will", "would", "shall", "'ll"}
-VOLITION = {"willing", "ready", "prepared", "plan", "intend", "pledge", "vow", "offer",
-            "promise", "agree", "decide", "expect", "want", "hope", "aim", "seek"}
+VOLITION = {
+    "willing",
+    "ready",
+    "prepared",
+    "plan",
+    "intend",
+    "pledge",
+    "vow",
+    "offer",
+    "promise",
+    "agree",
+    "decide",
+    "expect",
+    "want",
+    "hope",
+    "aim",
+    "seek",
+}
 PROMISABLE = {"CONSULT", "RETREAT", "CONCEDE", "AID", "COOPERATE", "SUPPORT"}
 HOSTILE = {"ASSAULT", "COERCE", "SANCTION", "PROTEST"}  # CAMEO 13x threatens each
 COOPERATIVE = {"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT"}
@@ -188,7 +219,7 @@ def _negated(tok: Token) -> bool:
 
 
 def _obliged(tok: Token, source: Span) -> bool:
-    """"Y must disarm", said by X: an obligation laid on someone other than the source."""
+    """ "Y must disarm", said by X: an obligation laid on someone other than the source."""
     if not any(c.dep_ == "aux" and c.lower_ in OBLIGATION for c in tok.children):
         return False
     subjects = [c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass"}]
@@ -199,10 +230,25 @@ def _obliged(tok: Token, source: Span) -> bool:
 # puts intent codes on action verbs ("deployed peacekeepers" 0334); when such a verb
 # reports a done deed (no future, no volition), PLOVER codes the deed (AID, not AGREE).
 INTENT_TO_DEED = {
-    "031": "060", "0311": "061", "0312": "062", "0313": "063", "0314": "064",
-    "032": "050", "033": "070", "0331": "071", "0332": "072", "0333": "073", "0334": "074",
-    "035": "080", "0351": "081", "0353": "084", "0354": "085", "0355": "086", "0356": "087",
-    "038": "045", "039": "045",
+    "031": "060",
+    "0311": "061",
+    "0312": "062",
+    "0313": "063",
+    "0314": "064",
+    "032": "050",
+    "033": "070",
+    "0331": "071",
+    "0332": "072",
+    "0333": "073",
+    "0334": "074",
+    "035": "080",
+    "0351": "081",
+    "0353": "084",
+    "0354": "085",
+    "0355": "086",
+    "0356": "087",
+    "038": "045",
+    "039": "045",
 }
 
 
@@ -237,9 +283,7 @@ def _shift(code: VerbCode, tok: Token, source: Span, lexicon: VerbLexicon) -> Ve
     return VerbCode(plover, mode, code.context, cameo, f"{code.pattern} ({target.lower()}: status)")
 
 
-def _purpose(
-    tok: Token, code: VerbCode, lexicon: VerbLexicon
-) -> tuple[VerbCode, Token] | None:
+def _purpose(tok: Token, code: VerbCode, lexicon: VerbLexicon) -> tuple[VerbCode, Token] | None:
     """A contact verb with a purpose ("summoned the envoy to complain", "called him to
     congratulate him") is coded by its purpose when that has another code."""
     if code.plover != "CONSULT":
@@ -306,8 +350,9 @@ def code_dyad(
     path = [t for t in _path_down(top, t_root) if t.pos_ in VERBAL or t.pos_ == "NOUN"]
     if target_span is None:  # "X said they will not end the strike": the reported clause
         path = [c for c in top.children if c.dep_ in {"ccomp", "xcomp"} and c.pos_ in VERBAL]
-    reporting = top.pos_ in VERBAL and not lexicon.code(_lemma(top)) and any(
-        t.pos_ in VERBAL for t in path)
+    reporting = (
+        top.pos_ in VERBAL and not lexicon.code(_lemma(top)) and any(t.pos_ in VERBAL for t in path)
+    )
     for tok in [*path, top] if reporting else [top, *path]:
         add(tok)
     # 3. Verbs above the ancestor (a noun phrase "talks between X and Y" inside a clause).
@@ -341,8 +386,9 @@ def code_dyad(
         code = _code_token(tok, lexicon)
         if code is not None and _has_code(code):
             return _shift(code, tok, source_span, lexicon), tok
-    nouns = sorted((tok for tok in sent if tok.pos_ == "NOUN"),
-                   key=lambda tok: abs(tok.i - t_root.i))
+    nouns = sorted(
+        (tok for tok in sent if tok.pos_ == "NOUN"), key=lambda tok: abs(tok.i - t_root.i)
+    )
     for tok in nouns:
         code = lexicon.noun(_lemma(tok))
         if _has_code(code):

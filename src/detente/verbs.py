@@ -108,8 +108,9 @@ class VerbLexicon:
             if code is None:
                 continue
             if kind == "cameo":
-                self._cameo[lemma] = VerbCode(code.plover, code.mode, code.context, lemma,
-                                              f"CAMEO {lemma}")
+                self._cameo[lemma] = VerbCode(
+                    code.plover, code.mode, code.context, lemma, f"CAMEO {lemma}"
+                )
             elif kind == "verb":
                 is_hand = row["pattern"].startswith("hand:")
                 if is_hand:
@@ -140,8 +141,7 @@ class VerbLexicon:
         required = {"kind", "lemma", "words", "preps", "cameo", "plover", "mode", "context"}
         if not required <= set(reader.fieldnames or ()):
             raise ResourceError(
-                f"verb lexicon {name} lacks columns {sorted(required)}: "
-                "rebuild it with `make data`"
+                f"verb lexicon {name} lacks columns {sorted(required)}: rebuild it with `make data`"
             )
         return cls(reader)
 
@@ -221,9 +221,7 @@ class VerbLexicon:
         for prep, needed in pattern.phrases:
             if not needed and prep in words:  # a particle written as a phrase ("CALL_OFF")
                 continue
-            if not any(
-                p == prep and all(self._has(w, ws) for w in needed) for p, ws in phrases
-            ):
+            if not any(p == prep and all(self._has(w, ws) for w in needed) for p, ws in phrases):
                 return False
         return True
 
@@ -231,9 +229,7 @@ class VerbLexicon:
 @cache
 def _default_lexicon() -> VerbLexicon:
     try:
-        text = resources.files("detente").joinpath("data", DATA_FILE).read_text(
-            encoding="utf-8"
-        )
+        text = resources.files("detente").joinpath("data", DATA_FILE).read_text(encoding="utf-8")
     except (FileNotFoundError, OSError) as exc:
         raise ResourceError(
             f"bundled verb lexicon data/{DATA_FILE} is missing: run `make data`"

@@ -81,9 +81,16 @@ def evaluate(
         else:
             coded = [(*model.predict(s), -1) for s in samples]
         for item, (label, confidence, fold) in zip(items, coded, strict=True):
-            predictions.append({"file": item.file, "uid": item.uid, "predicted": label,
-                                "gold": item.gold, "confidence": round(confidence, 4),
-                                "fold": fold if fold >= 0 else None})
+            predictions.append(
+                {
+                    "file": item.file,
+                    "uid": item.uid,
+                    "predicted": label,
+                    "gold": item.gold,
+                    "confidence": round(confidence, 4),
+                    "fold": fold if fold >= 0 else None,
+                }
+            )
     gold = [p["gold"] for p in predictions]
     pred = [p["predicted"] for p in predictions]
     labels = sorted(set(gold))

@@ -37,9 +37,7 @@ def per_class(
     return out
 
 
-def macro_f1(
-    gold: Sequence[str], predicted: Sequence[str], *, labels: Sequence[str]
-) -> float:
+def macro_f1(gold: Sequence[str], predicted: Sequence[str], *, labels: Sequence[str]) -> float:
     """Unweighted mean F1 over `labels` (every label counts, even with no support)."""
     if not labels:
         return 0.0

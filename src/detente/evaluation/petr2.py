@@ -113,13 +113,24 @@ def evaluate(
         if not item.codes:
             noevent += 1
             noevent_false += bool(predicted)
-        predictions.append({
-            "file": item.file, "uid": item.uid, "gold_cameo": list(item.codes),
-            "gold": wanted, "predicted": predicted,
-            "events": [{"plover": e.plover, "confidence": round(e.confidence, 3),
+        predictions.append(
+            {
+                "file": item.file,
+                "uid": item.uid,
+                "gold_cameo": list(item.codes),
+                "gold": wanted,
+                "predicted": predicted,
+                "events": [
+                    {
+                        "plover": e.plover,
+                        "confidence": round(e.confidence, 3),
                         "cameo": e.lexicon.cameo if e.lexicon else None,
-                        "trigger": doc[e.trigger].text} for e in events],
-        })
+                        "trigger": doc[e.trigger].text,
+                    }
+                    for e in events
+                ],
+            }
+        )
     metrics = {
         "task": "petr2",
         "sentences": len(items),

@@ -34,8 +34,7 @@ from detente.evaluation.metrics import prf
 from detente.vocabulary import Actor, Article, Event
 
 # PLOVER 0.5 names -> the names detente (and PLOVER 1.0) uses.
-RENAMED = {"DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE",
-           "FIGHT": "ASSAULT"}
+RENAMED = {"DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE", "FIGHT": "ASSAULT"}
 
 
 def gold_type(name: str) -> str:
@@ -104,8 +103,9 @@ def predict(record: dict[str, Any], index: int, *, extractor: Any) -> dict[str, 
     """Read one record; choose the event whose actors best match the gold actors."""
     rid = record.get("id") or index
     gold = gold_pairs(record.get("source")) | gold_pairs(record.get("target"))
-    article = Article(id=f"plover-gsr-{rid}", text=record["text"],
-                      published=_day(record.get("date")))
+    article = Article(
+        id=f"plover-gsr-{rid}", text=record["text"], published=_day(record.get("date"))
+    )
     reading = extractor.extract(article)
     best: Event | None = None
     best_hits = -1
