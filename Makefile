@@ -28,10 +28,12 @@ system-deps:
 
 test: setup system-deps
 	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/ruff format --check src tests scripts bench
 	$(BIN)/python -m pytest -q
 
 lint: setup
 	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/ruff format --check src tests scripts bench
 
 # Rebuild the package data from the named public sources in $(SHARED)/resources.
 data: setup
