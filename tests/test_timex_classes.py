@@ -540,3 +540,9 @@ def test_a_weekday_of_a_present_report_is_still_the_last_one() -> None:
     assert values("The minister says Monday that the talks failed.") == [
         ("Monday", "DATE", "2025-06-02")
     ]
+
+
+def test_a_noun_of_a_past_event_does_not_schedule_its_weekday() -> None:
+    assert values("At the close Friday, the index is down 2%.") == [
+        ("Friday", "DATE", "2025-05-30")
+    ]

@@ -792,7 +792,8 @@ _SCHEDULED = re.compile(
 # A weekday after the present of a scheduled event is the coming one: "the leaders meet
 # Monday", "talks resume on Tuesday", "the offer expires Friday".
 _SCHEDULED_DAY = re.compile(
-    r"\b(?:meet|open|begin|start|resume|convene|vote|expire|close|end|take\s+effect)s?"
+    r"(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?<!\bits\s)(?<!\btheir\s)(?<!'s\s)"  # not a noun
+    r"\b(?:meet|open|begin|start|resume|convene|expire|close|end|take\s+effect)s?"
     r"(?:\s+[a-z]+ly)?(?:\s+on)?\s+$",
     re.I,
 )
