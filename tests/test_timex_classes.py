@@ -546,3 +546,7 @@ def test_a_noun_of_a_past_event_does_not_schedule_its_weekday() -> None:
     assert values("At the close Friday, the index is down 2%.") == [
         ("Friday", "DATE", "2025-05-30")
     ]
+
+
+def test_the_deadline_is_a_date_ahead() -> None:
+    assert values("The deadline is Nov. 20.") == [("Nov. 20", "DATE", "2025-11-20")]

@@ -783,7 +783,9 @@ _STARTING = re.compile(r"\b(?:from|starting|beginning|effective)\s+$", re.I)
 # "the record set on Aug. 6" is a past one).
 _SCHEDULED = re.compile(
     r"\b(?:(?:scheduled|slated|planned|timed|expected)\s+(?:for|on|in)|set\s+for|due(?:\s+(?:on|in|by))?"
-    r"|(?:open|begin|start|end|expire|close|resume|convene|take\s+effect)s?(?:\s+(?:on|in))?"
+    # a verb, not a noun ("the end Oct. 30")
+    r"|(?<!\bthe\s)(?<!\ba\s)(?<!\bits\s)(?<!'s\s)"
+    r"(?:open|begin|start|end|expire|close|resume|convene|take\s+effect)s?(?:\s+(?:on|in))?"
     r"|takes\s+effect(?:\s+(?:on|in))?|deadline(?:\s+(?:is|of))?)\s+(?:(?:early|late|mid)[\s-]+)?$",
     re.I,
 )
