@@ -550,3 +550,13 @@ def test_a_noun_of_a_past_event_does_not_schedule_its_weekday() -> None:
 
 def test_the_deadline_is_a_date_ahead() -> None:
     assert values("The deadline is Nov. 20.") == [("Nov. 20", "DATE", "2025-11-20")]
+
+
+def test_a_sentence_opening_now_with_a_comma_is_a_discourse_marker() -> None:
+    assert values('The plan looked sound. Now, the minister says, "it is dead."') == []
+    assert values("Now for the weather on the coast.") == []
+    # a time when it says when: no comma, or inside the clause
+    assert values("The plan looked sound. Now the ministry opposes it.") == [
+        ("Now", "DATE", "PRESENT_REF")
+    ]
+    assert values("The ministry opposes it now, officials say.") == [("now", "DATE", "PRESENT_REF")]

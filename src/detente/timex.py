@@ -1437,6 +1437,12 @@ def _extent(kind: str, m: re.Match[str]) -> tuple[int, int] | None:
             or re.match(r"\s+(?:after|afterwards?|before|thereafter)\b", m.string[end:], re.I)
         ):
             return None  # "as soon as it opens", "shortly after the vote": a signal, no time
+        if (
+            m.string[start : start + 3] == "Now"
+            and re.search(r"(?:^|[.!?:;\n][\"'`)\s]*|^[\"'`]+)$", m.string[:start])
+            and re.match(r"(?:\s*,|\s+for\b)", m.string[end:])
+        ):
+            return None  # sentence-opening "Now, he says, ...", "Now for the news": discourse
         if word in {"current", "recent"} and re.match(
             r"[\s-]+(?:account|accounts|assets|liabilities|prices|dollars|events|law|rules|"
             r"affairs|issue|ratio|members?)\b",
