@@ -560,3 +560,8 @@ def test_a_sentence_opening_now_with_a_comma_is_a_discourse_marker() -> None:
         ("Now", "DATE", "PRESENT_REF")
     ]
     assert values("The ministry opposes it now, officials say.") == [("now", "DATE", "PRESENT_REF")]
+
+
+def test_centuries_are_a_vague_count_of_centuries() -> None:
+    assert values("The shrine has stood there for centuries.") == [("centuries", "DURATION", "PXC")]
+    assert values("The feud has lasted for decades.") == [("decades", "DURATION", "PXY")]

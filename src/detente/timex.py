@@ -1863,6 +1863,8 @@ def _vague(make: _Maker, m: re.Match[str]) -> TimeValue | None:
     rel = (g.get("rel") or "").lower()
     if rel in {"coming", "future"}:
         return make.value("DATE", "FUTURE_REF", "vague")
+    if unit == "century":  # "for centuries": TimeML's century unit, as in "P2L" for millennia
+        return make.value("DURATION", "PXC", "duration")
     code, is_time, _ = UNITS[unit]
     return make.value("DURATION", ("PT" if is_time else "P") + "X" + code, "duration")
 
