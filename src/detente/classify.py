@@ -751,16 +751,25 @@ class TunedHead:
 @cache
 def dyad_tuner() -> TunedHead:
     """The shipped tuned encoder (data/models/plover-dyads-tuned.npz, read once)."""
-    base = resources.files("detente").joinpath("data", MODELS_DIR)
+    return TunedHead(_bundled_file(f"{TUNED}.npz", _npz), rank=LORA_RANK, alpha=LORA_ALPHA)
+
+
+def _npz(fh: Any) -> dict[str, np.ndarray]:
+    return dict(np.load(fh, allow_pickle=False))
+
+
+def _bundled_file(filename: str, read: Any) -> Any:
+    """`read` applied to data/models/<filename> opened in binary; a missing or unreadable
+    file is a ResourceError saying how to rebuild it."""
+    path = resources.files("detente").joinpath("data", MODELS_DIR, filename)
     try:
-        with base.joinpath(f"{TUNED}.npz").open("rb") as fh:
-            arrays = dict(np.load(fh, allow_pickle=False))
-    except (FileNotFoundError, OSError, ValueError) as exc:
+        with path.open("rb") as fh:
+            return read(fh)
+    except (FileNotFoundError, OSError, ValueError, UnicodeDecodeError) as exc:
         raise ResourceError(
-            f"bundled model data/{MODELS_DIR}/{TUNED}.npz is missing or unreadable ({exc}): "
+            f"bundled model data/{MODELS_DIR}/{filename} is missing or unreadable ({exc}): "
             "run `detente train events`"
         ) from exc
-    return TunedHead(arrays, rank=LORA_RANK, alpha=LORA_ALPHA)
 
 
 WORD = re.compile(r"[a-z][a-z'-]*|\d+")
@@ -901,17 +910,8 @@ def dyad_model() -> LinearModel:
 
 @cache
 def _bundled(name: str) -> LinearModel:
-    base = resources.files("detente").joinpath("data", MODELS_DIR)
-    try:
-        meta_text = base.joinpath(f"{name}.json").read_text(encoding="utf-8")
-        with base.joinpath(f"{name}.npz").open("rb") as fh:
-            arrays = dict(np.load(fh, allow_pickle=False))
-    except (FileNotFoundError, OSError, ValueError) as exc:
-        raise ResourceError(
-            f"bundled model data/{MODELS_DIR}/{name} is missing or unreadable ({exc}): "
-            "run `detente train events`"
-        ) from exc
-    return LinearModel.from_files(name, meta_text, arrays)
+    meta_text = _bundled_file(f"{name}.json", lambda fh: fh.read().decode("utf-8"))
+    return LinearModel.from_files(name, meta_text, _bundled_file(f"{name}.npz", _npz))
 
 
 def fit(

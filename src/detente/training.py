@@ -215,6 +215,16 @@ def arrays_sha256(arrays: dict[str, np.ndarray]) -> str:
     return digest.hexdigest()
 
 
+def tuned_readings(windows: Sequence[Any]) -> tuple[list[Any], list[Any]]:
+    """What the tuned encoder trains on for each dyad window: its reading with both actors
+    marked (`classify.tuned_inputs`) and its one-sided readings (`classify.one_sided`)."""
+    tokenizer = sentence_encoder().parts()[1]
+    return (
+        [tuned_inputs(tokenizer, *w) for w in windows],
+        [one_sided(tokenizer, *w) for w in windows],
+    )
+
+
 def tuned_out_of_fold(
     windows: Sequence[Any], labels: Sequence[str], *, k: int = FOLDS, seed: int = SEED
 ) -> np.ndarray:
@@ -222,9 +232,7 @@ def tuned_out_of_fold(
     on the other folds only (the same folds as `cross_validate`)."""
     label_set = sorted(set(labels))
     y = [label_set.index(label) for label in labels]
-    tokenizer = sentence_encoder().parts()[1]
-    inputs = [tuned_inputs(tokenizer, *w) for w in windows]
-    others = [one_sided(tokenizer, *w) for w in windows]
+    inputs, others = tuned_readings(windows)
     out = np.zeros((len(labels), len(label_set)))
     for test in folds(labels, k=k, seed=seed):
         held = set(test.tolist())
@@ -290,12 +298,9 @@ def train_head(name: str, path: Path, out_dir: Path) -> dict[str, Any]:
         label_set = sorted(set(labels))
         alone = [label_set[int(k)] for k in oof.argmax(axis=1)]
         predicted = [p for p, _, _ in cross_validate(with_tuned(samples, oof), labels, c=c)]
-        tokenizer = sentence_encoder().parts()[1]
+        inputs, others = tuned_readings(windows)
         arrays = train_tuned(
-            [tuned_inputs(tokenizer, *w) for w in windows],
-            [label_set.index(label) for label in labels],
-            len(label_set),
-            alternates=[one_sided(tokenizer, *w) for w in windows],
+            inputs, [label_set.index(label) for label in labels], len(label_set), alternates=others
         )
         save_tuned(arrays, Path(out_dir))
         tuned = {
