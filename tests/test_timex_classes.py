@@ -565,3 +565,49 @@ def test_a_sentence_opening_now_with_a_comma_is_a_discourse_marker() -> None:
 def test_centuries_are_a_vague_count_of_centuries() -> None:
     assert values("The shrine has stood there for centuries.") == [("centuries", "DURATION", "PXC")]
     assert values("The feud has lasted for decades.") == [("decades", "DURATION", "PXY")]
+
+
+def test_a_year_earlier_beside_a_period_ended_on_a_day_is_that_day_a_year_before() -> None:
+    got = values(
+        "For the quarter ended Sept. 30, the carrier earned $9 million, up from $7 million "
+        "a year earlier.",
+        anchor=Q4_ANCHOR,
+    )
+    assert ("a year earlier", "DATE", "2024-09-30") in got
+    assert ("Sept. 30", "DATE", "2025-09-30") in got
+    # the period closed in the sentence before: the day does not carry over
+    got = values(
+        "Profit rose for the quarter ended Sept. 30. A year earlier the carrier lost money.",
+        anchor=Q4_ANCHOR,
+    )
+    assert ("A year earlier", "DATE", "2024-09-30") not in got
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor", "value"),
+    [
+        # a Friday story: the plan's Saturday is the next day
+        (
+            "Protesters planned a large march in the old town on Saturday.",
+            date(2025, 6, 6),
+            "2025-06-07",
+        ),
+        # a Sunday story: the Saturday gone by
+        (
+            "A vigil planned at the cathedral for Saturday was called off.",
+            date(2025, 6, 8),
+            "2025-06-07",
+        ),
+    ],
+)
+def test_a_weekday_of_a_plan_told_in_the_past_is_the_nearest_one(
+    text: str, anchor: date, value: str
+) -> None:
+    got = values(text, tense="past", anchor=anchor)
+    assert [v for v in got if v[0] == "Saturday"] == [("Saturday", "DATE", value)]
+
+
+def test_a_weekday_scheduled_in_the_present_stays_ahead_even_when_far() -> None:
+    # a Wednesday story: "is scheduled to close Monday" is the coming Monday, five days on
+    got = values("The sale is scheduled to close Monday.", tense="present")
+    assert got == [("Monday", "DATE", "2025-06-09")]

@@ -833,6 +833,16 @@ def _month_year(
     return _nearest_year(candidates, tense, lean=lean)
 
 
+# A planning verb earlier in the clause of a weekday: the plan's day is the nearest such
+# day, ahead or gone by ("Protesters planned a march on Saturday" in a Friday story is
+# the next day; "a service planned for Saturday was canceled" in a Sunday story, the day
+# before).
+_PLANNED_BEFORE = re.compile(
+    r"(?<!previously\s)\b(?:planned|planning|plans?\s+to|scheduled|scheduling)\b[^.,;:!?]{0,80}$",
+    re.I,
+)
+
+
 def _weekday(anchor: date, weekday: int, rel: str | None, tense: str) -> date:
     delta = weekday - anchor.weekday()
     if rel in {"next", "this coming", "the following"}:
@@ -841,6 +851,10 @@ def _weekday(anchor: date, weekday: int, rel: str | None, tense: str) -> date:
         return anchor + timedelta(days=delta if delta < 0 else delta - 7)
     if delta == 0:
         return anchor  # "said Friday" in a story dated Friday
+    if tense == "nearest":  # a plan told without saying whether its day is past
+        return anchor + timedelta(
+            days=delta - 7 if delta > 3 else delta + 7 if delta < -3 else delta
+        )
     if tense == "future":
         return anchor + timedelta(days=delta if delta > 0 else delta + 7)
     if tense == "past":
@@ -1162,6 +1176,12 @@ class TimeTagger:
                 and _SCHEDULED_DAY.search(m.string, max(0, hit.start - 32), hit.start)
             ):
                 tense = "future"  # "the two leaders meet separately Monday": a plan
+            if (
+                tense == "past"
+                and rel in {None, "on"}
+                and _PLANNED_BEFORE.search(m.string, max(0, hit.start - 90), hit.start)
+            ):
+                tense = "nearest"  # "protesters planned a march on Saturday"
             base = told if told is not None and rel in {"the previous", "the following"} else anchor
             return _weekday(base, WEEKDAYS[m.group("weekday").lower()], rel, tense), False
         word = m.group("deictic").lower()
@@ -1346,6 +1366,8 @@ class TimeTagger:
         if kind == "yearend":
             return make.value("DATE", f"{anchor.year:04d}", "year")
         if kind == "yearago":
+            if (closed := _period_end_before(make, anchor)) is not None:
+                return make.value("DATE", _safe_year_back(closed), "day")
             if state.quarter and not _after_months_span(make):
                 return make.value(
                     "DATE", f"{state.quarter[0] - 1:04d}-Q{state.quarter[1]}", "quarter"
@@ -2133,6 +2155,40 @@ def _beside_quarter(make: _Maker, state: _State) -> bool:
     )
 
 
+_PERIOD_ENDED = re.compile(
+    r"\b(?:quarter|months|weeks|period|year|half)(?=\s+(?:that\s+)?(?:ended|ending)\s)", re.I
+)
+
+
+# A full stop that ends a sentence: not one of an abbreviation ("Sept. 30", "Mr. Smith").
+_SENTENCE_END = re.compile(
+    r"(?<!\b(?:jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec|mrs|sen|rep|gov|gen|inc|ltd))"
+    r"(?<!\b(?:sept|corp))(?<!\b(?:mr|ms|dr|st|co|jr|sr|no))(?<!\b[a-z])"
+    r"[.!?][\"')]*\s+(?=[\"'`(]*(?-i:[A-Z]))",
+    re.I,
+)
+
+
+def _period_end_before(make: _Maker, anchor: date) -> date | None:
+    """The closing day of a period named earlier in the hit's sentence ("For the quarter
+    ended Sept. 30, Delta earned $133 million, up from $100 million a year earlier"): the
+    year-ago figure is then the one for the period that closed a year before that day."""
+    start = make.hit.start
+    ends = [b.end() for b in _SENTENCE_END.finditer(make.text, 0, start + 2) if b.end() <= start]
+    sentence_start = max(ends[-1] if ends else 0, make.text.rfind("\n", 0, start), 0)
+    closed = None
+    for period in _PERIOD_ENDED.finditer(make.text, sentence_start, start):
+        closed = _ended(make.text, period.end(), anchor) or closed
+    return closed
+
+
+def _safe_year_back(day: date) -> str:
+    """The same day a year earlier (Feb. 29 -> Feb. 28)."""
+    return (
+        _safe_date(day.year - 1, day.month, day.day) or day.replace(day=28, year=day.year - 1)
+    ).isoformat()
+
+
 def _ago(make: _Maker, m: re.Match[str], anchor: date, state: _State) -> TimeValue | None:
     g = m.groupdict()
     n = _number(g["num"])
@@ -2149,6 +2205,9 @@ def _ago(make: _Maker, m: re.Match[str], anchor: date, state: _State) -> TimeVal
             "DATE", "PAST_REF" if direction in {"ago", "earlier"} else "FUTURE_REF", "vague"
         )
     sign = 1 if direction in {"later", "hence", "from now"} else -1
+    if unit == "year" and n == 1 and direction in {"ago", "earlier"}:
+        if (closed := _period_end_before(make, anchor)) is not None:
+            return make.value("DATE", _safe_year_back(closed), "day")
     if unit == "year" and n == 1 and direction in {"ago", "earlier"} and state.quarter:
         if _beside_quarter(make, state) and not _after_months_span(make):
             year, number = state.quarter
