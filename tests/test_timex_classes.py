@@ -611,3 +611,26 @@ def test_a_weekday_scheduled_in_the_present_stays_ahead_even_when_far() -> None:
     # a Wednesday story: "is scheduled to close Monday" is the coming Monday, five days on
     got = values("The sale is scheduled to close Monday.", tense="present")
     assert got == [("Monday", "DATE", "2025-06-09")]
+
+
+def test_since_year_end_is_the_last_year_end() -> None:
+    assert values("The index is up 14% since year-end.", anchor=Q4_ANCHOR) == [
+        ("year-end", "DATE", "2024-12-31")
+    ]
+    # without "since" it is the year whose end is meant, this one
+    assert values("The sale should close by year-end.", anchor=Q4_ANCHOR) == [
+        ("year-end", "DATE", "2025")
+    ]
+
+
+def test_the_first_two_quarters_of_a_year_are_its_first_half() -> None:
+    assert values("The slump should last through the first two quarters of 2026.") == [
+        ("the first two quarters of 2026", "DATE", "2026-H1")
+    ]
+    assert values("It lost money in the last two quarters of 2024.") == [
+        ("the last two quarters of 2024", "DATE", "2024-H2")
+    ]
+    # no year: a stretch of two quarters
+    assert values("Sales rose in the first two quarters.") == [
+        ("the first two quarters", "DURATION", "P2Q")
+    ]

@@ -312,6 +312,15 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    # the first two quarters of 1990: a half year, not a stretch of two quarters
+    (
+        "halfyear",
+        re.compile(
+            rf"\b{_BOUND}the\s+(?P<which>first|last|second)\s+two\s+quarters\s+of\s+"
+            r"(?:fiscal\s+)?(?P<year>(?:19|20)\d\d)\b",
+            re.I,
+        ),
+    ),
     # third-quarter, the third quarter, the latest quarter, the year-earlier period
     (
         "quarter",
@@ -540,6 +549,7 @@ GATES: dict[str, tuple[str, ...] | None] = {
     "relunit": (*_UNIT_WORDS, "weekend"),
     "theyear": ("year",),
     "yearend": ("year",),
+    "halfyear": ("two quarters",),
     "yearago": ("year",),
     "weekend": ("weekend",),
     "theweek": ("the week",),
@@ -1363,7 +1373,13 @@ class TimeTagger:
                 return make.value("DURATION", "P1Y", "duration")
             latest = "latest" in (g.get("adj") or "").lower()
             return make.value("DATE", f"{anchor.year - latest:04d}", "year")
+        if kind == "halfyear":
+            half = "H1" if g["which"].lower() == "first" else "H2"
+            return make.value("DATE", f"{int(g['year']):04d}-{half}", "half")
         if kind == "yearend":
+            if re.search(r"\bsince\s+$", make.text[max(0, make.hit.start - 8) : make.hit.start]):
+                # "up 12% since year-end": the last year's end, a point the change runs from
+                return make.value("DATE", f"{anchor.year - 1:04d}-12-31", "day")
             return make.value("DATE", f"{anchor.year:04d}", "year")
         if kind == "yearago":
             if (closed := _period_end_before(make, anchor)) is not None:
