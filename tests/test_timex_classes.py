@@ -455,7 +455,7 @@ def test_a_period_of_something_is_no_while() -> None:
 @pytest.mark.parametrize(
     ("text", "span", "value"),
     [
-        ("The guild kept its craft for two thousand years.", "two thousand years", "P2000Y"),
+        ("The guild kept its craft for two thousand years.", "two thousand years", "P2L"),
         ("The abbey stood for a hundred and fifty years.", "a hundred and fifty years", "P150Y"),
         ("The feud lasted half a century.", "half a century", "P50Y"),
         ("The talks broke off for half an hour.", "half an hour", "PT30M"),
@@ -633,4 +633,13 @@ def test_the_first_two_quarters_of_a_year_are_its_first_half() -> None:
     # no year: a stretch of two quarters
     assert values("Sales rose in the first two quarters.") == [
         ("the first two quarters", "DURATION", "P2Q")
+    ]
+
+
+def test_whole_thousands_of_years_are_millennia() -> None:
+    assert values("The walls have stood for more than two thousand years.") == [
+        ("more than two thousand years", "DURATION", "P2L")
+    ]
+    assert values("The walls have stood for 1,500 years.") == [
+        ("1,500 years", "DURATION", "P1500Y")
     ]

@@ -1878,6 +1878,8 @@ def _duration(make: _Maker, m: re.Match[str]) -> TimeValue | None:
         return make.value("DURATION", ("PT" if is_time else "P") + amount + code, "duration")
     half = bool(g.get("half") or g.get("half2")) and n > 0
     amount = "X" if n == 0 else _fmt_num(n * factor)
+    if code == "Y" and not half and n * factor >= 1000 and (n * factor) % 1000 == 0:
+        amount, code = _fmt_num(n * factor / 1000), "L"  # "two thousand years": millennia
     value = ("PT" if is_time else "P") + amount + code
     if half:  # "2 1/2 years": P2Y6M; "an hour and a half": PT1H30M
         finer = {"Y": "6M", "M": "15D", "D": "T12H", "H": "30M", "S": ""}
