@@ -85,3 +85,29 @@ def test_attribution_from_a_reporting_verb(extractor: Extractor) -> None:
 def test_the_author_when_nobody_is_quoted(extractor: Extractor) -> None:
     event = only(read(extractor, "Chile accused Peru of spying."), "ACCUSE")
     assert event.attribution is not None and event.attribution.text == "author"
+
+
+def test_attribution_by_office_is_the_office_holder_named_before(extractor: Extractor) -> None:
+    event = only(
+        read(
+            extractor,
+            "Bolivian Foreign Minister Celinda Sosa arrived in Lima on Monday. The minister "
+            "said that Chile had accused Peru of spying.",
+        ),
+        "ACCUSE",
+    )
+    assert event.attribution is not None and event.attribution.text == "The minister"
+    assert event.attribution.actor is not None and event.attribution.actor.country == "BOL"
+
+
+def test_attribution_by_office_stays_unresolved_when_two_could_be_meant(
+    extractor: Extractor,
+) -> None:
+    reading = read(
+        extractor,
+        "Bolivian Foreign Minister Celinda Sosa met Peruvian Foreign Minister Elmer Schialer in "
+        "Lima. The minister said that Chile had accused Peru of spying.",
+    )
+    event = only(reading, "ACCUSE")
+    assert event.attribution is not None and event.attribution.text == "The minister"
+    assert event.attribution.actor is None

@@ -123,6 +123,7 @@ class Resolver:
         self._office_of_country(doc, article, result, taken)
         self._pairs(doc, article, result)
         self._definite_references(doc, article, result)
+        self._definite_officials(doc, article, result)
         self.places.finish(doc, result)  # context, "City, State", one sense per document
         result.actors.sort(key=lambda m: m.evidence.span.start)
         result.places.sort(key=lambda m: m.evidence.span.start)
@@ -856,6 +857,40 @@ class Resolver:
                     token.i,
                 )
 
+    def _definite_officials(self, doc: Doc, article: Article, result: Resolution) -> None:
+        """ "the secretary", "the foreign minister", "the envoy" with nothing naming whose:
+        the one person named before who holds that office, by the registry's role or the
+        title the article gave them ("US Secretary of State Marco Rubio arrived. The
+        secretary said ..."). None when two people before could be meant."""
+        for token in doc:
+            if token.i in result.by_token or token.pos_ != "NOUN" or token.tag_ != "NN":
+                continue
+            mods = [c for c in token.children if c.dep_ in {"det", "amod", "compound", "poss"}]
+            if not mods or mods[0].lower_ != "the" or any(c.dep_ == "poss" for c in mods):
+                continue
+            if any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children):
+                continue  # "the minister of X": _office_of_country
+            words = [t.text for t in doc[mods[0].i + 1 : token.i + 1]]
+            if any(result.by_token.get(mods[0].i + 1 + k) for k in range(len(words))):
+                continue
+            lowered = [w.lower() for w in words]
+            if self._title(" ".join(words)) is None and lowered != ["secretary"]:
+                continue  # "secretary" alone is no title, but the head of several
+            holders = {
+                m.actor.code: m.actor
+                for m in result.actors
+                if m.actor.kind == "person"
+                and m.evidence.span.end <= token.idx
+                and (
+                    all(w in _titled(doc, m) for w in lowered)
+                    or (len(lowered) == 1 and _holds(m.actor.role, token.lemma_.lower()))
+                )
+            }
+            if len(holders) == 1:
+                actor = next(iter(holders.values()))
+                mention = ActorMention(actor, evidence(doc, article, mods[0].i, token.i + 1, 0.7))
+                result.add_actor(mention, token.i)
+
     def _last_named_pair(
         self, doc: Doc, token: Token, result: Resolution, *, persons: bool = False
     ) -> list[Actor] | None:
@@ -943,6 +978,18 @@ _LEADERS = (
 _ORGAN_NOUNS = {"army": "MIL", "military": "MIL", "junta": "MIL", "government": "GOV"}
 # Nouns that point back to an armed group or an opposition named before.
 _GROUP_NOUNS = frozenset({"rebel", "group", "movement", "militant", "insurgent", "militia"})
+
+
+def _titled(doc: Doc, mention: ActorMention) -> str:
+    """A person's mention with the words the article put before it in its sentence
+    ("US Secretary of State Marco Rubio" for the mention "Marco Rubio"), lowercased."""
+    span = mention.evidence.span
+    start = span.start
+    for sent in doc.sents:
+        if sent.start_char <= span.start < sent.end_char:
+            start = max(sent.start_char, span.start - 48)
+            break
+    return doc.text[start : span.end].lower()
 
 
 def _holds(role: str | None, noun: str) -> bool:
