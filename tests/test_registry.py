@@ -749,3 +749,25 @@ def test_names_with_particles_and_a_body_before_them(reg: Registry) -> None:
 def test_an_opposition_leader_out_of_office_is_no_former_official(reg: Registry) -> None:
     assert reg.code("Juan Guaido", on=date(2022, 6, 1)).sector == "OPP"
     assert reg.code("Malcolm Turnbull", on=date(2022, 6, 1)).sector == "ELI"
+
+
+def test_a_substantive_office_comes_before_an_acting_one_held_beside_it() -> None:
+    from detente.registry import Office, PersonEntry
+
+    minister = Office("Foreign Minister of Ruritania", "GOV", "RUR", start=date(2024, 1, 1))
+    acting = Office("Defence Minister of Ruritania (acting)", "GOV", "RUR", start=date(2024, 6, 1))
+    person = PersonEntry(
+        id="ana-vel", name="Ana Vel", country="RUR", sector="GOV", offices=(minister, acting)
+    )
+    assert person.office_on(date(2024, 7, 1)) is minister
+    # acting alone is still the office held
+    only_acting = PersonEntry(
+        id="bo-vel", name="Bo Vel", country="RUR", sector="GOV", offices=(acting,)
+    )
+    assert only_acting.office_on(date(2024, 7, 1)) is acting
+    # of two substantive offices, the later
+    later = Office("Prime Minister of Ruritania", "GOV", "RUR", start=date(2024, 6, 1))
+    both = PersonEntry(
+        id="cy-vel", name="Cy Vel", country="RUR", sector="GOV", offices=(minister, later)
+    )
+    assert both.office_on(date(2024, 7, 1)) is later

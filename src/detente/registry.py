@@ -186,11 +186,13 @@ class PersonEntry:
         return self.died is None or day <= self.died
 
     def office_on(self, day: date) -> Office | None:
-        """The office held on `day`; of several, the one that started last."""
+        """The office held on `day`; of several, the one that started last, a substantive
+        office before one held "(acting)" beside it (a Secretary of State who is also
+        acting National Security Advisor is the Secretary of State)."""
         held = [o for o in self.offices if o.held_on(day)]
         if not held:
             return None
-        return max(held, key=lambda o: o.start or date.min)
+        return max(held, key=lambda o: ("(acting)" not in o.title, o.start or date.min))
 
     def sector_on(self, day: date | None) -> str | None:
         """The sector of the office held on `day`, else the person's main sector."""
