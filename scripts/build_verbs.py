@@ -227,6 +227,21 @@ MIN_NOUN_VOTES = 2
 # Patterns the dictionary lacks or codes against the PLOVER codebook, written like the
 # table's rows: (verbs joined by "|", object words, phrases "prep:word+word", cameo,
 # reason). They precede the dictionary's patterns, so they win ties of specificity.
+# Members added to the dictionary's synonym sets: (set, member, reason).
+HAND_SYNSET_MEMBERS: list[tuple[str, str, str]] = [
+    (
+        "WEAPON",
+        "drone",
+        "the weapon of the 2020s wars; without it 'struck bases with drones'"
+        " falls to the dictionary's 'strike ... (WITH)', a labour strike (PROTEST)",
+    ),
+    ("WEAPON", "uav", "as above"),
+    ("WEAPON", "warplane", "as 'bomber', which the set has"),
+    ("WEAPON", "helicopter", "as 'attack helicopter', which the set has"),
+    ("WEAPON", "tank", "as 'battle tank', which the set has"),
+    ("WEAPON", "mortar", "as 'artillery', which the set has"),
+]
+
 HAND_PATTERNS: list[tuple[str, str, str, str, str]] = [
     (
         "meet",
@@ -619,6 +634,8 @@ def build(resources: Path) -> list[list[str]]:
     start = next(i for i, x in enumerate(lines) if x.startswith("####### VERB PATTERNS"))
     end = next(i for i, x in enumerate(lines) if x.startswith("######## TRANSFORMATIONS"))
     synsets = read_synsets(lines[:start])
+    for name, member, _reason in HAND_SYNSET_MEMBERS:
+        synsets.setdefault(name, []).append(member)
     rows = read_verbs(lines[start:end])
 
     hand_patterns = [

@@ -111,3 +111,42 @@ def test_attribution_by_office_stays_unresolved_when_two_could_be_meant(
     event = only(reading, "ACCUSE")
     assert event.attribution is not None and event.attribution.text == "The minister"
     assert event.attribution.actor is None
+
+
+def test_an_attack_on_a_place_is_aimed_at_its_state(extractor: Extractor) -> None:
+    event = only(
+        read(extractor, "Ukraine struck two air bases deep inside Russia with drones."), "ASSAULT"
+    )
+    assert countries(event.sources) == ["UKR"] and countries(event.targets) == ["RUS"]
+    assert event.place is not None and event.place.place.country == "RUS"
+    assert event.cameo == "194"  # with a weapon, not the labour strike of "strike with"
+
+
+def test_an_attack_on_a_place_of_its_own_state_has_no_target(extractor: Extractor) -> None:
+    reading = read(extractor, "Russian troops attacked an abandoned base inside Russia.")
+    assert not [e for e in reading.events if e.type == "ASSAULT"]
+
+
+def test_a_strike_with_a_union_is_no_attack(extractor: Extractor) -> None:
+    reading = read(extractor, "Chilean dockers struck with their union in Valparaiso.")
+    assert not [e for e in reading.events if e.type == "ASSAULT"]
+
+
+def test_a_place_in_another_clause_is_not_the_event_location(extractor: Extractor) -> None:
+    reading = read(
+        extractor,
+        "Armenia and Azerbaijan held talks a day after Armenia shelled villages inside "
+        "Azerbaijan with artillery.",
+    )
+    talks = only(reading, "CONSULT")
+    assert talks.place is None or talks.place.place.country != "AZE"
+    strike = only(reading, "ASSAULT")
+    assert strike.place is not None and strike.place.place.country == "AZE"
+
+
+def test_a_meeting_put_forward_is_proposed(extractor: Extractor) -> None:
+    event = only(
+        read(extractor, "Turkey proposed that Armenia and Azerbaijan hold talks in Ankara."),
+        "CONSULT",
+    )
+    assert event.status == "proposed"

@@ -13,7 +13,8 @@ alone ("the Istanbul talks"). Its arguments come from the dependency parse:
   city. Host: the country of the place when it is not a party (PLOVER mode third-party).
 - time: the expression attached to the trigger, else one in the sentence, else the
   article's date (precision "article").
-- status: negated, hypothetical, or the clause's tense (past, present, future).
+- status: denied, negated, hypothetical, proposed (the complement of "propose",
+  "suggest", "offer", "recommend"), or the clause's tense (past, present, future).
 - attribution: "according to X"; the subject of a reporting verb whose complement holds
   the trigger ("Lavrov stated that ..."); else the author.
 
@@ -348,7 +349,16 @@ class _Context:
             for xc in (c for c in token.children if c.dep_ == "xcomp"):
                 object_words += [self.object_word(o) for o in xc.children if o.dep_ == "dobj"]
             prep_words = [p.lower_ for p in preps]
-            code = self.owner.lexicon.code(lemma, objects=object_words, preps=prep_words)
+            # what an act is done with ("struck the bases with drones": a weapon, not the
+            # labour strike of "strike ... (WITH)")
+            instruments = [
+                ("with", [o.lemma_.lower() for o in p.children if o.dep_ == "pobj"])
+                for p in preps
+                if p.lower_ == "with"
+            ]
+            code = self.owner.lexicon.code(
+                lemma, objects=object_words, preps=prep_words, phrases=instruments
+            )
             if code is None and "proposal" in object_words:
                 # "signed a declaration": the document's own word, when reading it as a
                 # proposal codes nothing
@@ -610,6 +620,8 @@ class _Context:
         if not out:
             out = self.owner_of_object(verb)
         subjects = self.subjects(verb)
+        if not out and subjects and code.plover in PLACE_TARGETED:
+            out = self.place_targets(verb)
         sources = {m.actor.code for m in subjects}
         # not the source itself, nor the same state in the same role ("Kyiv would halt ...
         # to Ukraine"): a state's own organs of another sector stay (GOV -> MIL)
@@ -625,6 +637,32 @@ class _Context:
                 )
             ]
         )
+
+    def place_targets(self, verb: Token) -> list[ActorMention]:
+        """An attack or seizure aimed at a place is aimed at the state it lies in:
+        "shelled Kharkiv", "struck air bases deep inside Russia", "attacked a refinery in
+        Russia's Samara region" (the state, read from the place the object names or holds;
+        confidence 0.7)."""
+        objects = [c for c in verb.children if c.dep_ == "dobj"]
+        objects += [
+            p
+            for prep in verb.children
+            if prep.dep_ == "prep" and prep.lower_ in PLACE_TARGET_PREPS
+            for p in prep.children
+            if p.dep_ == "pobj"
+        ]
+        for obj in objects:
+            for t in sorted(obj.subtree, key=lambda t: t.i):
+                mention = self.res.place_by_token.get(t.i)
+                country = mention.place.country if mention is not None else None
+                if country is None:
+                    continue
+                state = Actor(
+                    code=country, name=self._country_name(country), kind="state", country=country
+                )
+                where = replace(mention.evidence, extractor=EXTRACTOR, version=VERSION)
+                return [ActorMention(state, replace(where, confidence=0.7))]
+        return []
 
     def owner_of_object(self, verb: Token) -> list[ActorMention]:
         """The party an act is aimed at when the object phrase names it: "rejected an
@@ -693,7 +731,11 @@ class _Context:
         nouns = list(nouns)
         if trigger.pos_ == "VERB":
             nouns += [o for o in trigger.children if o.dep_ == "dobj" and self.event_noun(o)]
-        known = self.res.place_by_token
+        known = {
+            i: m
+            for i, m in self.res.place_by_token.items()
+            if not _in_other_clause(self.doc[i], trigger)
+        }
         found: list[PlaceMention] = rank_locations(
             trigger,
             known,
@@ -762,6 +804,12 @@ class _Context:
                 return "hypothetical", next(
                     (c for c in verb.children if c.dep_ in {"aux", "mark"}), None
                 )
+        if (
+            verb.dep_ in {"ccomp", "xcomp"}
+            and verb.head.lemma_.lower() in PROPOSING
+            and not is_negated(verb.head)
+        ):
+            return "proposed", verb.head  # "Ukraine proposed that the two presidents meet"
         tense = clause_tense(verb)
         cue = next((c for c in verb.children if c.dep_ in {"aux", "auxpass"}), None)
         if cue is None and verb.dep_ == "xcomp":
@@ -986,6 +1034,34 @@ class _Context:
 
 # The public name of the per-article helpers, for later stages.
 ArticleContext = _Context
+
+
+# Codes whose target may be a place's state when no actor is named: attacks and
+# seizures of territory ("shelled Kharkiv", "occupied villages in the Donetsk region").
+PLACE_TARGETED = frozenset({"ASSAULT", "COERCE"})
+# Prepositions of the verb whose object is the attacked ground ("hit bases inside Russia"
+# when the parse hangs "inside" on the verb), not where the attacker came from.
+PLACE_TARGET_PREPS = frozenset({"on", "against", "in", "inside", "near", "at", "across"})
+
+
+# Verbs whose complement is an event put forward, not one that happened or is planned.
+PROPOSING = frozenset({"propose", "suggest", "offer", "recommend"})
+
+
+def _in_other_clause(token: Token, trigger: Token) -> bool:
+    """Whether `token` lies in a clause with its own subject that the trigger is not in:
+    "the meeting took place a day after Ukraine struck bases inside Russia" - Russia is
+    where the strike was, not the meeting."""
+    current = token
+    while current.head.i != current.i:
+        if (
+            current.dep_ in {"advcl", "ccomp", "relcl", "acl"}
+            and any(c.dep_ in {"nsubj", "nsubjpass"} for c in current.children)
+            and not (current.left_edge.i <= trigger.i <= current.right_edge.i)
+        ):
+            return True
+        current = current.head
+    return False
 
 
 def _same_meeting(cluster: list[_Mention], m: _Mention) -> bool:

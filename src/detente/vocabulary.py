@@ -37,7 +37,15 @@ EVENT_TYPES: tuple[str, ...] = (
     "ASSAULT",
 )
 # PLOVER's auxiliary modes, read as the status of the event in the world.
-STATUSES: tuple[str, ...] = ("past", "present", "future", "hypothetical", "negated", "denied")
+STATUSES: tuple[str, ...] = (
+    "past",
+    "present",
+    "future",
+    "proposed",
+    "hypothetical",
+    "negated",
+    "denied",
+)
 ACTOR_KINDS: tuple[str, ...] = ("state", "person", "organization", "group")
 PLACE_KINDS: tuple[str, ...] = ("country", "admin1", "city", "venue", "region")
 TIME_TYPES: tuple[str, ...] = ("DATE", "TIME", "DURATION", "SET")
