@@ -209,3 +209,12 @@ def test_a_name_whose_towns_lie_in_one_state_votes_twice(resolver: Resolver) -> 
     assert resolver.places._voted_region(names, {"USA"}, set()) == ("USA", "LA")
     del names["shreveport"]
     assert resolver.places._voted_region(names, {"USA"}, set()) == ("USA", "IN")
+
+
+def test_a_city_tagged_as_a_building_is_a_place_but_a_building_stays_one() -> None:
+    from detente.places import PlaceResolver
+
+    places_of = PlaceResolver(registry=Registry.default(), gazetteer=Gazetteer.default())
+    assert places_of._city_not_building("Kharkiv")
+    assert not places_of._city_not_building("Kharkiv Airport")  # a building word
+    assert not places_of._city_not_building("Zvenyhorodka")  # a small town: not guessed

@@ -39,12 +39,45 @@ REGION_CANDIDATES = 25
 REGION_LOCAL = 100_000
 
 
+# Words that make a name a building or site, whatever town it is named after.
+BUILDING_WORDS = frozenset(
+    {
+        "palace",
+        "airport",
+        "bridge",
+        "hotel",
+        "base",
+        "station",
+        "stadium",
+        "house",
+        "tower",
+        "hall",
+        "center",
+        "centre",
+        "plant",
+        "port",
+        "camp",
+        "prison",
+        "square",
+        "street",
+    }
+)
+
+
 class PlaceResolver:
     """Resolves place-name candidates of one Doc; registry and gazetteer are injected."""
 
     def __init__(self, *, registry: Registry, gazetteer: Gazetteer) -> None:
         self.registry = registry
         self.gazetteer = gazetteer
+
+    def _city_not_building(self, text: str) -> bool:
+        """A name the tagger took for a building that is a city of 100,000 or more and
+        has no building word in it ("Russian forces shelled Kharkiv": FAC)."""
+        if set(text.lower().split()) & BUILDING_WORDS:
+            return False
+        place = self.gazetteer.resolve(text)
+        return place is not None and place.kind == "city" and (place.population or 0) >= 100_000
 
     def resolve_name(
         self, doc: Doc, article: Article, cand: Candidate, result: Resolution, taken: set[int]
@@ -58,7 +91,9 @@ class PlaceResolver:
                     PlaceMention(venue, evidence(doc, article, cand.start, cand.end)), cand.head
                 )
                 taken.update(range(cand.start, cand.end))
-            return
+                return
+            if not self._city_not_building(text):
+                return
         country = self.registry.country(text)
         capital = None if country else self.registry.capital(text)
         region = country is not None and country.is_region
