@@ -150,3 +150,50 @@ def test_a_meeting_put_forward_is_proposed(extractor: Extractor) -> None:
         "CONSULT",
     )
     assert event.status == "proposed"
+
+
+def test_an_attack_named_by_a_partitive_object(extractor: Extractor) -> None:
+    event = only(
+        read(extractor, "Russia launched one of its largest missile attacks on Kyiv overnight."),
+        "ASSAULT",
+    )
+    # the capital attacked is the city, not the government it stands for elsewhere
+    assert countries(event.sources) == ["RUS"] and [m.actor.code for m in event.targets] == ["UKR"]
+    assert event.place is not None and event.place.evidence.span.text == "Kyiv"
+
+
+def test_strikes_carried_out_on_facilities_are_aimed_at_their_owner(
+    extractor: Extractor,
+) -> None:
+    event = only(
+        read(extractor, "Russia carried out a wave of strikes on Ukrainian energy facilities."),
+        "ASSAULT",
+    )
+    assert countries(event.sources) == ["RUS"] and countries(event.targets) == ["UKR"]
+
+
+def test_facing_sanctions_is_no_meeting_but_a_warning_of_them_is_a_threat(
+    extractor: Extractor,
+) -> None:
+    assert not read(extractor, "Russia would face tighter sanctions, analysts said.").events
+    event = only(
+        read(
+            extractor,
+            "The European Union warned that Russia would face tighter sanctions if it "
+            "rejected the truce.",
+        ),
+        "THREATEN",
+    )
+    assert countries(event.targets) == ["RUS"] and event.status == "past"
+    assert [m.actor.code for m in event.sources] == ["IGOEUREEC"]
+
+
+def test_they_after_two_named_leaders_are_those_leaders(extractor: Extractor) -> None:
+    reading = read(
+        extractor,
+        "Chilean President Gabriel Boric and Peruvian President Dina Boluarte met in Lima. "
+        "They warned that Bolivia would face sanctions if it closed the border.",
+    )
+    event = only(reading, "THREATEN")
+    assert sorted(countries(event.sources)) == ["CHL", "PER"]
+    assert countries(event.targets) == ["BOL"]

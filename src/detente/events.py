@@ -364,6 +364,13 @@ class _Context:
                 # proposal codes nothing
                 own = [o.lemma_.lower() for o in objects]
                 code = self.owner.lexicon.code(lemma, objects=own, preps=prep_words)
+        if code is None and lemma in EXECUTING_VERBS:
+            # "carried out a wave of strikes", "mounted an offensive": the act the noun names
+            for obj in objects:
+                noun_code = self.owner.lexicon.noun(_partitive_noun(obj).lemma_.lower())
+                if noun_code is not None and noun_code.plover in PLACE_TARGETED:
+                    code = noun_code
+                    break
         if (
             code is None
             and lemma in TRANSFER_VERBS
@@ -372,6 +379,18 @@ class _Context:
             code = self.owner.lexicon.code("present", objects=["proposal"])
         if code is None or not code.plover:
             return None
+        if lemma in WARNING_VERBS and any(
+            c.dep_ == "ccomp" and self.penalty_undergone(c) for c in token.children
+        ):
+            return None  # the warning is told by its complement, the penalty (below)
+        warned = False
+        if self.penalty_undergone(token):
+            # "Russia would face tighter sanctions": no meeting. Told by those who warn of
+            # it, it is their threat ("they warned that Russia would face sanctions").
+            if not (token.dep_ == "ccomp" and token.head.lemma_.lower() in WARNING_VERBS):
+                return None
+            code = self.owner.lexicon.code("threaten") or code
+            warned = True
         if code.mode == "phone" and any(
             c.dep_ in {"oprd", "xcomp", "ccomp"} for c in token.children
         ):
@@ -384,6 +403,8 @@ class _Context:
             return None
         sources = self.subjects(token)
         targets = self.targets(token, code)
+        if warned:
+            sources, targets = self.subjects(token.head), sources
         hosts: list[ActorMention] = []
         if code.plover == "CONSULT" and lemma == "host" and nouns:
             # "Turkish Foreign Minister Hakan Fidan hosted the talks": the host, not a
@@ -405,7 +426,10 @@ class _Context:
             return None
         code = self.owner.typed(self.doc, code, sources, targets)
         place, venue = self.place_of(token, nouns)
-        status, cue = self.status(token)
+        if code.plover in PLACE_TARGETED:
+            targets, struck = self.struck_capitals(targets)
+            place = place or struck
+        status, cue = self.status(token.head if warned else token)
         complement = next((c for c in token.children if c.dep_ == "xcomp"), None)
         return _Mention(
             trigger=token,
@@ -424,6 +448,13 @@ class _Context:
             complement=complement,
             hosts=hosts,
         )
+
+    def penalty_undergone(self, verb: Token) -> bool:
+        """ "face sanctions", "risk prosecution": a verb of undergoing with a penalty."""
+        if verb.lemma_.lower() not in UNDERGOING:
+            return False
+        objects = [c for c in verb.children if c.dep_ == "dobj"]
+        return bool({self.object_word(o) for o in objects} & PENALTY_NOUNS)
 
     def under_request(self, token: Token) -> bool:
         """Is the verb the complement (at any depth of open complements) of another
@@ -521,6 +552,8 @@ class _Context:
 
     def object_word(self, token: Token) -> str:
         lemma = token.lemma_.lower()
+        if _partitive_noun(token) is not token:
+            return self.object_word(_partitive_noun(token))
         drafted = any(
             c.lemma_.lower() in {"draft", "propose"}
             for c in token.children
@@ -638,6 +671,28 @@ class _Context:
             ]
         )
 
+    def struck_capitals(
+        self, targets: list[ActorMention]
+    ) -> tuple[list[ActorMention], PlaceMention | None]:
+        """A capital standing for its government ("Moscow said") is, when attacked or
+        seized, the city: the target is its state, the city the place ("missile attacks on
+        Kyiv": UKR, in Kyiv)."""
+        out: list[ActorMention] = []
+        place: PlaceMention | None = None
+        for m in targets:
+            country = m.actor.country
+            if not m.metonym or country is None:
+                out.append(m)
+                continue
+            state = Actor(
+                code=country, name=self._country_name(country), kind="state", country=country
+            )
+            out.append(ActorMention(state, m.evidence))
+            city = self.owner.gazetteer.resolve(m.evidence.span.text, country=country)
+            if place is None and city is not None:
+                place = PlaceMention(city, m.evidence)
+        return _unique(out), place
+
     def place_targets(self, verb: Token) -> list[ActorMention]:
         """An attack or seizure aimed at a place is aimed at the state it lies in:
         "shelled Kharkiv", "struck air bases deep inside Russia", "attacked a refinery in
@@ -670,6 +725,7 @@ class _Context:
         against Russia", "welcomed President Reagan's statement"."""
         out: list[ActorMention] = []
         for obj in (c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}):
+            obj = _partitive_noun(obj)
             for child in obj.children:
                 if child.dep_ == "poss":
                     out += self.actors_of(child) or self.actors_in(child)
@@ -684,9 +740,17 @@ class _Context:
                     "by",
                     "of",
                 }:
-                    out += [
-                        m for p in child.children if p.dep_ == "pobj" for m in self.actors_of(p)
-                    ]
+                    for p in (p for p in child.children if p.dep_ == "pobj"):
+                        named = self.actors_of(p)
+                        if not named and child.lower_ in {"against", "on"}:
+                            # "strikes on Ukrainian energy facilities": whose the facilities are
+                            named = [
+                                m
+                                for c in p.children
+                                if c.dep_ in {"poss", "amod", "compound"}
+                                for m in self.actors_in(c)
+                            ]
+                        out += named
         return out
 
     def actors_in(self, token: Token) -> list[ActorMention]:
@@ -1044,8 +1108,31 @@ PLACE_TARGETED = frozenset({"ASSAULT", "COERCE"})
 PLACE_TARGET_PREPS = frozenset({"on", "against", "in", "inside", "near", "at", "across"})
 
 
+# "face sanctions", "risk prosecution": the subject undergoes a penalty; the dictionary
+# reads FACE as a meeting (CONSULT 040).
+UNDERGOING = frozenset({"face", "confront", "encounter", "risk"})
+PENALTY_NOUNS = frozenset(
+    {"sanction", "charge", "consequence", "penalty", "prosecution", "trial", "punishment"}
+)
+WARNING_VERBS = frozenset({"warn", "threaten", "caution"})
+# Verbs that carry out the act their object names: "carried out strikes", "launched an
+# offensive", "mounted a raid" (an attack or seizure noun of the lexicon).
+EXECUTING_VERBS = frozenset({"carry", "launch", "conduct", "mount", "stage", "unleash", "step"})
+# Heads of a partitive object that stand for the noun after "of": "launched one of its
+# largest attacks", "carried out a series of strikes".
+PARTITIVES = frozenset({"one", "some", "several", "many", "series", "wave", "barrage", "string"})
 # Verbs whose complement is an event put forward, not one that happened or is planned.
 PROPOSING = frozenset({"propose", "suggest", "offer", "recommend"})
+
+
+def _partitive_noun(token: Token) -> Token:
+    """The noun a partitive head stands for ("one of its largest attacks" -> attacks, "a
+    wave of strikes" -> strikes); else the token itself."""
+    if token.lemma_.lower() not in PARTITIVES:
+        return token
+    of = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    noun = next((c for c in of.children if c.dep_ == "pobj"), None) if of else None
+    return _partitive_noun(noun) if noun is not None else token
 
 
 def _in_other_clause(token: Token, trigger: Token) -> bool:

@@ -535,6 +535,8 @@ class Resolver:
                 speaker = [m for m in speaker if (m.actor.kind == "person") == personal]
                 if token.lower_ == "it" and len(speaker) > 1:
                     speaker = []  # "it" is one actor
+            if not speaker and token.lower_ == "they":
+                speaker = _previous_subjects(doc, token, result)
             if not speaker and token.lower_ in PERSON_PRONOUNS:
                 before = [
                     m
@@ -1114,6 +1116,25 @@ def _chainable(t: Token) -> bool:
     return (t.pos_ in {"PROPN", "NOUN", "ADJ"} and t.text[:1].isupper() and t.is_alpha) or (
         t.pos_ == "PROPN" and t.text.replace(".", "").isalpha()
     )
+
+
+def _previous_subjects(doc: Doc, token: Token, result: Resolution) -> list[ActorMention]:
+    """A "they" subject of its sentence's main verb, with no actor before it in the
+    sentence, is the coordinated subject of the sentence before when that names two or
+    more actors ("Macron and Merz met Zelenskyy. They warned that ...")."""
+    sent = token.sent
+    if token.head.i != sent.root.i or sent.start == 0:
+        return []
+    if any(result.by_token.get(t.i) for t in doc[sent.start : token.i]):
+        return []
+    previous = doc[sent.start - 1].sent
+    found: list[ActorMention] = []
+    for subject in (t for t in previous.root.children if t.dep_ in {"nsubj", "nsubjpass"}):
+        for t in subject.subtree:
+            for m in result.by_token.get(t.i, []):
+                if all(m.actor.code != f.actor.code for f in found):
+                    found.append(m)
+    return found if len(found) >= 2 else []
 
 
 def _previous_subject(doc: Doc, token: Token, result: Resolution) -> list[ActorMention]:
