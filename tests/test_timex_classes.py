@@ -643,3 +643,18 @@ def test_whole_thousands_of_years_are_millennia() -> None:
     assert values("The walls have stood for 1,500 years.") == [
         ("1,500 years", "DURATION", "P1500Y")
     ]
+
+
+def test_that_same_day_after_a_month_told_is_a_day_of_that_month() -> None:
+    got = values("The bridge collapsed last February. Repairs began that same day.", tense="past")
+    assert got == [
+        ("last February", "DATE", "2025-02"),
+        ("that same day", "DATE", "2025-02-XX"),
+    ]
+    # a full date told: that day itself
+    got = values("The bridge collapsed on Feb. 3. Repairs began that same day.", tense="past")
+    assert got[-1] == ("that same day", "DATE", "2025-02-03")
+    # a bare "that day" after a month may be any day, as in a generic case: no time
+    assert values("Prices fell in March. Whoever sells that day loses.", tense="present") == [
+        ("March", "DATE", "2025-03")
+    ]

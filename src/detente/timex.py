@@ -2077,6 +2077,11 @@ def _narrative(make: _Maker, m: re.Match[str], anchor: date, state: _State) -> T
     step = {"following": 1, "next": 1, "previous": -1, "preceding": -1}.get(word, 0)
     told = state.told
     need = {"year": 4, "month": 7}.get(unit, 10)  # how much of a date the unit needs
+    same = re.search(r"\bsame\b", m.group(0), re.I) is not None
+    if same and unit == "day" and told is not None and len(told) == 7:
+        # "killed last October ... crossed out that same day": a day of the month told (a
+        # bare "that day" may be any day: "redemptions jump that day")
+        return make.value("DATE", f"{told}-XX", "month")
     if told is None or len(told) < need:
         if g.get("that"):
             return None
