@@ -658,3 +658,12 @@ def test_that_same_day_after_a_month_told_is_a_day_of_that_month() -> None:
     assert values("Prices fell in March. Whoever sells that day loses.", tense="present") == [
         ("March", "DATE", "2025-03")
     ]
+
+
+def test_around_before_a_possessive_day_governs_the_noun_not_the_day() -> None:
+    got = values("The owners want to get around Tuesday's zoning decision.", tense="present")
+    assert got == [("Tuesday", "DATE", "2025-06-03")]
+    # before the day itself it is a bound of the day
+    assert values("The crews arrive around Tuesday.", tense="past") == [
+        ("around Tuesday", "DATE", "2025-06-03")
+    ]

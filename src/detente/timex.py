@@ -1490,6 +1490,15 @@ def _extent(kind: str, m: re.Match[str]) -> tuple[int, int] | None:
             return None
     if _is_title_or_generic(kind, m, start, end):
         return None
+    if (
+        (g.get("mod") or "").lower() == "around"
+        and start <= m.start("mod")
+        and re.match(r"['’]s\b", m.string[end : end + 3])
+    ):
+        # "get around Wednesday's ruling": "around" governs the ruling, not the day
+        start = m.end("mod")
+        while start < end and m.string[start] in " -\t\n":
+            start += 1
     if kind == "part" and not g.get("rel") and not g.get("mod"):
         return None  # "morning" alone: "good morning", "morning papers"
     if kind == "part" and (g.get("rel") or "").lower() in {"the", "that"}:
