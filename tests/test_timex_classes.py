@@ -667,3 +667,12 @@ def test_around_before_a_possessive_day_governs_the_noun_not_the_day() -> None:
     assert values("The crews arrive around Tuesday.", tense="past") == [
         ("around Tuesday", "DATE", "2025-06-03")
     ]
+
+
+def test_the_early_hours_of_a_day_are_a_part_of_that_day_not_a_stretch() -> None:
+    got = values("The ferry sank in the early hours of Monday morning.", tense="past")
+    assert got == [("Monday morning", "TIME", "2025-06-02TMO")]
+    # "the first hours" of something is still a vague stretch
+    assert values("The first hours of the strike were calm.", tense="past") == [
+        ("The first hours", "DURATION", "PTXH")
+    ]

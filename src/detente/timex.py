@@ -1617,6 +1617,13 @@ def _extent(kind: str, m: re.Match[str]) -> tuple[int, int] | None:
             return None  # a rate, like "four flights a week": "rise 8.5% annually"
     if kind == "vague" and not (g.get("out") or g.get("rel")):
         return None
+    if (
+        kind == "vague"
+        and (g.get("rel") or "").lower() == "early"
+        and g["unit"].lower() == "hours"
+        and re.match(r"\s+of\b", m.string[end:])
+    ):
+        return None  # "the early hours of Thursday": a part of the day named, no stretch
     if kind == "ago":
         unit = g["unit"].lower().rstrip("s")
         if g["dir"].lower() in {"earlier", "later"} and unit not in {"year", "month"}:
