@@ -1495,7 +1495,7 @@ def _extent(kind: str, m: re.Match[str]) -> tuple[int, int] | None:
         and start <= m.start("mod")
         and re.match(r"['’]s\b", m.string[end : end + 3])
     ):
-        # "get around Wednesday's ruling": "around" governs the ruling, not the day
+        # "get around Tuesday's zoning decision": "around" governs the noun, not the day
         start = m.end("mod")
         while start < end and m.string[start] in " -\t\n":
             start += 1
@@ -1623,7 +1623,7 @@ def _extent(kind: str, m: re.Match[str]) -> tuple[int, int] | None:
         and g["unit"].lower() == "hours"
         and re.match(r"\s+of\b", m.string[end:])
     ):
-        return None  # "the early hours of Thursday": a part of the day named, no stretch
+        return None  # "the early hours of Monday": a part of the day named, no stretch
     if kind == "ago":
         unit = g["unit"].lower().rstrip("s")
         if g["dir"].lower() in {"earlier", "later"} and unit not in {"year", "month"}:
@@ -2095,8 +2095,8 @@ def _narrative(make: _Maker, m: re.Match[str], anchor: date, state: _State) -> T
     need = {"year": 4, "month": 7}.get(unit, 10)  # how much of a date the unit needs
     same = re.search(r"\bsame\b", m.group(0), re.I) is not None
     if same and unit == "day" and told is not None and len(told) == 7:
-        # "killed last October ... crossed out that same day": a day of the month told (a
-        # bare "that day" may be any day: "redemptions jump that day")
+        # "collapsed last February ... repairs began that same day": a day of the month
+        # told (a bare "that day" may be any day: "whoever sells that day loses")
         return make.value("DATE", f"{told}-XX", "month")
     if told is None or len(told) < need:
         if g.get("that"):
