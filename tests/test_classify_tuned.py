@@ -4,8 +4,6 @@ the linear head."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -163,83 +161,3 @@ def test_clauses_with_guessed_actors_are_typed_without_the_tuned_encoder(
     # The same dyad with its actors marked does read it.
     with pytest.raises(AssertionError, match="tuned encoder"):
         classify.dyad_features(doc, doc[0:2], doc[3:5], lexicon=VerbLexicon.default())
-
-
-@pytest.mark.slow
-def test_training_can_start_from_earlier_arrays_over_the_same_labels() -> None:
-    from detente.classify import one_sided, sentence_encoder, train_tuned, tuned_inputs
-    from detente.errors import ResourceError
-
-    tokenizer = sentence_encoder().parts()[1]
-    texts = [
-        ("Rebels shelled the town.", (0, 6), (19, 23)),
-        ("The minister praised the deal.", (0, 12), (25, 29)),
-    ] * 2
-    inputs = [tuned_inputs(tokenizer, *t) for t in texts]
-    others = [one_sided(tokenizer, *t) for t in texts]
-    params = {"epochs": 1, "batch": 4}
-    pretrained = train_tuned(inputs, [0, 1] * 2, 2, alternates=others, params=params)
-    # With no learning the training hands back exactly where it started ...
-    frozen = {**params, "lr": 0.0}
-    kept = train_tuned(inputs, [0, 1] * 2, 2, params=frozen, start=pretrained)
-    assert all(np.array_equal(kept[k], pretrained[k]) for k in pretrained)
-    # ... where a fresh start's adapters are new (B starts at zero).
-    fresh = train_tuned(inputs, [0, 1] * 2, 2, params=frozen)
-    assert not np.array_equal(fresh["0.query.a"], pretrained["0.query.a"])
-    assert not np.any(fresh["0.query.b"])
-    with pytest.raises(ResourceError, match="same labels"):
-        train_tuned(inputs, [0, 1] * 2, 3, params=frozen, start=pretrained)
-
-
-def _stories_zip(path: Path, rows: list[tuple[str, str]]) -> Path:
-    import csv
-    import io
-    import zipfile
-
-    text = io.StringIO()
-    writer = csv.writer(text)
-    writer.writerow(["disclaimer", "text", "label", "mode"])
-    for story, label in rows:
-        writer.writerow(["generated", story, label, ""])
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("stories.csv", text.getvalue())
-    return path
-
-
-@pytest.mark.slow
-def test_the_synthetic_stories_are_read_as_marked_dyads_of_their_lead_sentence(
-    tmp_path: Path,
-) -> None:
-    from detente.classify import sentence_encoder
-    from detente.training import read_stories, story_readings
-
-    path = _stories_zip(
-        tmp_path / "stories.csv.zip",
-        [
-            ("The army withdrew its troops from the border town.\n\nMore text here.", "RETREAT"),
-            ("Officials said the rebels attacked a convoy near the capital.", "ASSAULT"),
-            ("Farmers in the valley planted rice this spring.", "WEATHER"),  # no dyad label
-        ],
-    )
-    stories = read_stories(path)
-    assert stories[0] == ("The army withdrew its troops from the border town.", "RETREAT")
-    inputs, others, y = story_readings(stories, ["ASSAULT", "YIELD"])
-    assert y == [1, 0] and len(inputs) == len(others) == 2  # RETREAT is YIELD; one left out
-    tokenizer = sentence_encoder().parts()[1]
-    pieces = [tokenizer.convert_ids_to_tokens(x[0]) for x in inputs]
-    # Source and target marked; the reported clause ('attacked'), not 'said', is the event.
-    assert pieces[0][inputs[0][1]] == "@" and pieces[0][inputs[0][2]] == "#"
-    assert pieces[1][inputs[1][5]] == "attacked" and pieces[1][inputs[1][1]] == "@"
-    assert others[0]  # one-sided readings too
-
-
-def test_a_stories_file_that_is_not_a_zip_of_one_csv_is_a_clear_error(tmp_path: Path) -> None:
-    from detente.errors import EvalError
-    from detente.training import read_stories
-
-    bad = tmp_path / "stories.csv.zip"
-    bad.write_text("text,label\n")
-    with pytest.raises(EvalError, match="cannot read"):
-        read_stories(bad)
-    with pytest.raises(EvalError, match="columns"):
-        read_stories(_stories_zip(tmp_path / "empty.zip", []))

@@ -615,14 +615,12 @@ def train_tuned(
     *,
     alternates: Sequence[Sequence[TunedInput]] | None = None,
     params: dict[str, Any] | None = None,
-    start: dict[str, np.ndarray] | None = None,
 ) -> dict[str, np.ndarray]:
     """Train adapters and head on `tuned_inputs` -> label index; return them as float16
     arrays (see `TunedHead.arrays`). `alternates[i]` (`one_sided`): other readings of item
     i, one of which replaces it at random with probability `one_side` each time it is
-    drawn. `start`: arrays of an earlier training over the same labels (a pretraining)
-    to start from instead of fresh adapters and head. Seeded, one thread, deterministic
-    algorithms, so a rerun on the same machine and libraries gives the same arrays."""
+    drawn. Seeded, one thread, deterministic algorithms, so a rerun on the same machine
+    and libraries gives the same arrays."""
     import math
 
     p = {**TUNED_PARAMS, **(params or {})}
@@ -636,8 +634,6 @@ def train_tuned(
         torch.manual_seed(int(p["seed"]))
         rng = np.random.RandomState(int(p["seed"]))
         net = tuned_net(base, n_labels, int(p["rank"]), float(p["alpha"]))
-        if start is not None:
-            _start_from(torch, net, start)
         trainable = [
             q
             for name, q in net.named_parameters()
@@ -648,7 +644,7 @@ def train_tuned(
         steps = int(p["epochs"]) * math.ceil(n / int(p["batch"]))
         warm = max(int(p["warmup"] * steps), 1)
         sched = torch.optim.lr_scheduler.LambdaLR(
-            opt, lambda k: min((k + 1) / warm, max(0.0, (steps - k) / max(steps - warm, 1)))
+            opt, lambda k: min((k + 1) / warm, max(0.0, (steps - k) / (steps - warm)))
         )
         y = np.asarray(labels)
         counts = np.bincount(y, minlength=n_labels).astype(np.float64)
@@ -688,25 +684,6 @@ def train_tuned(
     finally:
         torch.set_num_threads(threads)
         torch.use_deterministic_algorithms(deterministic)
-
-
-def _start_from(torch: Any, net: Any, start: dict[str, np.ndarray]) -> None:
-    """Set the adapters and head of a fresh `TunedNet` to `start` (float16 arrays as
-    `train_tuned` returns them)."""
-    try:
-        with torch.no_grad():
-            for li, layer in enumerate(net.layers):
-                for target, adapted in layer.maps.items():
-                    for part in ("a", "b"):
-                        value = np.asarray(start[f"{li}.{target}.{part}"], np.float32)
-                        getattr(adapted, part).copy_(torch.tensor(value))
-            net.head.weight.copy_(torch.tensor(np.asarray(start["head.weight"], np.float32)))
-            net.head.bias.copy_(torch.tensor(np.asarray(start["head.bias"], np.float32)))
-    except (KeyError, ValueError, RuntimeError) as exc:
-        raise ResourceError(
-            f"the tuned encoder's starting arrays do not fit its network ({exc}): they must "
-            "come from `train_tuned` over the same labels"
-        ) from exc
 
 
 class TunedHead:
@@ -775,16 +752,6 @@ class TunedHead:
 def dyad_tuner() -> TunedHead:
     """The shipped tuned encoder (data/models/plover-dyads-tuned.npz, read once)."""
     return TunedHead(_bundled_file(f"{TUNED}.npz", _npz), rank=LORA_RANK, alpha=LORA_ALPHA)
-
-
-def tuned_start() -> dict[str, np.ndarray] | None:
-    """The pretrained arrays the shipped tuned encoder started from (its record's
-    `pretrained` entry; None when it was trained from scratch), for retraining it fold
-    by fold in cross-validation."""
-    pretrained = (dyad_model().record.get("tuned") or {}).get("pretrained")
-    if not pretrained:
-        return None
-    return _bundled_file(str(pretrained["file"]), _npz)
 
 
 def _npz(fh: Any) -> dict[str, np.ndarray]:
@@ -1135,5 +1102,4 @@ __all__ = [
     "trigger_features",
     "tuned_inputs",
     "tuned_log_probs",
-    "tuned_start",
 ]

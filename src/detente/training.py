@@ -19,24 +19,18 @@ Two heads, each a logistic regression over the features of detente.classify:
 - `acled`: the ACLED-style subtype (30 classes) of a news snippet, trained on
   events/case2021_acled_dev.tsv.
 
-Both files are marked "train and dev" in the eval README. The tuned encoder is first
-pretrained on the NGEC synthetic stories (events/ngec_synthetic_stories.csv.zip, marked
-"training only"): the lead sentence of each story with the subject and object of its main
-event verb marked (`story_readings`), 2 epochs; its adapters and head
-(data/models/plover-dyads-pretrained.npz) are where every dyad training starts, the
-final one and each cross-validation fold's alike. Each artifact's JSON carries the record: files
+Both files are marked "train and dev" in the eval README. The NGEC synthetic stories
+(training only) were tried as extra dyad data and lowered cross-validated accuracy, so
+they are not used; the record says so. Each artifact's JSON carries the record: files
 with size and sha256, parameters, library versions and the sha256 of the weights, so a
 retrain from a clean checkout can be checked against the shipped one.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import os
 import platform
-import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -56,7 +50,6 @@ from detente.classify import (
     Feature,
     LinearModel,
     TunedHead,
-    clause_dyads,
     dyad_features,
     dyad_window,
     fit,
@@ -70,11 +63,6 @@ from detente.classify import (
 from detente.errors import EvalError
 
 DYAD_FILE = "events/plover_dyads_dev.tsv"
-STORY_FILE = "events/ngec_synthetic_stories.csv.zip"  # the tuned encoder's pretraining
-PRETRAINED = "plover-dyads-pretrained"  # data/models/<PRETRAINED>.npz
-PRETRAIN_PARAMS = {"epochs": 2}  # over TUNED_PARAMS (fixed a priori, not tuned)
-# Verbs of saying: a lead sentence's main event is then the clause they report.
-REPORTING = frozenset("say tell report announce state add claim confirm note warn".split())
 ACLED_FILE = "events/case2021_acled_dev.tsv"
 C_DYADS = 32.0
 C_ACLED = 32.0
@@ -85,7 +73,12 @@ SEED = 0
 # known (the pipeline's resolved dyads; not sentence_events' guessed clause dyads, where
 # it lowered petr2 root-code accuracy). See docs/events.md.
 USE_TUNED = True
-NOT_USED: dict[str, str] = {}
+NOT_USED = {
+    "events/ngec_synthetic_stories.csv.zip": (
+        "tried as extra dyad training data (lead sentence, subject and object of its root "
+        "verb, weight 0.2): 5-fold accuracy on the dyads fell from 0.83 to 0.81, so unused"
+    ),
+}
 
 
 def sha256_of(path: Path) -> str:
@@ -232,92 +225,11 @@ def tuned_readings(windows: Sequence[Any]) -> tuple[list[Any], list[Any]]:
     )
 
 
-def read_stories(path: Path) -> list[tuple[str, str]]:
-    """(lead paragraph, PLOVER label) of each story of the NGEC synthetic stories file
-    (a zip holding one CSV with `text` and `label` columns)."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = [n for n in archive.namelist() if n.lower().endswith(".csv")]
-            if len(names) != 1:
-                raise EvalError(f"{path}: expected one CSV file in the zip, found {len(names)}")
-            with archive.open(names[0]) as fh:
-                rows = list(csv.DictReader(io.TextIOWrapper(fh, encoding="utf-8")))
-    except (OSError, zipfile.BadZipFile, UnicodeDecodeError, csv.Error) as exc:
-        raise EvalError(f"{path}: cannot read the synthetic stories ({exc})") from exc
-    if not rows or not {"text", "label"} <= set(rows[0]):
-        raise EvalError(f"{path}: the stories CSV needs `text` and `label` columns")
-    return [(row["text"].strip().split("\n")[0][:1000], row["label"].strip()) for row in rows]
-
-
-def story_readings(
-    stories: Sequence[tuple[str, str]], label_set: Sequence[str], *, nlp: Any = None
-) -> tuple[list[Any], list[Any], list[int]]:
-    """What the tuned encoder pretrains on: for each story whose label (CONCEDE/RETREAT ->
-    YIELD) is one of `label_set`, its first sentence of five tokens or more with the
-    subject and object of its main event verb marked as a dyad (`classify.clause_dyads`;
-    the root verb, or the clause a verb of saying reports; the trigger as the dyads get
-    it), read as the dyads are (`tuned_inputs`, `one_sided`); a sentence with no such
-    clause is read unmarked, pooled over all of it. Returns (inputs, alternates, labels)."""
-    from detente.dyad import code_dyad
-    from detente.evaluation.plover_dyads import to_label
-    from detente.parse import load_nlp
-    from detente.verbs import VerbLexicon
-
-    nlp = nlp or load_nlp()
-    lexicon = VerbLexicon.default()
-    tokenizer = sentence_encoder().parts()[1]
-    kept = [(text, to_label(label)) for text, label in stories if to_label(label) in label_set]
-    inputs: list[Any] = []
-    others: list[Any] = []
-    y: list[int] = []
-    for (_, label), doc in zip(kept, nlp.pipe((t for t, _ in kept), batch_size=64), strict=True):
-        sents = [s for s in doc.sents if len(s) >= 5] or list(doc.sents)
-        if not sents:
-            continue
-        sent = sents[0]
-        clauses = clause_dyads(sent)
-        root = sent.root
-        verbs = [root]
-        if root.lemma_ in REPORTING:
-            verbs = [c for c in root.children if c.dep_ in {"ccomp", "conj"}] + [root]
-        pick = next((c for v in verbs for c in clauses if c[0].i == v.i), None)
-        if pick is None:
-            both = [c for c in clauses if c[1] is not None and c[2] is not None]
-            pick = (both or clauses or [None])[0]
-        if pick is None:
-            ids = tuned_inputs(tokenizer, sent.text, None, None)[0]
-            inputs.append((ids, 0, 0, 1, max(len(ids) - 2, 1), 0))
-            others.append([])
-        else:
-            verb, source, target = pick
-            trigger = code_dyad(doc, source, target, lexicon=lexicon)[1] or verb
-            window = dyad_window(source, target, trigger)
-            inputs.append(tuned_inputs(tokenizer, *window))
-            others.append(one_sided(tokenizer, *window))
-        y.append(list(label_set).index(label))
-    return inputs, others, y
-
-
-def pretrain_tuned(path: Path, label_set: Sequence[str], *, nlp: Any = None) -> dict[str, Any]:
-    """Adapters and head pretrained on the synthetic stories (`story_readings`,
-    `PRETRAIN_PARAMS`): the start of every training of the tuned encoder."""
-    inputs, others, y = story_readings(read_stories(path), label_set, nlp=nlp)
-    if not inputs:
-        raise EvalError(f"{path}: no story carries one of the dyad labels")
-    return train_tuned(inputs, y, len(label_set), alternates=others, params=PRETRAIN_PARAMS)
-
-
 def tuned_out_of_fold(
-    windows: Sequence[Any],
-    labels: Sequence[str],
-    *,
-    k: int = FOLDS,
-    seed: int = SEED,
-    start: dict[str, np.ndarray] | None = None,
+    windows: Sequence[Any], labels: Sequence[str], *, k: int = FOLDS, seed: int = SEED
 ) -> np.ndarray:
     """Log-probabilities of the tuned encoder for every item, each from adapters trained
-    on the other folds only (the same folds as `cross_validate`), each training starting
-    from `start` (the pretrained arrays, `pretrain_tuned`) when given."""
+    on the other folds only (the same folds as `cross_validate`)."""
     label_set = sorted(set(labels))
     y = [label_set.index(label) for label in labels]
     inputs, others = tuned_readings(windows)
@@ -330,7 +242,6 @@ def tuned_out_of_fold(
             [y[i] for i in train],
             len(label_set),
             alternates=[others[i] for i in train],
-            start=start,
         )
         head = TunedHead(arrays, rank=TUNED_PARAMS["rank"], alpha=TUNED_PARAMS["alpha"])
         out[test] = head.batch_log_probs([inputs[i] for i in test])
@@ -342,8 +253,8 @@ def with_tuned(samples: Sequence[Sequence[Feature]], log_probs: np.ndarray) -> l
     return [[*s, (TUNED_BLOCK, log_probs[i])] for i, s in enumerate(samples)]
 
 
-def save_tuned(arrays: dict[str, np.ndarray], out_dir: Path, name: str = TUNED) -> Path:
-    path = Path(out_dir) / f"{name}.npz"
+def save_tuned(arrays: dict[str, np.ndarray], out_dir: Path) -> Path:
+    path = Path(out_dir) / f"{TUNED}.npz"
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as fh:
         np.savez_compressed(fh, **arrays)
@@ -374,39 +285,22 @@ HEADS: dict[str, tuple[str, float, Callable[[Path], tuple[list[list[Feature]], l
 }
 
 
-def train_head(
-    name: str, path: Path, out_dir: Path, *, stories: Path | None = None
-) -> dict[str, Any]:
-    """Cross-validate, then fit head `name` on all of `path`; write it; return its record.
-    `stories`: the NGEC synthetic stories, to pretrain the dyads' tuned encoder on
-    (required for `plover-dyads` when `USE_TUNED`)."""
+def train_head(name: str, path: Path, out_dir: Path) -> dict[str, Any]:
+    """Cross-validate, then fit head `name` on all of `path`; write it; return its record."""
     from detente.evaluation.metrics import accuracy, macro_f1
 
     rel, c, read = HEADS[name]
     tuned: dict[str, Any] = {}
-    extra_files: list[dict[str, Any]] = []
     if name == "plover-dyads" and USE_TUNED:
-        if stories is None or not Path(stories).is_file():
-            raise EvalError(
-                f"{stories}: the synthetic stories the tuned encoder pretrains on are not "
-                "found: pass --shared DIR (the folder holding eval/) or set DETENTE_SHARED"
-            )
         items, samples, _, windows = dyad_samples([path])
         labels = [item.gold for item in items]
+        oof = tuned_out_of_fold(windows, labels)
         label_set = sorted(set(labels))
-        start = pretrain_tuned(Path(stories), label_set)
-        save_tuned(start, Path(out_dir), PRETRAINED)
-        extra_files.append(file_record(Path(stories), STORY_FILE))
-        oof = tuned_out_of_fold(windows, labels, start=start)
         alone = [label_set[int(k)] for k in oof.argmax(axis=1)]
         predicted = [p for p, _, _ in cross_validate(with_tuned(samples, oof), labels, c=c)]
         inputs, others = tuned_readings(windows)
         arrays = train_tuned(
-            inputs,
-            [label_set.index(label) for label in labels],
-            len(label_set),
-            alternates=others,
-            start=start,
+            inputs, [label_set.index(label) for label in labels], len(label_set), alternates=others
         )
         save_tuned(arrays, Path(out_dir))
         tuned = {
@@ -425,25 +319,12 @@ def train_head(
                 "macro_f1": _macro_f1(labels, alone),
             },
             "arrays_sha256": arrays_sha256(arrays),
-            "pretrained": {
-                "file": f"{PRETRAINED}.npz",
-                "on": STORY_FILE,
-                "what": "adapters and head trained first on the synthetic stories: each "
-                "story's first sentence of five tokens or more, the subject and object of its "
-                "main event verb (the root, or the clause a verb of saying reports) marked "
-                "as source and target (one-sided readings too, p 0.25); a sentence with no "
-                "such clause read unmarked; CONCEDE and RETREAT as YIELD; every training "
-                "of the tuned encoder (each CV fold's and the final one) starts from them",
-                "items": len(read_stories(Path(stories))),
-                "parameters": {**TUNED_PARAMS, **PRETRAIN_PARAMS},
-                "arrays_sha256": arrays_sha256(start),
-            },
         }
     else:
         samples, labels = read(path)
         predicted = [p for p, _, _ in cross_validate(samples, labels, c=c)]
     record: dict[str, Any] = {
-        "trained_on": [file_record(path, rel), *extra_files],
+        "trained_on": [file_record(path, rel)],
         "not_used": NOT_USED if name == "plover-dyads" else {},
         "items": len(samples),
         "model": "multinomial logistic regression (scikit-learn lbfgs), "
@@ -482,8 +363,7 @@ def train_events(shared: Path, out_dir: Path) -> dict[str, dict[str, Any]]:
                 f"{path}: training file not found: pass --shared DIR "
                 "(the folder holding eval/) or set DETENTE_SHARED"
             )
-    stories = Path(shared) / "eval" / STORY_FILE
-    return {name: train_head(name, path, out_dir, stories=stories) for name, path in paths.items()}
+    return {name: train_head(name, path, out_dir) for name, path in paths.items()}
 
 
 def _accuracy(gold: Sequence[str], predicted: Sequence[str]) -> float:
@@ -523,9 +403,6 @@ __all__ = [
     "default_shared",
     "folds",
     "package_models_dir",
-    "pretrain_tuned",
-    "read_stories",
-    "story_readings",
     "train_events",
     "train_head",
     "trained_on",

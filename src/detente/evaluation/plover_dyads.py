@@ -215,7 +215,7 @@ def evaluate(
     `cross_validate` None: cross-validate a file the shipped head was trained on and use
     the shipped head elsewhere; True/False forces one or the other.
     """
-    from detente.classify import LinearModel, dyad_features, dyad_window, tuned_start
+    from detente.classify import LinearModel, dyad_features, dyad_window
     from detente.training import C_DYADS, FOLDS, trained_on, tuned_out_of_fold, with_tuned
     from detente.training import cross_validate as run_cv
 
@@ -248,9 +248,7 @@ def evaluate(
         if cv:
             golds = [i.gold for i in items]
             if model.record.get("tuned"):  # trained fold by fold too, never on the scored fold
-                # (from the shipped pretraining on the synthetic stories, none of them dyads)
-                oof = tuned_out_of_fold(windows, golds, start=tuned_start())
-                samples = with_tuned(samples, oof)
+                samples = with_tuned(samples, tuned_out_of_fold(windows, golds))
             coded = run_cv(samples, golds, c=C_DYADS)
         else:
             coded = [(*model.predict(s), -1) for s in samples]
