@@ -197,3 +197,41 @@ def test_they_after_two_named_leaders_are_those_leaders(extractor: Extractor) ->
     event = only(reading, "THREATEN")
     assert sorted(countries(event.sources)) == ["CHL", "PER"]
     assert countries(event.targets) == ["BOL"]
+
+
+def test_a_demand_is_addressed_to_the_subject_of_its_complement(extractor: Extractor) -> None:
+    event = only(read(extractor, "Kenya demanded that Somalia release the journalists."), "REQUEST")
+    assert countries(event.sources) == ["KEN"] and countries(event.targets) == ["SOM"]
+
+
+def test_a_threat_is_addressed_to_the_subject_of_its_condition(extractor: Extractor) -> None:
+    event = only(
+        read(extractor, "Iran has threatened to quit the talks if France imposes new sanctions."),
+        "THREATEN",
+    )
+    assert countries(event.sources) == ["IRN"] and countries(event.targets) == ["FRA"]
+
+
+def test_a_withdrawal_is_from_the_state_named_but_an_attack_is_not(extractor: Extractor) -> None:
+    event = only(read(extractor, "Kenya withdrew its troops from Somalia."), "RETREAT")
+    assert countries(event.sources) == ["KEN"] and countries(event.targets) == ["SOM"]
+    # where an attacker fired from is no target
+    fired = read(extractor, "Israel fired rockets from Lebanon.")
+    assert not [e for e in fired.events if "LBN" in countries(e.targets)]
+
+
+def test_demands_accepted_from_a_party_yield_to_it(extractor: Extractor) -> None:
+    event = only(read(extractor, "Colombia accepted demands from Venezuela."), "CONCEDE")
+    assert countries(event.sources) == ["COL"] and countries(event.targets) == ["VEN"]
+
+
+def test_a_coercive_act_announced_on_a_condition_is_a_threat(extractor: Extractor) -> None:
+    text = "Kenya will withdraw its troops from Somalia unless the government holds elections."
+    event = only(read(extractor, text), "THREATEN")
+    assert countries(event.sources) == ["KEN"] and countries(event.targets) == ["SOM"]
+    assert event.status == "present"  # the act is to come; the threat is made
+    told = read(extractor, "Kenya said it would withdraw its troops from Somalia unless asked.")
+    assert only(told, "THREATEN").status == "past"
+    # without a condition, or done already, it is the act itself
+    done = read(extractor, "Kenya withdrew its troops from Somalia after the elections.")
+    assert [e.type for e in done.events] == ["RETREAT"]

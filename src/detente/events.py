@@ -424,12 +424,23 @@ class _Context:
             # Dyadic event data: an act needs someone it is done to, unless the parties
             # do it to each other ("Ukraine and Russia exchanged prisoners").
             return None
+        lexical = code
         code = self.owner.typed(self.doc, code, sources, targets)
         place, venue = self.place_of(token, nouns)
         if code.plover in PLACE_TARGETED:
             targets, struck = self.struck_capitals(targets)
             place = place or struck
         status, cue = self.status(token.head if warned else token)
+        if status in {"future", "hypothetical"} and lexical.plover in CONDITIONAL_THREATS:
+            condition = self.condition_of(token)
+            if condition is not None:
+                # "Kenya will withdraw its troops unless the government holds elections",
+                # "the bloc may halt its mediation if the talks founder": a threat
+                # made when it is told: the act is future, the threat is not
+                code = self.owner.lexicon.code("threaten") or code
+                told = token.head if token.dep_ == "ccomp" else None
+                status = clause_tense(told) if told is not None else "present"
+                cue = condition
         complement = next((c for c in token.children if c.dep_ == "xcomp"), None)
         return _Mention(
             trigger=token,
@@ -618,14 +629,10 @@ class _Context:
         for child in verb.children:
             if child.dep_ in {"dobj", "iobj", "dative"} and child.dep_ != "dative":
                 out += self.actors_of(child)
-            if child.dep_ in {"dative", "prep"} and child.lower_ in {
-                "to",
-                "with",
-                "against",
-                "on",
-                "toward",
-                "towards",
-            }:
+            if child.dep_ in {"dative", "prep"} and (
+                child.lower_ in {"to", "with", "against", "on", "toward", "towards"}
+                or (child.lower_ == "from" and code.plover == "RETREAT")
+            ):
                 out += [
                     m
                     for p in child.children
@@ -642,7 +649,7 @@ class _Context:
                     and t.lemma_.lower() not in HELP_NOUNS
                 ):
                     out += self.actors_of(t)
-        if not out and (verb.lemma_.lower() in REQUEST_FROM or code.plover == "REQUEST"):
+        if not out and (verb.lemma_.lower() in REQUEST_FROM or code.plover in YIELDED_FROM):
             for t in _clause_subtree(verb):
                 if t.dep_ == "pobj" and t.head.lower_ == "from":
                     out += self.actors_of(t)
@@ -652,9 +659,11 @@ class _Context:
                     out += [m for p in prep.children if p.dep_ == "pobj" for m in self.actors_of(p)]
         if not out:
             out = self.owner_of_object(verb)
+        if not out and code.plover in ADDRESSED_IN_CLAUSE:
+            out = self.clause_addressees(verb)
         subjects = self.subjects(verb)
-        if not out and subjects and code.plover in PLACE_TARGETED:
-            out = self.place_targets(verb)
+        if not out and subjects and code.plover in PLACE_TARGET_PREPS:
+            out = self.place_targets(verb, PLACE_TARGET_PREPS[code.plover])
         sources = {m.actor.code for m in subjects}
         # not the source itself, nor the same state in the same role ("Kyiv would halt ...
         # to Ukraine"): a state's own organs of another sector stay (GOV -> MIL)
@@ -670,6 +679,45 @@ class _Context:
                 )
             ]
         )
+
+    def condition_of(self, verb: Token) -> Token | None:
+        """The 'if'/'unless' of a condition clause on the verb or its open complement."""
+        heads = [verb, *(c for c in verb.children if c.dep_ == "xcomp")]
+        return next(
+            (
+                m
+                for h in heads
+                for c in h.children
+                if c.dep_ == "advcl"
+                for m in c.children
+                if m.dep_ == "mark" and m.lower_ in CONDITIONS
+            ),
+            None,
+        )
+
+    def clause_addressees(self, verb: Token) -> list[ActorMention]:
+        """Whom a demand or a threat is addressed to when the clause it governs names them:
+        the subject of its complement ("demanded that Somalia release the journalists") or
+        of its condition ("threatened to quit the talks if France imposes sanctions"), on
+        the verb or its open complement."""
+        heads = [verb, *(c for c in verb.children if c.dep_ == "xcomp")]
+        clauses = [
+            c
+            for h in heads
+            for c in h.children
+            if (c.dep_ == "ccomp" and h is verb)
+            or (
+                c.dep_ == "advcl"
+                and any(m.dep_ == "mark" and m.lower_ in CONDITIONS for m in c.children)
+            )
+        ]
+        return [
+            m
+            for c in clauses
+            for s in c.children
+            if s.dep_ in {"nsubj", "nsubjpass"}
+            for m in self.actors_of(s)
+        ]
 
     def struck_capitals(
         self, targets: list[ActorMention]
@@ -693,16 +741,17 @@ class _Context:
                 place = PlaceMention(city, m.evidence)
         return _unique(out), place
 
-    def place_targets(self, verb: Token) -> list[ActorMention]:
+    def place_targets(self, verb: Token, preps: frozenset[str]) -> list[ActorMention]:
         """An attack or seizure aimed at a place is aimed at the state it lies in:
         "shelled Kharkiv", "struck air bases deep inside Russia", "attacked a refinery in
-        Russia's Samara region" (the state, read from the place the object names or holds;
-        confidence 0.7)."""
+        Russia's Samara region"; a withdrawal from a place is one from its state
+        ("withdrew its troops from Somalia"). The state is read from the place the object,
+        or the object of one of `preps`, names or holds (confidence 0.7)."""
         objects = [c for c in verb.children if c.dep_ == "dobj"]
         objects += [
             p
             for prep in verb.children
-            if prep.dep_ == "prep" and prep.lower_ in PLACE_TARGET_PREPS
+            if prep.dep_ == "prep" and prep.lower_ in preps
             for p in prep.children
             if p.dep_ == "pobj"
         ]
@@ -1105,7 +1154,16 @@ ArticleContext = _Context
 PLACE_TARGETED = frozenset({"ASSAULT", "COERCE"})
 # Prepositions of the verb whose object is the attacked ground ("hit bases inside Russia"
 # when the parse hangs "inside" on the verb), not where the attacker came from.
-PLACE_TARGET_PREPS = frozenset({"on", "against", "in", "inside", "near", "at", "across"})
+# The prepositions whose object is the place an act of each type is aimed at (not "from"
+# for an attack: "fired rockets from Lebanon" names where the attacker stood).
+_AT_PLACE = frozenset({"on", "against", "in", "inside", "near", "at", "across"})
+PLACE_TARGET_PREPS = {
+    "ASSAULT": _AT_PLACE,
+    "COERCE": _AT_PLACE,
+    "RETREAT": frozenset({"from", "in", "inside", "out"}),
+}
+# Acts whose target may be named after "from": "accepted demands from the rebels".
+YIELDED_FROM = frozenset({"REQUEST", "CONCEDE"})
 
 
 # "face sanctions", "risk prosecution": the subject undergoes a penalty; the dictionary
@@ -1121,6 +1179,13 @@ EXECUTING_VERBS = frozenset({"carry", "launch", "conduct", "mount", "stage", "un
 # Heads of a partitive object that stand for the noun after "of": "launched one of its
 # largest attacks", "carried out a series of strikes".
 PARTITIVES = frozenset({"one", "some", "several", "many", "series", "wave", "barrage", "string"})
+# Acts told to someone through the clause they govern: "demanded that X ...", "threatened
+# to ... unless X ...".
+ADDRESSED_IN_CLAUSE = frozenset({"REQUEST", "THREATEN"})
+CONDITIONS = frozenset({"if", "unless"})
+# Coercive acts that, announced for the future on a condition another party controls, are
+# threats ("will withdraw its force unless ...").
+CONDITIONAL_THREATS = frozenset({"RETREAT", "SANCTION", "REJECT", "COERCE", "ASSAULT"})
 # Verbs whose complement is an event put forward, not one that happened or is planned.
 PROPOSING = frozenset({"propose", "suggest", "offer", "recommend"})
 
