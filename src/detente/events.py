@@ -323,7 +323,9 @@ class _Context:
         if token.pos_ != "VERB" or token.dep_ in {"amod", "aux", "auxpass"}:
             return None
         lemma = token.lemma_.lower()
-        if lemma in REPORTING or (lemma in NON_EVENTS and lemma not in LIGHT_VERBS):
+        if lemma in REPORTING:
+            return self.reported_demand(token)
+        if lemma in NON_EVENTS and lemma not in LIGHT_VERBS:
             return None
         objects = [c for c in token.children if c.dep_ in {"dobj", "attr", "oprd"}]
         preps = [c for c in token.children if c.dep_ in {"prep", "dative", "agent"}]
@@ -458,6 +460,43 @@ class _Context:
             refers_to=refers,
             complement=complement,
             hosts=hosts,
+        )
+
+    def reported_demand(self, verb: Token) -> _Mention | None:
+        """ "Britain said the government and the rebels must reach an agreement": a
+        demand by the speaker of the parties the obligation is laid on (REQUEST), when the
+        speaker is not one of them."""
+        obliged = next(
+            (
+                c
+                for c in verb.children
+                if c.dep_ == "ccomp"
+                and any(a.dep_ == "aux" and a.lower_ in OBLIGING for a in c.children)
+            ),
+            None,
+        )
+        code = self.owner.lexicon.code("demand") if obliged is not None else None
+        if obliged is None or code is None or not code.plover:
+            return None
+        sources = self.subjects(verb)
+        codes = {m.actor.code for m in sources}
+        targets = [m for m in self.subjects(obliged) if m.actor.code not in codes]
+        if not sources or not targets or is_negated(verb):
+            return None
+        place, venue = self.place_of(verb, [])
+        return _Mention(
+            trigger=verb,
+            end=verb.i + 1,
+            code=code,
+            sources=sources,
+            targets=targets,
+            place=place,
+            venue=venue,
+            time=self.time_of(verb, []),
+            status=clause_tense(verb),
+            status_cue=next((c for c in verb.children if c.dep_ in {"aux", "auxpass"}), None),
+            attribution=None,
+            complement=obliged,
         )
 
     def penalty_undergone(self, verb: Token) -> bool:
@@ -1183,6 +1222,8 @@ PARTITIVES = frozenset({"one", "some", "several", "many", "series", "wave", "bar
 # to ... unless X ...".
 ADDRESSED_IN_CLAUSE = frozenset({"REQUEST", "THREATEN"})
 CONDITIONS = frozenset({"if", "unless"})
+# Modals that lay an obligation on a reported clause's subject ("X said Y must ...").
+OBLIGING = frozenset({"must", "should"})
 # Coercive acts that, announced for the future on a condition another party controls, are
 # threats ("will withdraw its force unless ...").
 CONDITIONAL_THREATS = frozenset({"RETREAT", "SANCTION", "REJECT", "COERCE", "ASSAULT"})
