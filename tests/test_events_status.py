@@ -244,3 +244,27 @@ def test_an_obligation_reported_by_a_speaker_is_their_demand(extractor: Extracto
     # no demand without the modal, nor one laid on the speaker itself
     assert not read(extractor, "Brazil said Argentina reopened the border.").events
     assert not read(extractor, "Brazil said it must reopen the border.").events
+
+
+def test_an_act_declared_by_naming_it(extractor: Extractor) -> None:
+    event = only(
+        read(extractor, "Egypt announced a suspension of air links with Libya on Wednesday."),
+        "SANCTION",
+    )
+    assert countries(event.sources) == ["EGY"] and countries(event.targets) == ["LBY"]
+    # announcing a clause stays a report, not an act of its own
+    assert not read(extractor, "Russia announced that talks would resume.").events
+
+
+def test_an_act_on_a_process_between_parties_targets_them(extractor: Extractor) -> None:
+    event = only(
+        read(extractor, "Norway suspended its mediation between Colombia and Venezuela."),
+        "SANCTION",
+    )
+    assert countries(event.sources) == ["NOR"] and "COL" in countries(event.targets)
+
+
+def test_a_protest_in_a_country_is_aimed_at_it_and_has_happened(extractor: Extractor) -> None:
+    event = only(read(extractor, "Serbian students protested in Berlin."), "PROTEST")
+    assert countries(event.targets) == ["DEU"]
+    assert event.status == "past"  # 'protested' read as a participle by the tagger

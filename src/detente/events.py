@@ -323,7 +323,7 @@ class _Context:
         if token.pos_ != "VERB" or token.dep_ in {"amod", "aux", "auxpass"}:
             return None
         lemma = token.lemma_.lower()
-        if lemma in REPORTING:
+        if lemma in REPORTING and self.act_noun(token) is None:
             return self.reported_demand(token)
         if lemma in NON_EVENTS and lemma not in LIGHT_VERBS:
             return None
@@ -366,13 +366,10 @@ class _Context:
                 # proposal codes nothing
                 own = [o.lemma_.lower() for o in objects]
                 code = self.owner.lexicon.code(lemma, objects=own, preps=prep_words)
-        if code is None and lemma in EXECUTING_VERBS:
-            # "carried out a wave of strikes", "mounted an offensive": the act the noun names
-            for obj in objects:
-                noun_code = self.owner.lexicon.noun(_partitive_noun(obj).lemma_.lower())
-                if noun_code is not None and noun_code.plover in PLACE_TARGETED:
-                    code = noun_code
-                    break
+        if code is None:
+            # "carried out a wave of strikes", "announced a suspension of air links with X":
+            # the act the noun names
+            code = self.act_noun(token)
         if (
             code is None
             and lemma in TRANSFER_VERBS
@@ -461,6 +458,19 @@ class _Context:
             complement=complement,
             hosts=hosts,
         )
+
+    def act_noun(self, verb: Token) -> VerbCode | None:
+        """The code of the act a verb carries out or declares by naming it in its object
+        ("mounted an offensive", "announced a ceasefire"), for the types `ACT_NOUN_VERBS`
+        allows that verb."""
+        allowed = ACT_NOUN_VERBS.get(verb.lemma_.lower())
+        if not allowed:
+            return None
+        for obj in (c for c in verb.children if c.dep_ == "dobj"):
+            code = self.owner.lexicon.noun(_partitive_noun(obj).lemma_.lower())
+            if code is not None and code.plover in allowed:
+                return code
+        return None
 
     def reported_demand(self, verb: Token) -> _Mention | None:
         """ "Britain said the government and the rebels must reach an agreement": a
@@ -827,11 +837,14 @@ class _Context:
                     "from",
                     "by",
                     "of",
+                    "between",
+                    "among",
                 }:
                     for p in (p for p in child.children if p.dep_ == "pobj"):
                         named = self.actors_of(p)
-                        if not named and child.lower_ in {"against", "on"}:
-                            # "strikes on Ukrainian energy facilities": whose the facilities are
+                        if not named and child.lower_ in {"against", "on", "between", "among"}:
+                            # "strikes on Ukrainian energy facilities": whose the facilities
+                            # are; "mediation among Serbia's republics": whose the parties are
                             named = [
                                 m
                                 for c in p.children
@@ -1200,6 +1213,8 @@ PLACE_TARGET_PREPS = {
     "ASSAULT": _AT_PLACE,
     "COERCE": _AT_PLACE,
     "RETREAT": frozenset({"from", "in", "inside", "out"}),
+    # a protest in a country is aimed at its state ("demonstrated in Serbia")
+    "PROTEST": frozenset({"in", "outside", "across"}),
 }
 # Acts whose target may be named after "from": "accepted demands from the rebels".
 YIELDED_FROM = frozenset({"REQUEST", "CONCEDE"})
@@ -1215,6 +1230,12 @@ WARNING_VERBS = frozenset({"warn", "threaten", "caution"})
 # Verbs that carry out the act their object names: "carried out strikes", "launched an
 # offensive", "mounted a raid" (an attack or seizure noun of the lexicon).
 EXECUTING_VERBS = frozenset({"carry", "launch", "conduct", "mount", "stage", "unleash", "step"})
+# Verbs that declare an act by naming it: "announced a ceasefire", "declared an embargo".
+DECLARING_VERBS = frozenset({"announce", "declare", "order"})
+ACT_NOUN_VERBS: dict[str, frozenset[str]] = {
+    **{v: PLACE_TARGETED for v in EXECUTING_VERBS},
+    **{v: frozenset({"SANCTION", "COERCE", "RETREAT"}) for v in DECLARING_VERBS},
+}
 # Heads of a partitive object that stand for the noun after "of": "launched one of its
 # largest attacks", "carried out a series of strikes".
 PARTITIVES = frozenset({"one", "some", "several", "many", "series", "wave", "barrage", "string"})

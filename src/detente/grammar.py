@@ -99,7 +99,13 @@ def clause_tense(token: Token) -> str:
         return "past"
     if verb.tag_ == "VBN" and head.i != verb.i and head.tag_ == "VBD":
         return "past"
+    if verb.tag_ == "VBN" and verb.dep_ == "ROOT" and not auxes and _has_subject(verb):
+        return "past"  # "Students protested in Berlin" tagged as a participle: finite
     return "present"
+
+
+def _has_subject(verb: Token) -> bool:
+    return any(c.dep_ == "nsubj" for c in verb.children)
 
 
 def is_negated(verb: Token) -> bool:
