@@ -55,18 +55,12 @@ def network(path: Path, n_labels: int) -> Any:
     from torch import nn
     from transformers import AutoModel
 
-    class Adapted(nn.Module):
-        def __init__(self, base: Any, rank: int = 8, alpha: float = 16.0) -> None:
-            super().__init__()
-            self.register_buffer("w", base.weight.detach().clone())
-            self.register_buffer("bias", base.bias.detach().clone())
-            self.a = nn.Parameter(torch.empty(rank, base.in_features))
-            self.b = nn.Parameter(torch.zeros(base.out_features, rank))
-            nn.init.kaiming_uniform_(self.a, a=math.sqrt(5))
-            self.scale = alpha / rank
+    from detente.classify import LORA_ALPHA, LORA_RANK, _torch_modules
 
-        def forward(self, x: Any) -> Any:
-            return x @ self.w.T + self.bias + (x @ self.a.T @ self.b.T) * self.scale
+    tuned_net = _torch_modules()[1]
+
+    def adapted(linear: Any) -> Any:  # W x + b + (alpha / r) B A x, B starting at 0
+        return tuned_net.Adapted(linear, LORA_RANK, LORA_ALPHA)
 
     class Net(nn.Module):
         def __init__(self) -> None:
@@ -76,9 +70,9 @@ def network(path: Path, n_labels: int) -> Any:
                 p.requires_grad = False
             for layer in self.base.encoder.layer:
                 att = layer.attention.attn
-                att.q, att.k, att.v, att.o = (Adapted(m) for m in (att.q, att.k, att.v, att.o))
-                layer.intermediate.dense = Adapted(layer.intermediate.dense)
-                layer.output.dense = Adapted(layer.output.dense)
+                att.q, att.k, att.v, att.o = (adapted(m) for m in (att.q, att.k, att.v, att.o))
+                layer.intermediate.dense = adapted(layer.intermediate.dense)
+                layer.output.dense = adapted(layer.output.dense)
             self.drop = nn.Dropout(0.1)
             self.head = nn.Linear(4 * self.base.config.hidden_size, n_labels)
 

@@ -516,6 +516,7 @@ def _torch_modules() -> Any:
             pooled = torch.cat([mean, h[rows, s_pos], h[rows, t_pos], h[rows, g_pos]], dim=-1)
             return self.head(self.drop(pooled))
 
+    TunedNet.Adapted = Adapted  # for other encoders' networks (scripts/experiments)
     return torch, TunedNet
 
 
