@@ -268,3 +268,6 @@ def test_a_protest_in_a_country_is_aimed_at_it_and_has_happened(extractor: Extra
     event = only(read(extractor, "Serbian students protested in Berlin."), "PROTEST")
     assert countries(event.targets) == ["DEU"]
     assert event.status == "past"  # 'protested' read as a participle by the tagger
+    # its own people protesting in a state protest against it; its government does not
+    home = only(read(extractor, "Serbian students protested in Belgrade."), "PROTEST")
+    assert countries(home.sources) == ["SRB"] and [m.actor.code for m in home.targets] == ["SRB"]

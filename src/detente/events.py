@@ -715,15 +715,30 @@ class _Context:
             out = self.place_targets(verb, PLACE_TARGET_PREPS[code.plover])
         sources = {m.actor.code for m in subjects}
         # not the source itself, nor the same state in the same role ("Kyiv would halt ...
-        # to Ukraine"): a state's own organs of another sector stay (GOV -> MIL)
+        # to Ukraine"): a state's own organs of another sector stay (GOV -> MIL), and so
+        # does the state its own people protest in ("Serbian students protested in Serbia")
         same = {(m.actor.country, m.actor.sector) for m in subjects if m.actor.country}
+
+        def own_state_protested(m: ActorMention, sector: str | None) -> bool:
+            return (
+                code.plover == "PROTEST"
+                and m.actor.sector is None
+                and sector
+                not in {
+                    None,
+                    "GOV",
+                }
+            )
+
         return _unique(
             [
                 m
                 for m in out
                 if m.actor.code not in sources
                 and not any(
-                    m.actor.country == country and (not sector or m.actor.sector in {None, sector})
+                    m.actor.country == country
+                    and (not sector or m.actor.sector in {None, sector})
+                    and not own_state_protested(m, sector)
                     for country, sector in same
                 )
             ]
