@@ -271,3 +271,10 @@ def test_a_protest_in_a_country_is_aimed_at_it_and_has_happened(extractor: Extra
     # its own people protesting in a state protest against it; its government does not
     home = only(read(extractor, "Serbian students protested in Belgrade."), "PROTEST")
     assert countries(home.sources) == ["SRB"] and [m.actor.code for m in home.targets] == ["SRB"]
+
+
+def test_a_target_read_from_a_place_keeps_the_lexicons_type(extractor: Extractor) -> None:
+    # the trained head never saw a place standing as a target: it read this one as AID
+    text = "Hundreds of Serbian farmers demonstrated in Serbia on Monday."
+    event = only(read(extractor, text), "PROTEST")
+    assert countries(event.targets) == ["SRB"]

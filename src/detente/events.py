@@ -309,6 +309,8 @@ class _Context:
         self.times = list(times)
         self.light_verbs: set[int] = set()
         self.time_tokens: dict[int, TimeValue] = {}
+        # (start, end) of places read as the state an act is aimed at (`place_targets`)
+        self.placed: set[tuple[int, int]] = set()
         for tv in times:
             span = doc.char_span(
                 tv.evidence.span.start, tv.evidence.span.end, alignment_mode="expand"
@@ -424,7 +426,11 @@ class _Context:
             # do it to each other ("Ukraine and Russia exchanged prisoners").
             return None
         lexical = code
-        code = self.owner.typed(self.doc, code, sources, targets)
+        # the head learnt targets that are actors, never a place standing for its state
+        named = [
+            t for t in targets if (t.evidence.span.start, t.evidence.span.end) not in self.placed
+        ]
+        code = self.owner.typed(self.doc, code, sources, named)
         place, venue = self.place_of(token, nouns)
         if code.plover in PLACE_TARGETED:
             targets, struck = self.struck_capitals(targets)
@@ -829,6 +835,7 @@ class _Context:
                     code=country, name=self._country_name(country), kind="state", country=country
                 )
                 where = replace(mention.evidence, extractor=EXTRACTOR, version=VERSION)
+                self.placed.add((where.span.start, where.span.end))
                 return [ActorMention(state, replace(where, confidence=0.7))]
         return []
 
