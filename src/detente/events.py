@@ -725,16 +725,7 @@ class _Context:
         # does the state its own people protest in ("Serbian students protested in Serbia")
         same = {(m.actor.country, m.actor.sector) for m in subjects if m.actor.country}
 
-        def own_state_protested(m: ActorMention, sector: str | None) -> bool:
-            return (
-                code.plover == "PROTEST"
-                and m.actor.sector is None
-                and sector
-                not in {
-                    None,
-                    "GOV",
-                }
-            )
+        protest = code.plover == "PROTEST"
 
         return _unique(
             [
@@ -744,7 +735,7 @@ class _Context:
                 and not any(
                     m.actor.country == country
                     and (not sector or m.actor.sector in {None, sector})
-                    and not own_state_protested(m, sector)
+                    and not (protest and m.actor.sector is None and sector not in {None, "GOV"})
                     for country, sector in same
                 )
             ]
@@ -752,35 +743,15 @@ class _Context:
 
     def condition_of(self, verb: Token) -> Token | None:
         """The 'if'/'unless' of a condition clause on the verb or its open complement."""
-        heads = [verb, *(c for c in verb.children if c.dep_ == "xcomp")]
-        return next(
-            (
-                m
-                for h in heads
-                for c in h.children
-                if c.dep_ == "advcl"
-                for m in c.children
-                if m.dep_ == "mark" and m.lower_ in CONDITIONS
-            ),
-            None,
-        )
+        return next((mark for _, mark in _conditions(verb)), None)
 
     def clause_addressees(self, verb: Token) -> list[ActorMention]:
         """Whom a demand or a threat is addressed to when the clause it governs names them:
         the subject of its complement ("demanded that Somalia release the journalists") or
         of its condition ("threatened to quit the talks if France imposes sanctions"), on
         the verb or its open complement."""
-        heads = [verb, *(c for c in verb.children if c.dep_ == "xcomp")]
-        clauses = [
-            c
-            for h in heads
-            for c in h.children
-            if (c.dep_ == "ccomp" and h is verb)
-            or (
-                c.dep_ == "advcl"
-                and any(m.dep_ == "mark" and m.lower_ in CONDITIONS for m in c.children)
-            )
-        ]
+        clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+        clauses += [clause for clause, _ in _conditions(verb)]
         return [
             m
             for c in clauses
@@ -1226,10 +1197,9 @@ ArticleContext = _Context
 # Codes whose target may be a place's state when no actor is named: attacks and
 # seizures of territory ("shelled Kharkiv", "occupied villages in the Donetsk region").
 PLACE_TARGETED = frozenset({"ASSAULT", "COERCE"})
-# Prepositions of the verb whose object is the attacked ground ("hit bases inside Russia"
-# when the parse hangs "inside" on the verb), not where the attacker came from.
-# The prepositions whose object is the place an act of each type is aimed at (not "from"
-# for an attack: "fired rockets from Lebanon" names where the attacker stood).
+# Prepositions of the verb whose object is the place an act of each type is aimed at
+# ("hit bases inside Russia" when the parse hangs "inside" on the verb); never "from" for
+# an attack ("fired rockets from Lebanon" names where the attacker stood).
 _AT_PLACE = frozenset({"on", "against", "in", "inside", "near", "at", "across"})
 PLACE_TARGET_PREPS = {
     "ASSAULT": _AT_PLACE,
@@ -1272,6 +1242,20 @@ OBLIGING = frozenset({"must", "should"})
 CONDITIONAL_THREATS = frozenset({"RETREAT", "SANCTION", "REJECT", "COERCE", "ASSAULT"})
 # Verbs whose complement is an event put forward, not one that happened or is planned.
 PROPOSING = frozenset({"propose", "suggest", "offer", "recommend"})
+
+
+def _conditions(verb: Token) -> list[tuple[Token, Token]]:
+    """(clause, its 'if'/'unless') of the condition clauses on a verb or its open
+    complement: "threatened to quit the talks if France imposes sanctions"."""
+    heads = [verb, *(c for c in verb.children if c.dep_ == "xcomp")]
+    return [
+        (c, m)
+        for h in heads
+        for c in h.children
+        if c.dep_ == "advcl"
+        for m in c.children
+        if m.dep_ == "mark" and m.lower_ in CONDITIONS
+    ]
 
 
 def _partitive_noun(token: Token) -> Token:
