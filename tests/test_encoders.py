@@ -92,3 +92,12 @@ def test_an_unwritable_home_falls_back_to_the_next(
     monkeypatch.setattr(encoders, "_homes", lambda: [blocked])
     with pytest.raises(ResourceError, match="DETENTE_MODELS"):
         encoders.encoder_folder("mpnet")
+
+
+def test_an_unreadable_model_folder_says_how_to_unpack_it_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "config.json").write_text("{not json")
+    monkeypatch.setattr(encoders, "encoder_folder", lambda name: tmp_path)
+    with pytest.raises(ResourceError, match=r"cannot be read.*python -m detente.encoders"):
+        encoders.load("mpnet")

