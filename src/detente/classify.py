@@ -359,7 +359,7 @@ def tuned_log_probs(
     return dyad_tuner().log_probs(*dyad_window(source, target, trigger))
 
 
-# -- The tuned encoder: LoRA adapters on all-MiniLM-L6-v2, trained on the marked dyads --
+# -- The tuned reader: LoRA adapters on all-mpnet-base-v2, trained on the marked dyads --
 
 TUNED = "plover-dyads-tuned"  # data/models/<TUNED>.npz: adapters and head (float16)
 TUNED_BLOCK = "tuned"  # the feature carrying the tuned encoder's log-probabilities
@@ -1103,6 +1103,7 @@ __all__ = [
     "dyad_window",
     "feature_key",
     "fit",
+    "lora_maps",
     "mark_dyad",
     "one_sided",
     "save",
@@ -1111,6 +1112,8 @@ __all__ = [
     "text_features",
     "train_tuned",
     "trigger_features",
+    "tuned_base",
     "tuned_inputs",
     "tuned_log_probs",
+    "tuned_tokenizer",
 ]
